@@ -1,0 +1,176 @@
+/**
+ * The closed catalogue of keyship error codes and the `ProblemError` that carries them.
+ *
+ * Every 4xx/5xx keyship answers is `application/problem+json` (RFC 9457) with a stable
+ * `code` from this list. Clients switch on `code`, never on `title` or `detail`.
+ * @module
+ */
+
+/** One entry of the catalogue: the HTTP status and the fixed, generic title for a code. */
+export interface ProblemSpec {
+  readonly status: number;
+  readonly title: string;
+}
+
+/**
+ * Every error code keyship can answer with, mapped to its status and title.
+ * Codes are `area.snake_case`; a code never changes meaning once published.
+ */
+export const PROBLEM_CATALOG = {
+  "validation.failed": { status: 400, title: "The request is not valid." },
+  "request.malformed_json": { status: 400, title: "The request body is not valid JSON." },
+  "request.unsupported_media_type": {
+    status: 415,
+    title: "The request body must be application/json.",
+  },
+  "request.body_too_large": { status: 413, title: "The request body is too large." },
+  "route.not_found": { status: 404, title: "Not found." },
+  "route.method_not_allowed": { status: 405, title: "Method not allowed." },
+  "resource.not_found": { status: 404, title: "Not found." },
+  "internal.error": { status: 500, title: "Internal server error." },
+  "health.database_unavailable": { status: 503, title: "The database is unavailable." },
+  "rate_limited": { status: 429, title: "Too many requests." },
+
+  "auth.unauthenticated": { status: 401, title: "Authentication is required." },
+  "auth.invalid_token": { status: 401, title: "The token is not valid." },
+  "auth.token_expired": { status: 401, title: "The token has expired." },
+  "auth.forbidden": { status: 403, title: "You are not allowed to do this." },
+  "auth.invalid_credentials": { status: 401, title: "The credentials are not valid." },
+  "auth.csrf_failed": { status: 403, title: "The request failed the cross-site check." },
+
+  "passkey.challenge_invalid": {
+    status: 400,
+    title: "The ceremony is unknown, expired or already used.",
+  },
+  "passkey.verification_failed": { status: 400, title: "The passkey could not be verified." },
+  "passkey.user_verification_required": {
+    status: 400,
+    title: "User verification is required.",
+  },
+  "passkey.unknown_credential": { status: 401, title: "The passkey is not recognised." },
+  "passkey.counter_regression": {
+    status: 401,
+    title: "The authenticator's signature counter went backwards.",
+  },
+  "passkey.already_registered": { status: 409, title: "This passkey is already registered." },
+  "passkey.last_passkey": {
+    status: 409,
+    title: "The last sign-in method of an account cannot be revoked.",
+  },
+  "passkey.email_taken": { status: 409, title: "The account cannot be created." },
+
+  "device.invalid_public_key": {
+    status: 400,
+    title: "The device public key must be an EC P-256 public JWK.",
+  },
+
+  "token.expired": { status: 401, title: "The token has expired." },
+  "token.invalid": { status: 401, title: "The token is not valid." },
+  "token.revoked": { status: 401, title: "The token has been revoked." },
+  "token.wrong_type": { status: 401, title: "The token is of the wrong type." },
+  "token.refresh_reused": { status: 401, title: "The refresh token was already used." },
+
+  "password.disabled": { status: 404, title: "Not found." },
+  "password.too_short": { status: 400, title: "The password is too short." },
+  "password.too_long": { status: 400, title: "The password is too long." },
+  "password.token_invalid": { status: 400, title: "The link is invalid or has expired." },
+  "password.email_unverified": { status: 403, title: "The email address is not verified." },
+  "password.email_taken": { status: 409, title: "The account cannot be created." },
+} as const satisfies Record<string, ProblemSpec>;
+
+/** A stable keyship error code, e.g. `"passkey.last_passkey"`. */
+export type ProblemCode = keyof typeof PROBLEM_CATALOG;
+
+/** The JSON body of every keyship error response (RFC 9457 plus `code` and `trace_id`). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  trace_id: string;
+  [extension: string]: unknown;
+}
+
+/** Options for {@link ProblemError}. */
+export interface ProblemErrorOptions {
+  /** A generic, user-safe sentence. Never attacker input, never a library's error text. @default the code's title */
+  readonly detail?: string;
+  /** Extra members of the problem body (e.g. `missing_scopes`). Must be safe to show. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The precise reason, for the log only; never sent to the client. */
+  readonly cause?: unknown;
+}
+
+/**
+ * An error caused by untrusted input. The error handler turns it into a problem response
+ * whose status and title come from {@link PROBLEM_CATALOG}.
+ *
+ * @example
+ * throw new ProblemError("passkey.last_passkey");
+ * @throws never; it is what you throw.
+ */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly detail: string;
+  readonly extensions: Readonly<Record<string, unknown>>;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ProblemCode, options: ProblemErrorOptions = {}) {
+    const spec: ProblemSpec = PROBLEM_CATALOG[code];
+    super(spec.title, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ProblemError";
+    this.code = code;
+    this.status = spec.status;
+    this.detail = options.detail ?? spec.title;
+    this.extensions = options.extensions ?? {};
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** The `type` URI of a problem code. */
+export function problemType(code: ProblemCode): string {
+  return `urn:keyship:error:${code}`;
+}
+
+/**
+ * Builds the JSON body for a problem.
+ * @param error the problem to describe
+ * @param traceId the request's trace id
+ */
+export function toProblemBody(error: ProblemError, traceId: string): ProblemBody {
+  const spec: ProblemSpec = PROBLEM_CATALOG[error.code];
+  return {
+    ...error.extensions,
+    type: problemType(error.code),
+    title: spec.title,
+    status: spec.status,
+    detail: error.detail,
+    code: error.code,
+    trace_id: traceId,
+  };
+}
+
+/** True when `value` is a known problem code. */
+export function isProblemCode(value: string): value is ProblemCode {
+  return Object.hasOwn(PROBLEM_CATALOG, value);
+}
+
+/**
+ * Thrown at startup when keyship is misconfigured. Its message lists every problem found,
+ * each with how to fix it.
+ */
+export class KeyshipConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `keyship cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "KeyshipConfigError";
+    this.problems = problems;
+  }
+}
