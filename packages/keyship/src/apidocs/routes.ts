@@ -1,0 +1,71 @@
+/**
+ * `/openapi.json` (generated from the zod route definitions) and `/docs` (Swagger UI served
+ * from the `swagger-ui-dist` package: no CDN, works offline).
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { KeyshipEnv } from "../http/variables.ts";
+
+const ASSETS = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+} as const;
+
+type Asset = keyof typeof ASSETS;
+
+function assetDir(): string {
+  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+}
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>keyship API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/assets/init.js"></script>
+</body>
+</html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true });`;
+
+/**
+ * Mounts `/openapi.json` and `/docs` on `app`. Assets are read from disk once, on first use.
+ * @param app the root app
+ * @param info the API title and version shown in the document
+ */
+export function mountDocs(
+  app: OpenAPIHono<KeyshipEnv>,
+  info: { title: string; version: string },
+): void {
+  app.doc31("/openapi.json", { openapi: "3.1.0", info });
+  const cache = new Map<Asset, string>();
+  const load = (name: Asset): string => {
+    let text = cache.get(name);
+    if (text === undefined) {
+      text = readFileSync(join(assetDir(), name), "utf8");
+      cache.set(name, text);
+    }
+    return text;
+  };
+  app.get("/docs", (c) => c.html(PAGE));
+  app.get("/docs/assets/init.js", (c) =>
+    c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }),
+  );
+  for (const name of Object.keys(ASSETS) as Asset[]) {
+    app.get(`/docs/assets/${name}`, (c) =>
+      c.body(load(name), 200, {
+        "Content-Type": ASSETS[name],
+        "Cache-Control": "public, max-age=86400",
+      }),
+    );
+  }
+}

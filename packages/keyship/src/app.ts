@@ -1,0 +1,198 @@
+/**
+ * `keyship()` builds everything once (settings, database, routers); `createApp()` wraps it in a
+ * ready-to-serve Hono app with `/auth`, `/health`, `/openapi.json` and `/docs`.
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { mountDocs } from "./apidocs/routes.ts";
+import { loadSettings } from "./config/load.ts";
+import type { Settings, SettingsInput } from "./config/schema.ts";
+import type { KeyshipContext } from "./context.ts";
+import { openDatabase } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import type { DB, DialectName } from "./db/schema.ts";
+import { createAuthenticate } from "./guards/authenticate.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
+import { limitBody, requestContext, requireJsonBodies } from "./http/middleware.ts";
+import { handleError } from "./http/problem.ts";
+import { createRouter, type KeyshipRouter } from "./http/router.ts";
+import type { KeyshipEnv } from "./http/variables.ts";
+import { type IdGenerator, newId } from "./ids.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
+
+/** Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. */
+export interface KeyshipOptions extends SettingsInput {
+  /** Environment variables to read instead of `process.env` (tests pass their own). */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** A `.env` file to read, or `false`. @default ".env" */
+  readonly envFile?: string | false;
+  /** A pino logger to use. @default a JSON logger at `logLevel` */
+  readonly logger?: Logger;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+  /** The id generator. @default newId */
+  readonly newId?: IdGenerator;
+}
+
+/** A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. */
+export interface Keyship {
+  /** The `/auth` router (paths relative to its mount point). */
+  readonly routes: KeyshipRouter;
+  /** Middleware that sets `c.var.principal` from the request's credential, or null. */
+  readonly authenticate: () => MiddlewareHandler<KeyshipEnv>;
+  readonly db: DB;
+  readonly dialect: DialectName;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** Resolves when migrations have run (rejects if they fail). */
+  readonly ready: Promise<void>;
+  /** Closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function splitOptions(options: KeyshipOptions): SettingsInput {
+  const { processEnv: _e, envFile: _f, logger: _l, now: _n, newId: _i, ...settings } = options;
+  return settings;
+}
+
+interface Built {
+  readonly instance: Keyship;
+  readonly base: MiddlewareHandler<KeyshipEnv>;
+}
+
+function build(options: KeyshipOptions): Built {
+  const { settings, warnings } = loadSettings({
+    options: splitOptions(options),
+    ...(options.processEnv === undefined ? {} : { env: options.processEnv }),
+    ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
+  });
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  for (const warning of warnings) logger.warn(warning);
+
+  const { db, dialect } = openDatabase(settings.databaseUrl);
+  const context: KeyshipContext = {
+    db,
+    dialect,
+    settings,
+    logger,
+    now: options.now ?? (() => new Date()),
+    newId: options.newId ?? newId,
+  };
+  const ready = settings.autoMigrate
+    ? migrateToLatest(db, dialect).then((results) => {
+        for (const r of results)
+          logger.info({ migration: r.migrationName, status: r.status }, "migration");
+      })
+    : Promise.resolve();
+  ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
+
+  const base = baseMiddleware(context, ready);
+  const routes = createRouter();
+  routes.use("*", base);
+
+  let closed: Promise<void> | undefined;
+  const instance: Keyship = {
+    routes,
+    authenticate: () => createAuthenticate([]),
+    db,
+    dialect,
+    settings,
+    logger,
+    ready,
+    close: () => {
+      closed ??= ready.catch(() => {}).then(() => db.destroy());
+      return closed;
+    },
+  };
+  return { instance, base };
+}
+
+/**
+ * Builds a keyship instance synchronously; migrations run in the background (`ready`).
+ * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
+ */
+export function createKeyship(options: KeyshipOptions = {}): Keyship {
+  return build(options).instance;
+}
+
+/**
+ * Creates keyship and waits for its migrations.
+ * @example
+ * const auth = await keyship({ databaseUrl: "postgres://…" });
+ * app.route("/auth", auth.routes);
+ * app.use("/api/*", auth.authenticate());
+ * @throws KeyshipConfigError on bad settings; MigrationError when migrations fail
+ */
+export async function keyship(options: KeyshipOptions = {}): Promise<Keyship> {
+  const instance = createKeyship(options);
+  await instance.ready;
+  return instance;
+}
+
+const BASE_APPLIED = Symbol("keyship.base");
+
+/**
+ * The middleware every keyship request passes once: trace id and logger, body limit, JSON-only
+ * bodies, and waiting for migrations. Applied again (a mounted router), it is a no-op.
+ */
+function baseMiddleware(
+  context: KeyshipContext,
+  ready: Promise<void>,
+): MiddlewareHandler<KeyshipEnv> {
+  const setContext = requestContext(context.logger);
+  const limit = limitBody(context.settings.bodyLimitBytes);
+  const jsonOnly = requireJsonBodies();
+  let isReady = false;
+  void ready.then(
+    () => {
+      isReady = true;
+    },
+    () => {},
+  );
+  return async function keyshipBase(c, next) {
+    const raw = c.req.raw as Request & { [BASE_APPLIED]?: true };
+    if (raw[BASE_APPLIED]) return next();
+    raw[BASE_APPLIED] = true;
+    await setContext(c, async () => {
+      if (!isReady) await ready;
+      await limit(c, async () => {
+        await jsonOnly(c, next);
+      });
+    });
+  };
+}
+
+/** A Hono app with keyship mounted, plus the keyship instance behind it. */
+export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship };
+
+/**
+ * Creates a ready-to-serve app: `/auth/*`, `/health`, `/openapi.json`, `/docs`, and problem+json
+ * answers for every error (including 404 and 405). Add your own routes to it as to any Hono app.
+ * @example
+ * const app = createApp();
+ * app.get("/me", requireUser(), (c) => c.json(c.var.principal));
+ * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
+ */
+export function createApp(options: KeyshipOptions = {}): KeyshipApp {
+  const { instance, base } = build(options);
+  const app = new OpenAPIHono<KeyshipEnv>() as KeyshipApp;
+  Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
+  app.onError(handleError);
+  app.use("*", base);
+  app.route("/", healthRoutes(instance.db));
+  app.route("/auth", instance.routes);
+  mountDocs(app, { title: "keyship API", version: "0.1.0" });
+  let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;
+  let routeCount = -1;
+  app.notFound((c) => {
+    // Compiled lazily and again only if routes were added since (apps add their own).
+    if (notFound === undefined || routeCount !== app.routes.length) {
+      notFound = methodNotAllowedHandler(app.routes);
+      routeCount = app.routes.length;
+    }
+    return notFound(c);
+  });
+  return app;
+}

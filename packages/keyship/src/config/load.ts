@@ -1,0 +1,172 @@
+/**
+ * Resolves settings from explicit options, `KEYSHIP_*` variables (process env, then a
+ * `.env` file) and defaults, then applies development fallbacks or production checks.
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { KeyshipConfigError } from "../errors.ts";
+import { SETTINGS, type SettingName, type Settings, type SettingsInput } from "./schema.ts";
+
+/** Where settings come from; everything is optional and defaults to the real process. */
+export interface LoadSettingsOptions {
+  /** Explicit options; they win over every variable. */
+  readonly options?: SettingsInput;
+  /** Environment variables. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A `.env` file read below `env`, or `false` for none. @default ".env" in the working directory */
+  readonly envFile?: string | false;
+}
+
+/** The resolved settings and the warnings to log once (development fallbacks). */
+export interface LoadedSettings {
+  readonly settings: Settings;
+  readonly warnings: readonly string[];
+}
+
+function readEnvFile(path: string | false): Record<string, string> {
+  if (path === false) return {};
+  const file = resolve(path);
+  if (!existsSync(file)) return {};
+  return parseEnv(readFileSync(file, "utf8")) as Record<string, string>;
+}
+
+function sqlitePath(url: string): string | undefined {
+  if (!url.startsWith("sqlite:")) return undefined;
+  return url.slice("sqlite:".length).replace(/^\/\//, "");
+}
+
+function hostOf(origin: string): string {
+  return new URL(origin).hostname;
+}
+
+function isLocalhost(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost");
+}
+
+function productionProblems(s: Settings, given: Partial<Record<SettingName, unknown>>): string[] {
+  const problems: string[] = [];
+  if (given.rpId === undefined) {
+    problems.push(
+      "KEYSHIP_RP_ID is not set. Set it to the domain your users see, e.g. KEYSHIP_RP_ID=example.com.",
+    );
+  }
+  if (given.origins === undefined) {
+    problems.push(
+      "KEYSHIP_ORIGIN is not set. Set it to the exact origin(s) of your web app, e.g. KEYSHIP_ORIGIN=https://app.example.com.",
+    );
+  } else {
+    for (const origin of s.origins) {
+      const url = new URL(origin);
+      if (url.protocol !== "https:" && !isLocalhost(url.hostname)) {
+        problems.push(
+          `KEYSHIP_ORIGIN entry ${origin} is not https. Passkeys need HTTPS in production.`,
+        );
+      }
+      if (
+        given.rpId !== undefined &&
+        !(url.hostname === s.rpId || url.hostname.endsWith(`.${s.rpId}`))
+      ) {
+        problems.push(
+          `KEYSHIP_ORIGIN entry ${origin} is not on KEYSHIP_RP_ID ${s.rpId}. The RP ID must equal the origin's host or be a parent domain of it.`,
+        );
+      }
+    }
+  }
+  const path = sqlitePath(s.databaseUrl);
+  if (path !== undefined) {
+    if (path === ":memory:" || path === "") {
+      problems.push(
+        "KEYSHIP_DATABASE_URL points at an in-memory SQLite database, which loses every user on restart. Use a file (sqlite:/var/lib/app/keyship.db) or postgres://….",
+      );
+    } else if (resolve(path).startsWith(resolve(tmpdir()))) {
+      problems.push(
+        `KEYSHIP_DATABASE_URL points into the temporary directory (${path}), which the system may clear. Use a persistent path.`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Loads and validates settings. Sources, strongest first: `options`, `env`, the `.env` file,
+ * defaults.
+ *
+ * @throws KeyshipConfigError listing every invalid setting, and in production every missing
+ *   or unsafe one, each with how to fix it.
+ * @example
+ * const { settings, warnings } = loadSettings({ options: { rpId: "example.com" } });
+ */
+export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
+  const env = { ...readEnvFile(input.envFile ?? ".env"), ...(input.env ?? process.env) };
+  const options = (input.options ?? {}) as Partial<Record<SettingName, unknown>>;
+  const given: Partial<Record<SettingName, unknown>> = {};
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+
+  for (const [name, spec] of Object.entries(SETTINGS) as [
+    SettingName,
+    (typeof SETTINGS)[SettingName],
+  ][]) {
+    const fromOption = options[name];
+    const fromEnv = env[spec.env];
+    const raw =
+      fromOption !== undefined
+        ? fromOption
+        : fromEnv !== undefined && fromEnv !== ""
+          ? fromEnv
+          : undefined;
+    if (raw === undefined) {
+      values[name] = spec.default;
+      continue;
+    }
+    given[name] = raw;
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) {
+      values[name] = parsed.data;
+    } else {
+      const source = fromOption !== undefined ? `option ${name}` : spec.env;
+      problems.push(
+        `${source} is not valid: ${parsed.error.issues[0]?.message ?? "invalid value"}.`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new KeyshipConfigError(problems);
+
+  const envName =
+    (values.env as Settings["env"] | undefined) ??
+    (env.NODE_ENV === "production" ? "production" : "development");
+  const isProduction = envName === "production";
+  const warnings: string[] = [];
+  const port = values.port as number;
+
+  if (values.rpId === undefined) {
+    values.rpId = "localhost";
+    if (!isProduction) {
+      warnings.push("KEYSHIP_RP_ID is not set; using 'localhost' (development only).");
+    }
+  }
+  if (values.origins === undefined) {
+    values.origins = [`http://localhost:${port}`];
+    if (!isProduction) {
+      warnings.push(
+        `KEYSHIP_ORIGIN is not set; using 'http://localhost:${port}' (development only).`,
+      );
+    }
+  }
+  values.origins = (values.origins as string[]).map((o) => new URL(o).origin);
+  values.host ??= isProduction ? "0.0.0.0" : "127.0.0.1";
+
+  const settings = Object.freeze({ ...values, env: envName }) as Settings;
+  if (isProduction) {
+    const unsafe = productionProblems(settings, given);
+    if (unsafe.length > 0) throw new KeyshipConfigError(unsafe);
+  } else if (!isLocalhost(settings.rpId) && settings.origins.some((o) => isLocalhost(hostOf(o)))) {
+    warnings.push(
+      `KEYSHIP_RP_ID is '${settings.rpId}' but an origin is on localhost; passkeys will fail there.`,
+    );
+  }
+  return { settings, warnings };
+}

@@ -1,0 +1,149 @@
+/**
+ * The one settings schema. Every setting has an option name (camelCase), a `KEYSHIP_*`
+ * environment variable and a default, all listed in {@link SETTINGS}.
+ * @module
+ */
+import { z } from "zod";
+
+const boolFromString = z.union([
+  z.boolean(),
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .transform((v) => v === "true" || v === "1" || v === "yes"),
+]);
+
+const intFromString = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const listFromString = z.union([
+  z.array(z.string()),
+  z.string().transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  ),
+]);
+
+/**
+ * Describes one setting: its environment variable, default and a sentence for the docs.
+ * `default` is what applies when neither the option nor the variable is given; `undefined`
+ * means "unset" (development may fill it in, production may refuse it).
+ */
+export interface SettingSpec {
+  readonly env: string;
+  readonly schema: z.ZodType;
+  readonly default: unknown;
+  readonly doc: string;
+}
+
+/** Every keyship setting. `docs/configuration.md` documents each one (a test keeps it so). */
+export const SETTINGS = {
+  env: {
+    env: "KEYSHIP_ENV",
+    schema: z.enum(["development", "production"]),
+    default: undefined,
+    doc: "`development` or `production`. Unset: `production` when NODE_ENV=production, else `development`.",
+  },
+  databaseUrl: {
+    env: "KEYSHIP_DATABASE_URL",
+    schema: z.string().min(1),
+    default: "sqlite:./keyship.db",
+    doc: "`sqlite:<path>` (built-in node:sqlite; `sqlite::memory:` for tests) or `postgres://…`.",
+  },
+  autoMigrate: {
+    env: "KEYSHIP_AUTO_MIGRATE",
+    schema: boolFromString,
+    default: true,
+    doc: "Run pending migrations at startup.",
+  },
+  rpId: {
+    env: "KEYSHIP_RP_ID",
+    schema: z.string().min(1),
+    default: undefined,
+    doc: "WebAuthn relying-party ID: your registrable domain, e.g. `example.com`. Development falls back to `localhost`.",
+  },
+  rpName: {
+    env: "KEYSHIP_RP_NAME",
+    schema: z.string().min(1).max(64),
+    default: "keyship",
+    doc: "Name shown by the browser's passkey dialog.",
+  },
+  origins: {
+    env: "KEYSHIP_ORIGIN",
+    schema: listFromString.pipe(z.array(z.url()).min(1)),
+    default: undefined,
+    doc: "Comma-separated list of exact origins the web app runs on, e.g. `https://app.example.com`. Development falls back to `http://localhost:<port>`.",
+  },
+  webauthnTtlSeconds: {
+    env: "KEYSHIP_WEBAUTHN_TTL_SECONDS",
+    schema: intFromString(30, 3600),
+    default: 300,
+    doc: "How long a passkey ceremony (challenge) stays valid.",
+  },
+  userVerification: {
+    env: "KEYSHIP_USER_VERIFICATION",
+    schema: z.enum(["required", "preferred", "discouraged"]),
+    default: "preferred",
+    doc: "WebAuthn user verification. `required` refuses authenticators that did not verify the user.",
+  },
+  attestation: {
+    env: "KEYSHIP_ATTESTATION",
+    schema: z.enum(["none", "direct", "enterprise"]),
+    default: "none",
+    doc: "WebAuthn attestation conveyance preference.",
+  },
+  port: {
+    env: "KEYSHIP_PORT",
+    schema: intFromString(0, 65535),
+    default: 8787,
+    doc: "Port the built-in server listens on.",
+  },
+  host: {
+    env: "KEYSHIP_HOST",
+    schema: z.string().min(1),
+    default: undefined,
+    doc: "Interface the built-in server binds. Unset: `127.0.0.1` in development, `0.0.0.0` in production.",
+  },
+  bodyLimitBytes: {
+    env: "KEYSHIP_BODY_LIMIT_BYTES",
+    schema: intFromString(1024, 100 * 1024 * 1024),
+    default: 1024 * 1024,
+    doc: "Largest accepted request body, in bytes; larger bodies get 413 `request.body_too_large`.",
+  },
+  logLevel: {
+    env: "KEYSHIP_LOG_LEVEL",
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    default: "info",
+    doc: "Log level of keyship's pino logger.",
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+/** The name of a setting, as an option key. */
+export type SettingName = keyof typeof SETTINGS;
+
+type Out<K extends SettingName> = z.output<(typeof SETTINGS)[K]["schema"]>;
+
+/** The resolved, frozen settings keyship runs with. */
+export interface Settings {
+  readonly env: "development" | "production";
+  readonly databaseUrl: string;
+  readonly autoMigrate: boolean;
+  readonly rpId: string;
+  readonly rpName: string;
+  readonly origins: readonly string[];
+  readonly webauthnTtlSeconds: number;
+  readonly userVerification: Out<"userVerification">;
+  readonly attestation: Out<"attestation">;
+  readonly port: number;
+  readonly host: string;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: Out<"logLevel">;
+}
+
+/**
+ * Options accepted by `createApp()` / `keyship()`; each overrides its `KEYSHIP_*` variable.
+ * Every member is documented in `docs/configuration.md` with its default.
+ */
+export type SettingsInput = {
+  readonly [K in SettingName]?: z.input<(typeof SETTINGS)[K]["schema"]>;
+};

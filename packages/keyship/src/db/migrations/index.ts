@@ -1,0 +1,19 @@
+/**
+ * The ordered list of keyship migrations. Names sort in the order they run; never rename or
+ * edit a published migration, add a new one.
+ * @module
+ */
+import type { Migration } from "kysely";
+import type { DialectName } from "../schema.ts";
+import { usersMigration } from "./0001-users.ts";
+import { columnTypes, type KeyshipMigration } from "./types.ts";
+
+const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
+  ["0001-users", usersMigration],
+];
+
+/** The migrations for `dialect`, keyed by name. */
+export function keyshipMigrations(dialect: DialectName): Record<string, Migration> {
+  const types = columnTypes(dialect);
+  return Object.fromEntries(MIGRATIONS.map(([name, make]) => [name, make(types)]));
+}

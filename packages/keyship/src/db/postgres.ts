@@ -1,0 +1,51 @@
+/**
+ * Kysely over `pg` with a pool. Timestamps are read back as ISO-8601 strings and `bigint`
+ * counts as numbers, so rows look the same as on SQLite.
+ * @module
+ */
+import { PostgresDialect } from "kysely";
+import pg from "pg";
+
+const TIMESTAMPTZ_OID = 1184;
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+
+function parseTimestamp(value: string): string {
+  return new Date(value).toISOString();
+}
+
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return parseTimestamp;
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** Pool options for {@link createPostgresDialect}. */
+export interface PostgresPoolOptions {
+  /** Largest number of connections. @default 10 */
+  readonly max?: number;
+  /** How long to wait for a connection before failing. @default 5000 */
+  readonly connectionTimeoutMillis?: number;
+}
+
+/**
+ * Creates a Kysely dialect over a `pg` pool for `url`.
+ * @param url a `postgres://` or `postgresql://` connection string
+ */
+export function createPostgresDialect(
+  url: string,
+  options: PostgresPoolOptions = {},
+): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    types,
+  });
+  // An idle client that errors (server restart) must not crash the process; the next query
+  // gets a fresh connection and fails or succeeds on its own.
+  pool.on("error", () => {});
+  return new PostgresDialect({ pool });
+}

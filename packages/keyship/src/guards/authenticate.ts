@@ -1,0 +1,53 @@
+/**
+ * `authenticate()`: reads the caller's credential and sets `c.var.principal` (or leaves it
+ * null when there is none). Each credential kind registers a verifier; the first verifier
+ * that recognises the token decides.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { ProblemError } from "../errors.ts";
+import type { KeyshipEnv, Principal } from "../http/variables.ts";
+
+/**
+ * Verifies one kind of bearer token. Returns `undefined` when the token is not of its kind,
+ * a principal when valid, and throws a ProblemError when it is its kind but invalid.
+ */
+export type BearerVerifier = (token: string) => Promise<Principal | undefined>;
+
+/** The `WWW-Authenticate` value for invalid bearer tokens (RFC 6750 §3). */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * Creates the authenticate middleware over the given verifiers (tried in order).
+ * A missing Authorization header leaves the principal null; a malformed or unrecognised one
+ * is refused with 401 `auth.invalid_token`.
+ * @param verifiers one per credential kind
+ */
+export function createAuthenticate(
+  verifiers: readonly BearerVerifier[],
+): MiddlewareHandler<KeyshipEnv> {
+  return async function keyshipAuthenticate(c, next) {
+    const header = c.req.header("authorization");
+    if (header === undefined) {
+      c.set("principal", null);
+      return next();
+    }
+    const token = BEARER.exec(header)?.[1];
+    let principal: Principal | undefined;
+    if (token !== undefined) {
+      for (const verify of verifiers) {
+        principal = await verify(token);
+        if (principal !== undefined) break;
+      }
+    }
+    if (principal === undefined) {
+      throw new ProblemError("auth.invalid_token", {
+        headers: { "WWW-Authenticate": INVALID_TOKEN_CHALLENGE },
+      });
+    }
+    c.set("principal", principal);
+    return next();
+  };
+}

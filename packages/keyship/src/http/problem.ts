@@ -1,0 +1,85 @@
+/**
+ * Turns every error into `application/problem+json` (RFC 9457) with a stable `code` and the
+ * request's `trace_id`. The precise reason goes to the log, never to the client.
+ * @module
+ */
+import type { Context, ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { ProblemError, toProblemBody } from "../errors.ts";
+import { newTraceId } from "./trace.ts";
+import type { KeyshipEnv } from "./variables.ts";
+
+/** Media type of every keyship error response. */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+function traceIdOf(c: Context): string {
+  const existing = c.get("traceId") as string | undefined;
+  if (existing !== undefined) return existing;
+  const created = newTraceId();
+  c.set("traceId", created);
+  c.header("X-Trace-Id", created);
+  return created;
+}
+
+/**
+ * Builds the problem response for `error`, with its headers and `Cache-Control: no-store`.
+ * @param c the request context
+ * @param error the problem to answer with
+ */
+export function problemResponse(c: Context, error: ProblemError): Response {
+  const body = toProblemBody(error, traceIdOf(c));
+  const headers: Record<string, string> = {
+    "Content-Type": PROBLEM_CONTENT_TYPE,
+    "Cache-Control": "no-store",
+    ...error.headers,
+  };
+  return c.body(JSON.stringify(body), error.status as 400, headers);
+}
+
+/** Maps an exception thrown by Hono or its middleware to one of our codes. */
+function fromHttpException(error: HTTPException): ProblemError {
+  switch (error.status) {
+    case 400:
+      return new ProblemError(
+        /json/i.test(error.message) ? "request.malformed_json" : "validation.failed",
+        { cause: error },
+      );
+    case 401:
+      return new ProblemError("auth.unauthenticated", { cause: error });
+    case 404:
+      return new ProblemError("route.not_found", { cause: error });
+    case 413:
+      return new ProblemError("request.body_too_large", { cause: error });
+    case 415:
+      return new ProblemError("request.unsupported_media_type", { cause: error });
+    default:
+      return new ProblemError("internal.error", { cause: error });
+  }
+}
+
+/** Translates any thrown value into a ProblemError (unknown errors become `internal.error`). */
+export function toProblemError(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof HTTPException) return fromHttpException(error);
+  if (error instanceof ZodError) return new ProblemError("validation.failed", { cause: error });
+  return new ProblemError("internal.error", { cause: error });
+}
+
+/**
+ * The error handler of every keyship router: logs the real cause with the trace id and
+ * answers with a generic problem body.
+ */
+export const handleError: ErrorHandler<KeyshipEnv> = (error, c) => {
+  const problem = toProblemError(error);
+  const logger = c.get("logger");
+  if (problem.status >= 500) {
+    logger?.error({ err: error, trace_id: traceIdOf(c), code: problem.code }, "request failed");
+  } else if (problem.cause !== undefined) {
+    logger?.debug(
+      { err: problem.cause, trace_id: traceIdOf(c), code: problem.code },
+      "request refused",
+    );
+  }
+  return problemResponse(c, problem);
+};

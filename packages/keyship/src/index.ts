@@ -1,0 +1,34 @@
+/**
+ * keyship: passkeys-first auth for Hono APIs.
+ * @module
+ */
+export {
+  createApp,
+  createKeyship,
+  type Keyship,
+  type KeyshipApp,
+  type KeyshipOptions,
+  keyship,
+} from "./app.ts";
+export { type LoadedSettings, type LoadSettingsOptions, loadSettings } from "./config/load.ts";
+export { SETTINGS, type Settings, type SettingsInput } from "./config/schema.ts";
+export { type OpenDatabase, openDatabase } from "./db/connect.ts";
+export {
+  MigrationError,
+  type MigrationState,
+  migrateToLatest,
+  migrationStatus,
+} from "./db/migrate.ts";
+export type { Database, DB, DialectName } from "./db/schema.ts";
+export {
+  KeyshipConfigError,
+  PROBLEM_CATALOG,
+  type ProblemBody,
+  type ProblemCode,
+  ProblemError,
+  type ProblemErrorOptions,
+} from "./errors.ts";
+export { createRouter, type KeyshipRouter } from "./http/router.ts";
+export type { KeyshipEnv, KeyshipVariables, Principal, PrincipalVia } from "./http/variables.ts";
+export { type IdKind, newId } from "./ids.ts";
+export { type ListenOptions, listen, type RunningServer } from "./server.ts";

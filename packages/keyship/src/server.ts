@@ -1,0 +1,73 @@
+/**
+ * `listen()`: serves a keyship app with Node's HTTP server and shuts down gracefully.
+ * @module
+ */
+import { type ServerType, serve } from "@hono/node-server";
+import type { KeyshipApp } from "./app.ts";
+
+/** Options of {@link listen}. */
+export interface ListenOptions {
+  /** Port. @default the `port` setting (8787) */
+  readonly port?: number;
+  /** Interface. @default the `host` setting */
+  readonly hostname?: string;
+  /** Close the server and database on SIGINT/SIGTERM. @default true */
+  readonly handleSignals?: boolean;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** The URL to open, e.g. `http://localhost:8787`. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: ServerType;
+  /** Stops accepting connections, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Waits for migrations, then serves `app`. Prints nothing; log `url` yourself.
+ * @example
+ * const { url } = await listen(createApp());
+ * console.log(`keyship on ${url}`);
+ * @throws MigrationError when migrations fail (nothing is served)
+ */
+export async function listen(app: KeyshipApp, options: ListenOptions = {}): Promise<RunningServer> {
+  const { settings } = app.keyship;
+  await app.keyship.ready;
+  const hostname = options.hostname ?? settings.host;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? settings.port, hostname }, () =>
+      resolve(s),
+    );
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port =
+    typeof address === "object" && address !== null
+      ? address.port
+      : (options.port ?? settings.port);
+  const shownHost =
+    hostname === "0.0.0.0" || hostname === "127.0.0.1" || hostname === "::"
+      ? "localhost"
+      : hostname;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+    }).then(() => app.keyship.close());
+    return closing;
+  };
+
+  if (options.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      app.keyship.logger.info({ signal }, "shutting down");
+      void close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  return { url: `http://${shownHost}:${port}`, port, server, close };
+}
