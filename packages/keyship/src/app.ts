@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { every } from "hono/combine";
 import { mountDocs } from "./apidocs/routes.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
@@ -141,9 +142,6 @@ function baseMiddleware(
   context: KeyshipContext,
   ready: Promise<void>,
 ): MiddlewareHandler<KeyshipEnv> {
-  const setContext = requestContext(context.logger);
-  const limit = limitBody(context.settings.bodyLimitBytes);
-  const jsonOnly = requireJsonBodies();
   let isReady = false;
   void ready.then(
     () => {
@@ -151,16 +149,21 @@ function baseMiddleware(
     },
     () => {},
   );
+  const waitForMigrations: MiddlewareHandler<KeyshipEnv> = async function keyshipReady(_c, next) {
+    if (!isReady) await ready;
+    await next();
+  };
+  const chain = every(
+    requestContext(context.logger),
+    waitForMigrations,
+    limitBody(context.settings.bodyLimitBytes),
+    requireJsonBodies(),
+  );
   return async function keyshipBase(c, next) {
     const raw = c.req.raw as Request & { [BASE_APPLIED]?: true };
     if (raw[BASE_APPLIED]) return next();
     raw[BASE_APPLIED] = true;
-    await setContext(c, async () => {
-      if (!isReady) await ready;
-      await limit(c, async () => {
-        await jsonOnly(c, next);
-      });
-    });
+    return chain(c, next);
   };
 }
 

@@ -29,7 +29,7 @@ export const PROBLEM_CATALOG = {
   "resource.not_found": { status: 404, title: "Not found." },
   "internal.error": { status: 500, title: "Internal server error." },
   "health.database_unavailable": { status: 503, title: "The database is unavailable." },
-  "rate_limited": { status: 429, title: "Too many requests." },
+  rate_limited: { status: 429, title: "Too many requests." },
 
   "auth.unauthenticated": { status: 401, title: "Authentication is required." },
   "auth.invalid_token": { status: 401, title: "The token is not valid." },

@@ -1,0 +1,43 @@
+/**
+ * Keeps docs/ complete: every route of /openapi.json and every setting of the config schema
+ * (variable, option name and default) must be documented.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SETTINGS } from "../../src/config/schema.ts";
+import { testApp } from "../helpers/app.ts";
+
+const docsDir = join(import.meta.dirname, "../../../../docs");
+const allDocs = readdirSync(docsDir)
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => readFileSync(join(docsDir, f), "utf8"))
+  .join("\n");
+const configuration = readFileSync(join(docsDir, "configuration.md"), "utf8");
+
+describe("docs coverage", () => {
+  const app = testApp("sqlite::memory:");
+  afterAll(() => app.keyship.close());
+
+  it("documents every route in /openapi.json", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const missing = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods)
+        .map((m) => `${m.toUpperCase()} ${path}`)
+        .filter(() => !allDocs.includes(path)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it.each(Object.entries(SETTINGS))(
+    "documents the setting %s with its variable and default",
+    (name, spec) => {
+      const row = configuration.split("\n").find((line) => line.includes(`\`${spec.env}\``));
+      expect(row, `${spec.env} missing from docs/configuration.md`).toBeDefined();
+      expect(row).toContain(`\`${name}\``);
+      if (spec.default !== undefined) expect(row).toContain(`\`${String(spec.default)}\``);
+    },
+  );
+});

@@ -1,0 +1,24 @@
+import { expect, it } from "vitest";
+import * as api from "../src/index.ts";
+
+it("pins the public export list", () => {
+  expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
+    [
+      "KeyshipConfigError",
+      "MigrationError",
+      "PROBLEM_CATALOG",
+      "ProblemError",
+      "SETTINGS",
+      "createApp",
+      "createKeyship",
+      "createRouter",
+      "keyship",
+      "listen",
+      "loadSettings",
+      "migrateToLatest",
+      "migrationStatus",
+      "newId",
+      "openDatabase",
+    ]
+  `);
+});
