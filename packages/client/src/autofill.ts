@@ -1,0 +1,33 @@
+/**
+ * Preparing the page for passkey autofill (WebAuthn conditional mediation).
+ * @module
+ */
+
+import { KeyshipError } from "./errors.ts";
+
+/**
+ * Finds the input for passkey autofill and makes sure its `autocomplete` attribute ends
+ * with the `webauthn` token, which browsers require before they offer passkeys in it
+ * (WebAuthn L3 §5.1.4, HTML "autofill detail tokens"). Other tokens are kept, so
+ * `autocomplete="username"` becomes `"username webauthn"`.
+ *
+ * @param inputSelector a CSS selector for one `<input>`
+ * @throws {KeyshipError} `webauthn.autofill_input_missing` when nothing matches, or the
+ *   match is not an `<input>`
+ * @example
+ * prepareAutofillInput("#email"); // <input id="email" autocomplete="username webauthn">
+ */
+export function prepareAutofillInput(inputSelector: string): HTMLInputElement {
+  const element = typeof document === "undefined" ? null : document.querySelector(inputSelector);
+  if (element === null || element.tagName !== "INPUT") {
+    throw new KeyshipError({ code: "webauthn.autofill_input_missing" });
+  }
+  const input = element as HTMLInputElement;
+  const tokens = (input.getAttribute("autocomplete") ?? "").split(/\s+/).filter(Boolean);
+  if (tokens.at(-1)?.toLowerCase() !== "webauthn") {
+    // "on"/"off" cannot be combined with other tokens; "webauthn" must come last.
+    const kept = tokens.filter((token) => !["webauthn", "on", "off"].includes(token.toLowerCase()));
+    input.setAttribute("autocomplete", [...kept, "webauthn"].join(" "));
+  }
+  return input;
+}

@@ -1,0 +1,310 @@
+/**
+ * `createKeyshipClient()`: passkey and password sign-in, account management, and an
+ * authorised `fetch`, over one device session.
+ * @module
+ */
+
+import { prepareAutofillInput } from "./autofill.ts";
+import {
+  type DevicePublicJwk,
+  exportDevicePublicJwk,
+  generateDeviceKeyPair,
+} from "./device-key.ts";
+import { isKeyshipError, KeyshipError } from "./errors.ts";
+import {
+  apiUrl,
+  createJsonRequest,
+  type HttpMethod,
+  readJsonResponse,
+  sendRequest,
+} from "./http.ts";
+import type { DeviceRecord } from "./key-store.ts";
+import { type KeyshipClientOptions, resolveClientOptions } from "./options.ts";
+import { createDeviceSession } from "./session.ts";
+import { mintDeviceToken } from "./token.ts";
+import type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from "./webauthn.ts";
+
+/** A WebAuthn ceremony's first step, as the server answers it. */
+interface CeremonyStart<Options> {
+  readonly flowId: string;
+  readonly options: Options;
+}
+
+/**
+ * A keyship client, from {@link createKeyshipClient}. Every method rejects with a
+ * `KeyshipError` (see its `code`).
+ * @example
+ * const keyship: KeyshipClient = createKeyshipClient({ baseUrl: "http://localhost:8787" });
+ * await keyship.login();
+ */
+export interface KeyshipClient {
+  /**
+   * Creates an account with a new passkey and signs this browser in.
+   * @throws {KeyshipError} `webauthn.*`, `passkey.email_taken`, `passkey.verification_failed`, …
+   */
+  register(input?: {
+    readonly email?: string;
+    readonly displayName?: string;
+  }): Promise<PasskeySignIn>;
+  /**
+   * Signs in with a passkey through the browser's passkey prompt.
+   * @throws {KeyshipError} `webauthn.not_allowed` (cancelled), `passkey.unknown_credential`, …
+   */
+  login(): Promise<PasskeySignIn>;
+  /**
+   * Offers passkeys in the autofill of the input matching `inputSelector` (conditional UI)
+   * and resolves once the user picks one. Adds `webauthn` to the input's `autocomplete`
+   * when missing. Any other ceremony (e.g. `login()`) cancels it with `webauthn.aborted`.
+   * @throws {KeyshipError} `webauthn.autofill_unsupported`, `webauthn.autofill_input_missing`, `webauthn.aborted`, …
+   */
+  loginWithAutofill(inputSelector: string): Promise<PasskeySignIn>;
+  /**
+   * Adds a passkey to the signed-in account.
+   * @throws {KeyshipError} `client.not_signed_in`, `webauthn.already_registered`, …
+   */
+  addPasskey(input?: { readonly name?: string }): Promise<{ readonly passkeyId: string }>;
+  /**
+   * Revokes this device on the server and forgets its key. The key is forgotten even when
+   * the server cannot be reached (that error is then rethrown); a 401 counts as success.
+   */
+  logout(): Promise<void>;
+  /** The signed-in user's passkeys, revoked ones included. */
+  listPasskeys(): Promise<readonly Passkey[]>;
+  /** Renames a passkey of the signed-in user. @throws {KeyshipError} `resource.not_found` */
+  renamePasskey(id: string, name: string): Promise<void>;
+  /** Revokes a passkey. @throws {KeyshipError} `passkey.last_passkey` (409) for the last one */
+  revokePasskey(id: string): Promise<void>;
+  /** The signed-in user's devices (`current` marks this browser). */
+  listDevices(): Promise<readonly Device[]>;
+  /** Revokes a device; revoking this browser's device also forgets its key. */
+  revokeDevice(id: string): Promise<void>;
+  /** Revokes every device of the user except this one. */
+  revokeOtherDevices(): Promise<void>;
+  /** The signed-in user. */
+  me(): Promise<Me>;
+  /**
+   * `fetch` with `Authorization: Bearer <device token>`. The token is cached until shortly
+   * before it expires; a 401 `auth.token_expired` is retried exactly once with a new token.
+   * Relative URLs resolve against `baseUrl`. Other statuses are returned, not thrown.
+   * @throws {KeyshipError} `client.not_signed_in`, `client.untrusted_origin`, `client.network_error`
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** A fresh, short-lived token with `aud: "keyship:ws"`, for a WebSocket handshake. */
+  wsToken(): Promise<string>;
+  /** True when this browser holds a device key (it is not checked with the server). */
+  isSignedIn(): Promise<boolean>;
+  /**
+   * Creates an account with email and password (when the server enables passwords) and
+   * signs this browser in. @throws {KeyshipError} `password.email_taken`, `password.too_short`, …
+   */
+  registerWithPassword(input: {
+    readonly email: string;
+    readonly password: string;
+    readonly displayName?: string;
+  }): Promise<PasswordSignIn>;
+  /** Signs in with email and password. @throws {KeyshipError} `auth.invalid_credentials` */
+  loginWithPassword(input: {
+    readonly email: string;
+    readonly password: string;
+  }): Promise<PasswordSignIn>;
+}
+
+/**
+ * Creates a keyship client for one server.
+ *
+ * @param options `baseUrl` and optional settings (see {@link KeyshipClientOptions})
+ * @throws {KeyshipError} `client.invalid_options`
+ * @example
+ * import { createKeyshipClient } from "@keyship/client";
+ *
+ * const keyship = createKeyshipClient({ baseUrl: "http://localhost:8787" });
+ * if (!(await keyship.isSignedIn())) await keyship.login();
+ * const response = await keyship.fetch("/api/orders");
+ */
+export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClient {
+  const config = resolveClientOptions(options);
+  const session = createDeviceSession(config);
+  const { webauthn } = config;
+
+  const call = async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
+    readJsonResponse<T>(
+      await sendRequest(createJsonRequest(apiUrl(config.baseUrl, path), method, body)),
+    );
+
+  const signedCall = async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
+    readJsonResponse<T>(
+      await session.send(createJsonRequest(apiUrl(config.baseUrl, path), method, body)),
+    );
+
+  /** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
+  const retire = async (record: DeviceRecord): Promise<void> => {
+    const { token } = await mintDeviceToken({
+      privateKey: record.keyPair.privateKey,
+      deviceId: record.deviceId,
+      audience: "keyship:http",
+      lifetimeSeconds: 60,
+      nowMs: config.now(),
+    });
+    const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
+    request.headers.set("authorization", `Bearer ${token}`);
+    await sendRequest(request);
+  };
+
+  /** Generates a device key, lets `finish` bind it on the server, then stores it. */
+  const signIn = async <T extends { readonly deviceId: string }>(
+    finish: (devicePublicKey: DevicePublicJwk) => Promise<T>,
+  ): Promise<T> => {
+    const keyPair = await generateDeviceKeyPair();
+    const result = await finish(await exportDevicePublicJwk(keyPair.publicKey));
+    if (typeof result?.deviceId !== "string") {
+      throw new KeyshipError({ code: "client.unexpected_response", status: 200 });
+    }
+    const replaced = await session.adopt({ deviceId: result.deviceId, keyPair });
+    if (replaced !== undefined) retire(replaced).catch(() => {});
+    return result;
+  };
+
+  const passkeyLogin = async (autofill: boolean): Promise<PasskeySignIn> => {
+    const start = await call<CeremonyStart<PublicKeyCredentialRequestOptionsJSON>>(
+      "POST",
+      "/auth/passkey/login/start",
+      {},
+    );
+    const credential = await webauthn.getCredential(start.options, { autofill });
+    return signIn((devicePublicKey) =>
+      call<PasskeySignIn>("POST", "/auth/passkey/login/finish", {
+        flowId: start.flowId,
+        credential,
+        devicePublicKey,
+        deviceLabel: config.deviceLabel,
+      }),
+    );
+  };
+
+  const resolveFetchUrl = (input: string | URL): URL => new URL(input, `${config.baseUrl}/`);
+
+  return {
+    async register(input = {}) {
+      const start = await call<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
+        "POST",
+        "/auth/passkey/register/start",
+        { email: input.email, displayName: input.displayName },
+      );
+      const credential = await webauthn.createCredential(start.options);
+      return signIn((devicePublicKey) =>
+        call<PasskeySignIn>("POST", "/auth/passkey/register/finish", {
+          flowId: start.flowId,
+          credential,
+          devicePublicKey,
+          deviceLabel: config.deviceLabel,
+        }),
+      );
+    },
+
+    login: () => passkeyLogin(false),
+
+    async loginWithAutofill(inputSelector) {
+      prepareAutofillInput(inputSelector);
+      if (!(await webauthn.supportsAutofill())) {
+        throw new KeyshipError({ code: "webauthn.autofill_unsupported" });
+      }
+      return passkeyLogin(true);
+    },
+
+    async addPasskey(input = {}) {
+      const start = await signedCall<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
+        "POST",
+        "/auth/passkey/add/start",
+        {},
+      );
+      const credential = await webauthn.createCredential(start.options);
+      return signedCall<{ passkeyId: string }>("POST", "/auth/passkey/add/finish", {
+        flowId: start.flowId,
+        credential,
+        name: input.name,
+      });
+    },
+
+    async logout() {
+      const record = await session.current();
+      if (record === undefined) return;
+      try {
+        await signedCall<unknown>("POST", "/auth/logout");
+      } catch (error) {
+        if (!(isKeyshipError(error) && error.status === 401)) throw error;
+      } finally {
+        await session.end(record.deviceId, "logout");
+      }
+    },
+
+    async listPasskeys() {
+      return (await signedCall<{ passkeys: Passkey[] }>("GET", "/auth/passkeys")).passkeys;
+    },
+
+    async renamePasskey(id, name) {
+      await signedCall<unknown>("PATCH", `/auth/passkeys/${encodeURIComponent(id)}`, { name });
+    },
+
+    async revokePasskey(id) {
+      await signedCall<unknown>("POST", `/auth/passkeys/${encodeURIComponent(id)}/revoke`);
+    },
+
+    async listDevices() {
+      return (await signedCall<{ devices: Device[] }>("GET", "/auth/devices")).devices;
+    },
+
+    async revokeDevice(id) {
+      await signedCall<unknown>("POST", `/auth/devices/${encodeURIComponent(id)}/revoke`);
+      await session.end(id, "revoked");
+    },
+
+    async revokeOtherDevices() {
+      await signedCall<unknown>("POST", "/auth/devices/revoke-others");
+    },
+
+    me: () => signedCall<Me>("GET", "/auth/me"),
+
+    async fetch(input, init) {
+      const request =
+        input instanceof Request
+          ? new Request(input, init)
+          : new Request(resolveFetchUrl(input), init);
+      // Bearer tokens go only to origins we trust, never to a third party (RFC 6750 §5.3).
+      if (!config.apiOrigins.includes(new URL(request.url).origin)) {
+        throw new KeyshipError({ code: "client.untrusted_origin" });
+      }
+      return session.send(request);
+    },
+
+    wsToken: () => session.wsToken(),
+
+    async isSignedIn() {
+      return (await session.current()) !== undefined;
+    },
+
+    registerWithPassword(input) {
+      return signIn((devicePublicKey) =>
+        call<PasswordSignIn>("POST", "/auth/register", {
+          email: input.email,
+          password: input.password,
+          displayName: input.displayName,
+          devicePublicKey,
+        }),
+      );
+    },
+
+    loginWithPassword(input) {
+      return signIn((devicePublicKey) =>
+        call<PasswordSignIn>("POST", "/auth/login", {
+          email: input.email,
+          password: input.password,
+          devicePublicKey,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `@keyship/client`: the browser SDK for keyship — passkey sign-in, a non-extractable
+ * device key in IndexedDB, and a `fetch` that signs requests with short ES256 tokens.
+ *
+ * @example
+ * import { createKeyshipClient, isKeyshipError } from "@keyship/client";
+ *
+ * const keyship = createKeyshipClient({ baseUrl: "http://localhost:8787" });
+ * try {
+ *   await keyship.login();
+ * } catch (error) {
+ *   if (!isKeyshipError(error, "webauthn.not_allowed")) throw error;
+ * }
+ * const orders = await (await keyship.fetch("/api/orders")).json();
+ * @module
+ */
+
+export { createKeyshipClient, type KeyshipClient } from "./client.ts";
+export {
+  type DevicePublicJwk,
+  exportDevicePublicJwk,
+  generateDeviceKeyPair,
+} from "./device-key.ts";
+export {
+  type ClientErrorCode,
+  errorFromResponse,
+  isKeyshipError,
+  KeyshipError,
+  type KeyshipErrorCode,
+  type KeyshipErrorInit,
+  type ProblemDetails,
+  readProblem,
+} from "./errors.ts";
+export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
+export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
+export type { KeyshipClientOptions } from "./options.ts";
+export type { SignedOutEvent, SignOutReason } from "./session.ts";
+export {
+  type DeviceTokenAudience,
+  MAX_DEVICE_TOKEN_LIFETIME_SECONDS,
+  type MintDeviceTokenInput,
+  type MintedDeviceToken,
+  mintDeviceToken,
+} from "./token.ts";
+export type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
+export {
+  type AuthenticationResponseJSON,
+  browserWebAuthn,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+  type WebAuthnCeremonies,
+} from "./webauthn.ts";

@@ -1,0 +1,212 @@
+/**
+ * The device session: the stored device record, its token caches, and the authorised
+ * `fetch` with its single retry on `auth.token_expired`.
+ * @module
+ */
+
+import { KeyshipError, readProblem } from "./errors.ts";
+import { sendRequest } from "./http.ts";
+import type { DeviceRecord, KeyStore } from "./key-store.ts";
+import { type DeviceTokenAudience, type MintedDeviceToken, mintDeviceToken } from "./token.ts";
+import { createTokenCache, type TokenCache } from "./token-cache.ts";
+
+/**
+ * Why this browser stopped being signed in.
+ * @example
+ * const onSignedOut = ({ reason }: SignedOutEvent) => reason === "revoked" && alert("Signed out.");
+ */
+export type SignOutReason = "logout" | "revoked";
+
+/**
+ * What {@link DeviceSessionOptions.onSignedOut} receives.
+ * @example
+ * createKeyshipClient({ baseUrl, onSignedOut: (event: SignedOutEvent) => console.log(event.reason) });
+ */
+export interface SignedOutEvent {
+  /** `logout`: this client signed out; `revoked`: the server no longer accepts the device. */
+  readonly reason: SignOutReason;
+  /** The device that was forgotten. */
+  readonly deviceId: string;
+}
+
+/**
+ * Settings of a {@link DeviceSession}; `createKeyshipClient()` fills them from its options.
+ * @example
+ * const session = createDeviceSession(resolveClientOptions({ baseUrl }));
+ * @example
+ * const response = await session.send(new Request(`${baseUrl}/auth/me`));
+ */
+export interface DeviceSessionOptions {
+  readonly keyStore: KeyStore;
+  readonly now: () => number;
+  readonly tokenLifetimeSeconds: number;
+  readonly tokenRefreshMarginSeconds: number;
+  readonly wsTokenLifetimeSeconds: number;
+  readonly onSignedOut: ((event: SignedOutEvent) => void) | undefined;
+}
+
+/** The signed-in state of one client. */
+export interface DeviceSession {
+  /** The stored record, loaded once from the key store. */
+  current(): Promise<DeviceRecord | undefined>;
+  /** The stored record, or `client.not_signed_in`. */
+  require(): Promise<DeviceRecord>;
+  /** Stores a new record and returns the one it replaced, if any. */
+  adopt(record: DeviceRecord): Promise<DeviceRecord | undefined>;
+  /** Forgets the record when it is still `deviceId`'s. */
+  end(deviceId: string, reason: SignOutReason): Promise<void>;
+  /** A cached `keyship:http` token. */
+  httpToken(): Promise<string>;
+  /** A fresh, short `keyship:ws` token. */
+  wsToken(): Promise<string>;
+  /** Sends `request` with a token; retries once on `auth.token_expired`. */
+  send(request: Request): Promise<Response>;
+}
+
+/**
+ * 401 codes that mean the server no longer accepts this device (revoked, unknown, or its
+ * key no longer matches), so the stored key is useless and is cleared.
+ */
+const DEVICE_REJECTED_CODES: ReadonlySet<string> = new Set([
+  "auth.invalid_token",
+  "auth.unauthenticated",
+  "token.invalid",
+  "token.revoked",
+]);
+
+interface SessionState {
+  readonly record: DeviceRecord;
+  readonly httpTokens: TokenCache;
+}
+
+/**
+ * Creates a {@link DeviceSession} over a key store.
+ *
+ * @param options key store, clock, token lifetimes and the sign-out callback
+ * @example
+ * const session = createDeviceSession({
+ *   keyStore: memoryKeyStore(),
+ *   now: Date.now,
+ *   tokenLifetimeSeconds: 300,
+ *   tokenRefreshMarginSeconds: 60,
+ *   wsTokenLifetimeSeconds: 60,
+ *   onSignedOut: undefined,
+ * });
+ */
+export function createDeviceSession(options: DeviceSessionOptions): DeviceSession {
+  let loading: Promise<SessionState | undefined> | undefined;
+
+  const stateFor = (record: DeviceRecord): SessionState => ({
+    record,
+    httpTokens: createTokenCache({
+      mint: () => mint(record, "keyship:http", options.tokenLifetimeSeconds),
+      now: options.now,
+      refreshMarginMs: options.tokenRefreshMarginSeconds * 1000,
+    }),
+  });
+
+  const mint = (
+    record: DeviceRecord,
+    audience: DeviceTokenAudience,
+    lifetimeSeconds: number,
+  ): Promise<MintedDeviceToken> =>
+    mintDeviceToken({
+      privateKey: record.keyPair.privateKey,
+      deviceId: record.deviceId,
+      audience,
+      lifetimeSeconds,
+      nowMs: options.now(),
+    });
+
+  const state = (): Promise<SessionState | undefined> => {
+    loading ??= storage(() => options.keyStore.load()).then(
+      (record) => (record === undefined ? undefined : stateFor(record)),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+
+  const requireState = async (): Promise<SessionState> => {
+    const current = await state();
+    if (current === undefined) throw new KeyshipError({ code: "client.not_signed_in" });
+    return current;
+  };
+
+  const end = async (deviceId: string, reason: SignOutReason): Promise<void> => {
+    const current = await state();
+    if (current === undefined || current.record.deviceId !== deviceId) return;
+    current.httpTokens.invalidate();
+    loading = Promise.resolve(undefined);
+    await storage(() => options.keyStore.clear());
+    options.onSignedOut?.({ reason, deviceId });
+  };
+
+  const sendWithToken = (request: Request, token: string): Promise<Response> => {
+    const headers = new Headers(request.headers);
+    // RFC 6750 §2.1: the bearer token travels in the Authorization header only.
+    headers.set("authorization", `Bearer ${token}`);
+    return sendRequest(new Request(request, { headers }));
+  };
+
+  const forgetIfRejected = async (response: Response, current: SessionState): Promise<void> => {
+    if (response.status !== 401) return;
+    const problem = await readProblem(response);
+    if (problem !== undefined && DEVICE_REJECTED_CODES.has(problem.code)) {
+      await end(current.record.deviceId, "revoked");
+    }
+  };
+
+  return {
+    async current() {
+      return (await state())?.record;
+    },
+    async require() {
+      return (await requireState()).record;
+    },
+    async adopt(record) {
+      const previous = await state().catch(() => undefined);
+      previous?.httpTokens.invalidate();
+      await storage(() => options.keyStore.save(record));
+      loading = Promise.resolve(stateFor(record));
+      return previous?.record.deviceId === record.deviceId ? undefined : previous?.record;
+    },
+    end,
+    async httpToken() {
+      return (await requireState()).httpTokens.get();
+    },
+    async wsToken() {
+      const { record } = await requireState();
+      return (await mint(record, "keyship:ws", options.wsTokenLifetimeSeconds)).token;
+    },
+    async send(request) {
+      const current = await requireState();
+      // Keep an unsent copy: a body can be read only once, and the retry needs it again.
+      const spare = request.clone();
+      const response = await sendWithToken(request, await current.httpTokens.get());
+      if (response.status !== 401) return response;
+      const problem = await readProblem(response);
+      if (problem?.code !== "auth.token_expired") {
+        await forgetIfRejected(response, current);
+        return response;
+      }
+      // Exactly one retry, with a freshly minted token. A second auth.token_expired means
+      // the clocks disagree; it is returned to the caller rather than retried again.
+      current.httpTokens.invalidate();
+      const retried = await sendWithToken(spare, await current.httpTokens.get());
+      await forgetIfRejected(retried, current);
+      return retried;
+    },
+  };
+}
+
+async function storage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof KeyshipError) throw error;
+    throw new KeyshipError({ code: "client.storage_failed", cause: error });
+  }
+}

@@ -1,0 +1,19 @@
+import { expect, it } from "vitest";
+import * as client from "../src/index.ts";
+
+it("pins the public runtime exports", () => {
+  expect(Object.keys(client).sort()).toEqual([
+    "KeyshipError",
+    "MAX_DEVICE_TOKEN_LIFETIME_SECONDS",
+    "browserWebAuthn",
+    "createKeyshipClient",
+    "errorFromResponse",
+    "exportDevicePublicJwk",
+    "generateDeviceKeyPair",
+    "indexedDbKeyStore",
+    "isKeyshipError",
+    "memoryKeyStore",
+    "mintDeviceToken",
+    "readProblem",
+  ]);
+});
