@@ -13,15 +13,21 @@ import type { KeyshipContext } from "./context.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
+import { deviceRoutes } from "./devices/routes.ts";
+import { createDeviceTokenVerifier } from "./devices/verifier.ts";
+import { ProblemError } from "./errors.ts";
 import { createAuthenticate } from "./guards/authenticate.ts";
+import { requireUser } from "./guards/guards.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
 import { limitBody, requestContext, requireJsonBodies } from "./http/middleware.ts";
 import { handleError } from "./http/problem.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
-import type { KeyshipEnv } from "./http/variables.ts";
+import type { KeyshipEnv, Principal } from "./http/variables.ts";
 import { type IdGenerator, newId } from "./ids.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
+import { passkeyRoutes } from "./passkeys/routes.ts";
+import { meRoutes } from "./users/routes.ts";
 
 /** Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. */
 export interface KeyshipOptions extends SettingsInput {
@@ -49,6 +55,14 @@ export interface Keyship {
   readonly logger: Logger;
   /** Resolves when migrations have run (rejects if they fail). */
   readonly ready: Promise<void>;
+  /**
+   * Verifies a device token for an audience other than HTTP requests, e.g. the WebSocket
+   * audience (`wsTokenAudience`) when a socket opens.
+   * @throws ProblemError `auth.invalid_token` or `auth.token_expired`
+   */
+  verifyDeviceToken(token: string, audience?: string): Promise<Principal>;
+  /** Drops cached verification state of a user (after changing their role, scopes or status). */
+  invalidateUser(userId: string): void;
   /** Closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -90,13 +104,28 @@ function build(options: KeyshipOptions): Built {
   ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
 
   const base = baseMiddleware(context, ready);
+  const verifier = createDeviceTokenVerifier(context);
+  const authenticate = createAuthenticate([
+    (token) => verifier.verify(token, settings.deviceTokenAudience),
+  ]);
+  const signedIn = [authenticate, requireUser()];
   const routes = createRouter();
   routes.use("*", base);
+  routes.use("*", noStore);
+  routes.route("/", passkeyRoutes(context, signedIn));
+  routes.route("/", deviceRoutes({ ...context, verifier }, signedIn));
+  routes.route("/", meRoutes(context, signedIn));
 
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
     routes,
-    authenticate: () => createAuthenticate([]),
+    authenticate: () => authenticate,
+    verifyDeviceToken: async (token, audience = settings.wsTokenAudience) => {
+      const principal = await verifier.verify(token, audience);
+      if (principal === undefined) throw new ProblemError("auth.invalid_token");
+      return principal;
+    },
+    invalidateUser: (userId) => verifier.invalidateUser(userId),
     db,
     dialect,
     settings,
@@ -133,6 +162,12 @@ export async function keyship(options: KeyshipOptions = {}): Promise<Keyship> {
 }
 
 const BASE_APPLIED = Symbol("keyship.base");
+
+/** SECURITY: auth responses carry `Cache-Control: no-store`. */
+const noStore: MiddlewareHandler<KeyshipEnv> = async function keyshipNoStore(c, next) {
+  await next();
+  c.header("Cache-Control", "no-store");
+};
 
 /**
  * The middleware every keyship request passes once: trace id and logger, body limit, JSON-only
@@ -185,6 +220,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   app.onError(handleError);
   app.use("*", base);
   app.route("/", healthRoutes(instance.db));
+  app.use("*", instance.authenticate());
   app.route("/auth", instance.routes);
   mountDocs(app, { title: "keyship API", version: "0.1.0" });
   let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;

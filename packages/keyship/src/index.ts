@@ -20,6 +20,7 @@ export {
   migrationStatus,
 } from "./db/migrate.ts";
 export type { Database, DB, DialectName } from "./db/schema.ts";
+export { type DevicePublicJwk, DevicePublicJwkSchema } from "./devices/jwk.ts";
 export {
   KeyshipConfigError,
   PROBLEM_CATALOG,
@@ -28,6 +29,14 @@ export {
   ProblemError,
   type ProblemErrorOptions,
 } from "./errors.ts";
+export {
+  type PrincipalPredicate,
+  requireAdmin,
+  requireClaims,
+  requireRoles,
+  requireScopes,
+  requireUser,
+} from "./guards/guards.ts";
 export { createRouter, type KeyshipRouter } from "./http/router.ts";
 export type { KeyshipEnv, KeyshipVariables, Principal, PrincipalVia } from "./http/variables.ts";
 export { type IdKind, newId } from "./ids.ts";

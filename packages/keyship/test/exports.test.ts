@@ -4,6 +4,7 @@ import * as api from "../src/index.ts";
 it("pins the public export list", () => {
   expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
     [
+      "DevicePublicJwkSchema",
       "KeyshipConfigError",
       "MigrationError",
       "PROBLEM_CATALOG",
@@ -19,6 +20,11 @@ it("pins the public export list", () => {
       "migrationStatus",
       "newId",
       "openDatabase",
+      "requireAdmin",
+      "requireClaims",
+      "requireRoles",
+      "requireScopes",
+      "requireUser",
     ]
   `);
 });

@@ -46,6 +46,12 @@ export function mountDocs(
   app: OpenAPIHono<KeyshipEnv>,
   info: { title: string; version: string },
 ): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A device token (ES256, signed by the browser's device key) or an access token.",
+  });
   app.doc31("/openapi.json", { openapi: "3.1.0", info });
   const cache = new Map<Asset, string>();
   const load = (name: Asset): string => {

@@ -92,6 +92,36 @@ export const SETTINGS = {
     default: "none",
     doc: "WebAuthn attestation conveyance preference.",
   },
+  deviceTokenMaxTtlSeconds: {
+    env: "KEYSHIP_DEVICE_TOKEN_MAX_TTL",
+    schema: intFromString(30, 3600),
+    default: 900,
+    doc: "Longest lifetime (exp − iat, seconds) accepted for a device-signed token.",
+  },
+  deviceTokenAudience: {
+    env: "KEYSHIP_DEVICE_TOKEN_AUDIENCE",
+    schema: z.string().min(1),
+    default: "keyship:http",
+    doc: "Required `aud` of device tokens on HTTP requests.",
+  },
+  wsTokenAudience: {
+    env: "KEYSHIP_WS_TOKEN_AUDIENCE",
+    schema: z.string().min(1),
+    default: "keyship:ws",
+    doc: "Required `aud` of device tokens used to open WebSockets.",
+  },
+  authCacheTtlSeconds: {
+    env: "KEYSHIP_AUTH_CACHE_TTL_SECONDS",
+    schema: intFromString(0, 3600),
+    default: 30,
+    doc: "How long a device's key, owner role and scopes stay cached for token verification. Revocations in this process apply at once; changes made elsewhere apply within this time. 0 disables the cache.",
+  },
+  authCacheSize: {
+    env: "KEYSHIP_AUTH_CACHE_SIZE",
+    schema: intFromString(0, 1_000_000),
+    default: 10_000,
+    doc: "Most devices (and, separately, verified tokens) kept in the verification cache.",
+  },
   port: {
     env: "KEYSHIP_PORT",
     schema: intFromString(0, 65535),
@@ -134,6 +164,11 @@ export interface Settings {
   readonly webauthnTtlSeconds: number;
   readonly userVerification: Out<"userVerification">;
   readonly attestation: Out<"attestation">;
+  readonly deviceTokenMaxTtlSeconds: number;
+  readonly deviceTokenAudience: string;
+  readonly wsTokenAudience: string;
+  readonly authCacheTtlSeconds: number;
+  readonly authCacheSize: number;
   readonly port: number;
   readonly host: string;
   readonly bodyLimitBytes: number;

@@ -23,9 +23,62 @@ export interface UsersTable {
   updated_at: string;
 }
 
+/** `passkeys`: WebAuthn credentials. */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url credential id; unique across all users. */
+  credential_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  aaguid: string;
+  /** 1 when the credential is backed up (synced passkey), else 0. */
+  backed_up: number;
+  /** 1 when backup eligible (multi-device), else 0. */
+  backup_eligible: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** `devices`: browser-held P-256 keys that sign device tokens. */
+export interface DevicesTable {
+  id: string;
+  user_id: string;
+  /** JSON of the public JWK `{kty, crv, x, y}`. */
+  public_jwk: string;
+  label: string;
+  user_agent: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+/** `webauthn_challenges`: pending ceremonies (single-use, expiring). */
+export interface WebauthnChallengesTable {
+  id: string;
+  /** `register`, `login` or `add`. */
+  purpose: string;
+  challenge: string;
+  /** The signed-in user, for `add`. */
+  user_id: string | null;
+  /** JSON data the finish step needs (e.g. the pending user for `register`). */
+  data: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
+  passkeys: PasskeysTable;
+  devices: DevicesTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

@@ -17,7 +17,8 @@ export type BearerVerifier = (token: string) => Promise<Principal | undefined>;
 /** The `WWW-Authenticate` value for invalid bearer tokens (RFC 6750 §3). */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+const AUTHENTICATED = Symbol("keyship.authenticated");
 
 /**
  * Creates the authenticate middleware over the given verifiers (tried in order).
@@ -29,6 +30,10 @@ export function createAuthenticate(
   verifiers: readonly BearerVerifier[],
 ): MiddlewareHandler<KeyshipEnv> {
   return async function keyshipAuthenticate(c, next) {
+    // Runs once per request even when both the app and a router install it.
+    const raw = c.req.raw as Request & { [AUTHENTICATED]?: true };
+    if (raw[AUTHENTICATED]) return next();
+    raw[AUTHENTICATED] = true;
     const header = c.req.header("authorization");
     if (header === undefined) {
       c.set("principal", null);

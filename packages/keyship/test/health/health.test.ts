@@ -29,7 +29,7 @@ describe("GET /health with the database down", () => {
     const res = await app.request("/health");
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect((await res.json()).code).toBe("health.database_unavailable");
+    expect(((await res.json()) as { code: string }).code).toBe("health.database_unavailable");
     await app.keyship.close();
   });
 });

@@ -138,7 +138,7 @@ describe("problem+json errors", () => {
   ])("continues %s", async (_name, headers, expected) => {
     const res = await app.request("/nowhere", { headers });
     expect(res.headers.get("x-trace-id")).toBe(expected);
-    expect((await res.json()).trace_id).toBe(expected);
+    expect(((await res.json()) as { trace_id: string }).trace_id).toBe(expected);
   });
 
   it("replaces an invalid incoming trace id with a fresh one", async () => {

@@ -6,10 +6,12 @@
 import type { Migration } from "kysely";
 import type { DialectName } from "../schema.ts";
 import { usersMigration } from "./0001-users.ts";
+import { passkeysDevicesMigration } from "./0002-passkeys-devices.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0001-users", usersMigration],
+  ["0002-passkeys-devices", passkeysDevicesMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

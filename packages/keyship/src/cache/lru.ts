@@ -1,0 +1,66 @@
+/**
+ * A small bounded LRU map with per-entry expiry, for hot-path caches built once at startup.
+ * @module
+ */
+
+/** Options of {@link createLruCache}. */
+export interface LruCacheOptions {
+  /** Most entries kept; the least recently used go first. 0 disables the cache. */
+  readonly max: number;
+  /** The clock in milliseconds. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A bounded LRU cache whose entries expire at the time given when set. */
+export interface LruCache<K, V> {
+  /** The live value for `key`, refreshing its recency; undefined when absent or expired. */
+  get(key: K): V | undefined;
+  /** Stores `value` until `expiresAt` (ms since the epoch). */
+  set(key: K, value: V, expiresAt: number): void;
+  delete(key: K): void;
+  /** Removes every entry whose value matches `predicate`. */
+  deleteWhere(predicate: (value: V) => boolean): void;
+  clear(): void;
+  readonly size: number;
+}
+
+/**
+ * Creates an LRU cache. Map iteration order is insertion order, so re-inserting on read keeps
+ * the least recently used entry first.
+ * @example const cache = createLruCache<string, Key>({ max: 10_000 });
+ */
+export function createLruCache<K, V>(options: LruCacheOptions): LruCache<K, V> {
+  const entries = new Map<K, { value: V; expiresAt: number }>();
+  const now = options.now ?? Date.now;
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      entries.delete(key);
+      if (entry.expiresAt <= now()) return undefined;
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set(key, value, expiresAt) {
+      if (options.max <= 0) return;
+      entries.delete(key);
+      entries.set(key, { value, expiresAt });
+      while (entries.size > options.max) {
+        const oldest = entries.keys().next().value as K;
+        entries.delete(oldest);
+      }
+    },
+    delete(key) {
+      entries.delete(key);
+    },
+    deleteWhere(predicate) {
+      for (const [key, entry] of entries) if (predicate(entry.value)) entries.delete(key);
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * `/devices`, `/logout` (mounted under `/auth`).
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { KeyshipContext } from "../context.ts";
+import { ProblemError } from "../errors.ts";
+import { problemResponses } from "../http/openapi.ts";
+import { BEARER_SECURITY, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import { createRouter, type KeyshipRouter } from "../http/router.ts";
+import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import {
+  type DevicesContext,
+  listDevices,
+  revokeOtherDevices,
+  revokeUserDevice,
+} from "./service.ts";
+
+const tags = ["devices"];
+
+const DeviceSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    userAgent: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    current: z.boolean(),
+  })
+  .openapi("Device");
+
+const DeviceIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+/**
+ * The devices router.
+ * @param ctx shared dependencies and the verifier whose caches revocation clears
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function deviceRoutes(
+  ctx: KeyshipContext & Pick<DevicesContext, "verifier">,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const router = createRouter();
+  const principalOf = (c: { get(key: "principal"): Principal | null }) =>
+    c.get("principal") as Principal;
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/devices",
+      tags,
+      summary: "List the signed-in user's devices",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse(
+          "The devices; `current` marks the caller's.",
+          z.object({ devices: z.array(DeviceSchema) }),
+        ),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      return c.json({ devices: await listDevices(ctx, p.userId, p.deviceId) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/devices/{id}/revoke",
+      tags,
+      summary: "Revoke a device: its tokens stop working at once",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: { params: DeviceIdParam },
+      responses: {
+        ...NO_CONTENT,
+        ...problemResponses("auth.unauthenticated", "resource.not_found"),
+      },
+    }),
+    async (c) => {
+      await revokeUserDevice(ctx, principalOf(c).userId, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/devices/revoke-others",
+      tags,
+      summary: "Revoke every device except the calling one",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse(
+          "How many devices were revoked.",
+          z.object({ revoked: z.number().int() }),
+        ),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      return c.json({ revoked: await revokeOtherDevices(ctx, p.userId, p.deviceId) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/logout",
+      tags,
+      summary: "Sign out: revokes the calling device",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: { ...NO_CONTENT, ...problemResponses("auth.unauthenticated") },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      if (p.deviceId === undefined) throw new ProblemError("auth.forbidden");
+      await revokeUserDevice(ctx, p.userId, p.deviceId);
+      return c.body(null, 204);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,101 @@
+/**
+ * Device queries.
+ * @module
+ */
+import type { DB, DevicesTable } from "../db/schema.ts";
+
+/** A device joined with what verification needs of its owner. */
+export interface DeviceWithOwner {
+  readonly id: string;
+  readonly userId: string;
+  readonly publicJwk: string;
+  readonly role: string;
+  readonly scopes: string;
+  readonly revokedAt: string | null;
+  readonly disabledAt: string | null;
+}
+
+/** Inserts a device row. */
+export async function insertDevice(db: DB, row: DevicesTable): Promise<void> {
+  await db.insertInto("devices").values(row).execute();
+}
+
+/** Loads a device and its owner's role, scopes and status; undefined when unknown. */
+export async function findDeviceWithOwner(
+  db: DB,
+  id: string,
+): Promise<DeviceWithOwner | undefined> {
+  return db
+    .selectFrom("devices")
+    .innerJoin("users", "users.id", "devices.user_id")
+    .select([
+      "devices.id as id",
+      "devices.user_id as userId",
+      "devices.public_jwk as publicJwk",
+      "users.role as role",
+      "users.scopes as scopes",
+      "devices.revoked_at as revokedAt",
+      "users.disabled_at as disabledAt",
+    ])
+    .where("devices.id", "=", id)
+    .executeTakeFirst();
+}
+
+/** Lists a user's devices, newest first. */
+export async function listDevicesOfUser(db: DB, userId: string): Promise<DevicesTable[]> {
+  return db
+    .selectFrom("devices")
+    .select([
+      "id",
+      "user_id",
+      "public_jwk",
+      "label",
+      "user_agent",
+      "created_at",
+      "last_seen_at",
+      "revoked_at",
+    ])
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .execute();
+}
+
+/** Revokes one of the user's active devices. @returns rows changed (0 or 1) */
+export async function revokeDevice(
+  db: DB,
+  id: string,
+  userId: string,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("devices")
+    .set({ revoked_at: nowIso })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Revokes every active device of the user except `exceptId`. @returns how many */
+export async function revokeDevicesOfUser(
+  db: DB,
+  userId: string,
+  nowIso: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = db
+    .updateTable("devices")
+    .set({ revoked_at: nowIso })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null);
+  if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Records that the device was seen. */
+export async function touchDevice(db: DB, id: string, nowIso: string): Promise<void> {
+  await db.updateTable("devices").set({ last_seen_at: nowIso }).where("id", "=", id).execute();
+}

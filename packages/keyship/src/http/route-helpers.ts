@@ -1,0 +1,21 @@
+/**
+ * Small builders for `createRoute()` definitions, so route files stay declarative.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+
+/** A required JSON request body of `schema`. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { "application/json": { schema } } } } as const;
+}
+
+/** A JSON response of `schema`. */
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { "application/json": { schema } } } as const;
+}
+
+/** The response entry for 204 No Content. */
+export const NO_CONTENT = { 204: { description: "Done; no body." } } as const;
+
+/** OpenAPI security requirement for device tokens and access tokens. */
+export const BEARER_SECURITY = [{ bearerAuth: [] }];

@@ -1,0 +1,156 @@
+/**
+ * A signed-in user's passkeys: add another, list, rename, revoke (never the last way in).
+ * @module
+ */
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
+import type { KeyshipContext } from "../context.ts";
+import { lockUser } from "../db/lock.ts";
+import type { PasskeysTable } from "../db/schema.ts";
+import { ProblemError } from "../errors.ts";
+import { findUserById } from "../users/store.ts";
+import { consumeChallenge } from "./challenges.ts";
+import { type StartedCeremony, storeChallenge, storeNewPasskey } from "./register.ts";
+import {
+  countActivePasskeys,
+  findPasskeyOfUser,
+  listPasskeysOfUser,
+  renamePasskey,
+  revokePasskey,
+} from "./store.ts";
+import { creationOptions, verifyRegistration } from "./webauthn.ts";
+
+/** A passkey as the API shows it. */
+export interface PasskeyView {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly backedUp: boolean;
+  readonly transports: string[];
+  readonly revokedAt: string | null;
+}
+
+function toView(row: PasskeysTable): PasskeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    backedUp: row.backed_up === 1,
+    transports: JSON.parse(row.transports) as string[],
+    revokedAt: row.revoked_at,
+  };
+}
+
+/**
+ * Starts adding a passkey for a signed-in user; `excludeCredentials` lists their active ones.
+ * @throws ProblemError `auth.unauthenticated` when the user no longer exists
+ */
+export async function startAddPasskey(
+  ctx: KeyshipContext,
+  userId: string,
+): Promise<StartedCeremony<PublicKeyCredentialCreationOptionsJSON>> {
+  const user = await findUserById(ctx.db, userId);
+  if (user === undefined) throw new ProblemError("auth.unauthenticated");
+  const existing = (await listPasskeysOfUser(ctx.db, userId)).filter((p) => p.revoked_at === null);
+  const label = user.email ?? user.display_name ?? "keyship user";
+  const options = await creationOptions(
+    ctx.settings,
+    { id: user.id, name: label, displayName: user.display_name ?? label },
+    existing.map((p) => ({
+      id: p.credential_id,
+      transports: JSON.parse(p.transports) as string[],
+    })),
+  );
+  // SECURITY: an `add` challenge is bound to the signed-in user.
+  const flowId = await storeChallenge(ctx, {
+    purpose: "add",
+    challenge: options.challenge,
+    userId,
+    data: {},
+  });
+  return { flowId, options };
+}
+
+/**
+ * Finishes adding a passkey.
+ * @throws ProblemError `passkey.challenge_invalid` (also another user's flow),
+ *   `passkey.verification_failed`, `passkey.user_verification_required`,
+ *   `passkey.already_registered`
+ */
+export async function finishAddPasskey(
+  ctx: KeyshipContext,
+  userId: string,
+  input: { flowId: string; credential: RegistrationResponseJSON; name?: string | undefined },
+): Promise<{ passkeyId: string }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now().toISOString();
+    const challenge = await consumeChallenge(trx, {
+      id: input.flowId,
+      purpose: "add",
+      userId,
+      nowIso: now,
+    });
+    if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
+    const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
+    const count = (await listPasskeysOfUser(trx, userId)).length;
+    const passkeyId = await storeNewPasskey(
+      trx,
+      ctx,
+      userId,
+      verified,
+      input.name ?? `Passkey ${count + 1}`,
+    );
+    return { passkeyId };
+  });
+}
+
+/** Lists the user's passkeys, revoked ones included (with `revokedAt`). */
+export async function listPasskeys(ctx: KeyshipContext, userId: string): Promise<PasskeyView[]> {
+  return (await listPasskeysOfUser(ctx.db, userId)).map(toView);
+}
+
+/**
+ * Renames one of the user's passkeys.
+ * @throws ProblemError `resource.not_found` when it is not theirs or does not exist
+ */
+export async function renameUserPasskey(
+  ctx: KeyshipContext,
+  userId: string,
+  id: string,
+  name: string,
+): Promise<PasskeyView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if ((await renamePasskey(trx, { id, userId, name: name.trim() })) === 0) {
+      throw new ProblemError("resource.not_found");
+    }
+    return toView((await findPasskeyOfUser(trx, id, userId)) as PasskeysTable);
+  });
+}
+
+/**
+ * Revokes one of the user's passkeys, refusing the last way to sign in: the last active passkey
+ * of a user without a password. Revoking an already revoked passkey changes nothing.
+ * @throws ProblemError `resource.not_found`, `passkey.last_passkey`
+ */
+export async function revokeUserPasskey(
+  ctx: KeyshipContext,
+  userId: string,
+  id: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    // Serialise concurrent revokes of one user so two of them cannot remove the last two.
+    await lockUser(trx, ctx.dialect, userId);
+    const passkey = await findPasskeyOfUser(trx, id, userId);
+    if (passkey === undefined) throw new ProblemError("resource.not_found");
+    if (passkey.revoked_at !== null) return;
+    const user = await findUserById(trx, userId);
+    const otherWaysIn =
+      (await countActivePasskeys(trx, userId)) - 1 + (user?.password_hash ? 1 : 0);
+    if (otherWaysIn < 1) throw new ProblemError("passkey.last_passkey");
+    await revokePasskey(trx, { id, userId, nowIso: ctx.now().toISOString() });
+  });
+}

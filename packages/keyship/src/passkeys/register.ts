@@ -1,0 +1,191 @@
+/**
+ * Passkey registration: a new account with its first passkey and device, in one transaction.
+ * @module
+ */
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
+import type { KeyshipContext } from "../context.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { DevicePublicJwk } from "../devices/jwk.ts";
+import { bindDevice } from "../devices/service.ts";
+import { ProblemError } from "../errors.ts";
+import { normalizeEmail } from "../users/model.ts";
+import { findUserByEmail, insertUser } from "../users/store.ts";
+import { consumeChallenge, insertChallenge } from "./challenges.ts";
+import { findPasskeyByCredentialId, insertPasskey } from "./store.ts";
+import { creationOptions, type VerifiedRegistration, verifyRegistration } from "./webauthn.ts";
+
+/** A started ceremony: the flow id to send back with the response, and the browser options. */
+export interface StartedCeremony<T> {
+  readonly flowId: string;
+  readonly options: T;
+}
+
+/** The account a registration will create, kept with the challenge until finish. */
+interface PendingAccount {
+  readonly userId: string;
+  readonly email: string | null;
+  readonly displayName: string | null;
+}
+
+/** Stores a challenge for `purpose` and returns its flow id. */
+export async function storeChallenge(
+  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "settings">,
+  args: {
+    purpose: "register" | "login" | "add";
+    challenge: string;
+    userId: string | null;
+    data: object;
+  },
+): Promise<string> {
+  const now = ctx.now();
+  const flowId = ctx.newId("challenge");
+  await insertChallenge(ctx.db, {
+    id: flowId,
+    purpose: args.purpose,
+    challenge: args.challenge,
+    user_id: args.userId,
+    data: JSON.stringify(args.data),
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ctx.settings.webauthnTtlSeconds * 1000).toISOString(),
+    consumed_at: null,
+  });
+  return flowId;
+}
+
+/**
+ * Starts a registration. No user row is written until the ceremony finishes (SECURITY.md).
+ * @param input optional email and display name for the new account
+ */
+export async function startPasskeyRegistration(
+  ctx: KeyshipContext,
+  input: { email?: string | undefined; displayName?: string | undefined },
+): Promise<StartedCeremony<PublicKeyCredentialCreationOptionsJSON>> {
+  const pending: PendingAccount = {
+    userId: ctx.newId("user"),
+    email: input.email === undefined ? null : normalizeEmail(input.email),
+    displayName: input.displayName?.trim() || null,
+  };
+  const label = pending.email ?? pending.displayName ?? "keyship user";
+  const options = await creationOptions(
+    ctx.settings,
+    { id: pending.userId, name: label, displayName: pending.displayName ?? label },
+    [],
+  );
+  const flowId = await storeChallenge(ctx, {
+    purpose: "register",
+    challenge: options.challenge,
+    userId: null,
+    data: pending,
+  });
+  return { flowId, options };
+}
+
+/** What a finish step receives besides the ceremony. */
+export interface DeviceInput {
+  readonly devicePublicKey: DevicePublicJwk;
+  readonly deviceLabel?: string | undefined;
+  readonly userAgent?: string | undefined;
+}
+
+/** A sign-in's result. */
+export interface SignInResult {
+  readonly userId: string;
+  readonly passkeyId: string;
+  readonly deviceId: string;
+}
+
+/**
+ * Stores a verified credential as a passkey of `userId`, inside the caller's transaction.
+ * @throws ProblemError `passkey.already_registered` when the credential id exists (any user)
+ */
+export async function storeNewPasskey(
+  trx: KeyshipContext["db"],
+  ctx: Pick<KeyshipContext, "now" | "newId">,
+  userId: string,
+  credential: VerifiedRegistration,
+  name: string,
+): Promise<string> {
+  // SECURITY: credential ids are unique across users.
+  if ((await findPasskeyByCredentialId(trx, credential.credentialId)) !== undefined) {
+    throw new ProblemError("passkey.already_registered");
+  }
+  const id = ctx.newId("passkey");
+  try {
+    await insertPasskey(trx, {
+      id,
+      user_id: userId,
+      credential_id: credential.credentialId,
+      public_key: credential.publicKey,
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports),
+      aaguid: credential.aaguid,
+      backed_up: credential.backedUp ? 1 : 0,
+      backup_eligible: credential.backupEligible ? 1 : 0,
+      name: name.trim().slice(0, 64) || "Passkey",
+      created_at: ctx.now().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new ProblemError("passkey.already_registered", { cause: error });
+    throw error;
+  }
+  return id;
+}
+
+/**
+ * Finishes a registration: consumes the challenge, verifies the credential, and creates the
+ * user, passkey and device in one transaction. Any failure leaves the database as it was.
+ * @throws ProblemError `passkey.challenge_invalid`, `passkey.verification_failed`,
+ *   `passkey.user_verification_required`, `passkey.already_registered`, `passkey.email_taken`
+ */
+export async function finishPasskeyRegistration(
+  ctx: KeyshipContext,
+  input: DeviceInput & { flowId: string; credential: RegistrationResponseJSON },
+): Promise<SignInResult> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now().toISOString();
+    const challenge = await consumeChallenge(trx, {
+      id: input.flowId,
+      purpose: "register",
+      userId: null,
+      nowIso: now,
+    });
+    if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
+    const pending = JSON.parse(challenge.data) as PendingAccount;
+    const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
+
+    if (pending.email !== null && (await findUserByEmail(trx, pending.email)) !== undefined) {
+      throw new ProblemError("passkey.email_taken");
+    }
+    try {
+      await insertUser(trx, {
+        id: pending.userId,
+        email: pending.email,
+        display_name: pending.displayName,
+        role: "user",
+        scopes: "[]",
+        password_hash: null,
+        email_verified_at: null,
+        disabled_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ProblemError("passkey.email_taken", { cause: error });
+      throw error;
+    }
+    const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
+    const deviceId = await bindDevice(trx, ctx, {
+      userId: pending.userId,
+      publicJwk: input.devicePublicKey,
+      label: input.deviceLabel,
+      userAgent: input.userAgent,
+    });
+    return { userId: pending.userId, passkeyId, deviceId };
+  });
+}

@@ -1,0 +1,239 @@
+/**
+ * `/passkey/*` ceremonies and `/passkeys` management (mounted under `/auth`).
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { KeyshipContext } from "../context.ts";
+import { canonicalDeviceJwk } from "../devices/jwk.ts";
+import { problemResponses } from "../http/openapi.ts";
+import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import { createRouter, type KeyshipRouter } from "../http/router.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
+import { finishPasskeyLogin, startPasskeyLogin } from "./login.ts";
+import {
+  finishAddPasskey,
+  listPasskeys,
+  renameUserPasskey,
+  revokeUserPasskey,
+  startAddPasskey,
+} from "./manage.ts";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "./register.ts";
+import {
+  AddFinishBody,
+  CeremonyStarted,
+  EmptyBody,
+  LoginFinishBody,
+  PasskeyIdParam,
+  PasskeySchema,
+  RegisterFinishBody,
+  RegisterStartBody,
+  RenameBody,
+  SignedIn,
+} from "./schemas.ts";
+
+const tags = ["passkeys"];
+const ceremonyFailures = [
+  "passkey.challenge_invalid",
+  "passkey.verification_failed",
+  "passkey.user_verification_required",
+  "device.invalid_public_key",
+] as const;
+
+/**
+ * The passkey router.
+ * @param ctx shared dependencies
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function passkeyRoutes(
+  ctx: KeyshipContext,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const router = createRouter();
+  const userOf = (c: { get(key: "principal"): { userId: string } | null }) =>
+    (c.get("principal") as { userId: string }).userId;
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/register/start",
+      tags,
+      summary: "Start registering a new account with a passkey",
+      request: jsonBody(RegisterStartBody),
+      responses: {
+        200: jsonResponse("Creation options and the flow id.", CeremonyStarted),
+        ...problemResponses(),
+      },
+    }),
+    async (c) => c.json(await startPasskeyRegistration(ctx, c.req.valid("json")), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/register/finish",
+      tags,
+      summary: "Finish registration: creates the user, passkey and device",
+      request: jsonBody(RegisterFinishBody),
+      responses: {
+        201: jsonResponse("The new account.", SignedIn),
+        ...problemResponses(
+          ...ceremonyFailures,
+          "passkey.already_registered",
+          "passkey.email_taken",
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await finishPasskeyRegistration(ctx, {
+        ...body,
+        devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
+        userAgent: c.req.header("user-agent"),
+      });
+      return c.json(result, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/login/start",
+      tags,
+      summary: "Start signing in with a passkey (discoverable, autofill-ready)",
+      request: jsonBody(EmptyBody),
+      responses: {
+        200: jsonResponse("Request options and the flow id.", CeremonyStarted),
+        ...problemResponses(),
+      },
+    }),
+    async (c) => c.json(await startPasskeyLogin(ctx), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/login/finish",
+      tags,
+      summary: "Finish signing in: binds a new device",
+      request: jsonBody(LoginFinishBody),
+      responses: {
+        200: jsonResponse("The signed-in account.", SignedIn),
+        ...problemResponses(
+          ...ceremonyFailures,
+          "passkey.unknown_credential",
+          "passkey.counter_regression",
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await finishPasskeyLogin(ctx, {
+        ...body,
+        devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
+        userAgent: c.req.header("user-agent"),
+      });
+      return c.json(result, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/add/start",
+      tags,
+      summary: "Start adding a passkey to the signed-in account",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: jsonBody(EmptyBody),
+      responses: {
+        200: jsonResponse("Creation options and the flow id.", CeremonyStarted),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => c.json(await startAddPasskey(ctx, userOf(c)), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkey/add/finish",
+      tags,
+      summary: "Finish adding a passkey",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: jsonBody(AddFinishBody),
+      responses: {
+        201: jsonResponse("The new passkey.", z.object({ passkeyId: z.string() })),
+        ...problemResponses(
+          ...ceremonyFailures,
+          "auth.unauthenticated",
+          "passkey.already_registered",
+        ),
+      },
+    }),
+    async (c) => c.json(await finishAddPasskey(ctx, userOf(c), c.req.valid("json")), 201),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/passkeys",
+      tags,
+      summary: "List the signed-in user's passkeys",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse(
+          "The passkeys, revoked ones included.",
+          z.object({ passkeys: z.array(PasskeySchema) }),
+        ),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => c.json({ passkeys: await listPasskeys(ctx, userOf(c)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "patch",
+      path: "/passkeys/{id}",
+      tags,
+      summary: "Rename a passkey",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: { params: PasskeyIdParam, ...jsonBody(RenameBody) },
+      responses: {
+        200: jsonResponse("The renamed passkey.", PasskeySchema),
+        ...problemResponses("auth.unauthenticated", "resource.not_found"),
+      },
+    }),
+    async (c) =>
+      c.json(
+        await renameUserPasskey(ctx, userOf(c), c.req.valid("param").id, c.req.valid("json").name),
+        200,
+      ),
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/passkeys/{id}/revoke",
+      tags,
+      summary: "Revoke a passkey (never the last way to sign in)",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: { params: PasskeyIdParam },
+      responses: {
+        ...NO_CONTENT,
+        ...problemResponses("auth.unauthenticated", "resource.not_found", "passkey.last_passkey"),
+      },
+    }),
+    async (c) => {
+      await revokeUserPasskey(ctx, userOf(c), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  return router;
+}

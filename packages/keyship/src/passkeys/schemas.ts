@@ -1,0 +1,140 @@
+/**
+ * Request and response schemas of the passkey routes (the only schema source, STYLE 5).
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { DevicePublicJwkSchema } from "../devices/jwk.ts";
+
+// SECURITY: credential ids are at most 1023 bytes (1364 base64url characters).
+const credentialId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,1364}$/, "must be base64url, at most 1023 bytes");
+const b64url = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "must be base64url")
+    .max(max);
+const flowId = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: "The ceremony id returned by the start step." });
+const deviceLabel = z
+  .string()
+  .max(100)
+  .optional()
+  .openapi({ description: "A name for this browser, e.g. 'Work laptop'." });
+
+const transports = z
+  .array(z.enum(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]))
+  .max(10);
+
+/** A RegistrationResponseJSON as `@simplewebauthn/browser` produces it. */
+export const RegistrationCredentialSchema = z
+  .object({
+    id: credentialId,
+    rawId: credentialId,
+    type: z.literal("public-key"),
+    response: z.object({
+      clientDataJSON: b64url(16_384),
+      attestationObject: b64url(65_536),
+      authenticatorData: b64url(65_536).optional(),
+      transports: transports.optional(),
+      publicKeyAlgorithm: z.number().int().optional(),
+      publicKey: b64url(16_384).optional(),
+    }),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+    clientExtensionResults: z.record(z.string(), z.unknown()),
+  })
+  .openapi("RegistrationCredential");
+
+/** An AuthenticationResponseJSON as `@simplewebauthn/browser` produces it. */
+export const AuthenticationCredentialSchema = z
+  .object({
+    id: credentialId,
+    rawId: credentialId,
+    type: z.literal("public-key"),
+    response: z.object({
+      clientDataJSON: b64url(16_384),
+      authenticatorData: b64url(65_536),
+      signature: b64url(16_384),
+      userHandle: b64url(1_024).optional(),
+    }),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+    clientExtensionResults: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuthenticationCredential");
+
+export const RegisterStartBody = z
+  .object({
+    email: z.email().max(254).optional(),
+    displayName: z.string().trim().min(1).max(100).optional(),
+  })
+  .openapi("PasskeyRegisterStart");
+
+/** `{}`: sign-in and add ceremonies take no input. */
+export const EmptyBody = z.object({}).strict().openapi("Empty");
+
+export const CeremonyStarted = z
+  .object({
+    flowId: z.string(),
+    options: z.record(z.string(), z.unknown()).openapi({
+      description:
+        "WebAuthn options JSON for @simplewebauthn/browser (startRegistration / startAuthentication).",
+    }),
+  })
+  .openapi("CeremonyStarted");
+
+export const RegisterFinishBody = z
+  .object({
+    flowId,
+    credential: RegistrationCredentialSchema,
+    devicePublicKey: DevicePublicJwkSchema,
+    deviceLabel,
+  })
+  .openapi("PasskeyRegisterFinish");
+
+export const LoginFinishBody = z
+  .object({
+    flowId,
+    credential: AuthenticationCredentialSchema,
+    devicePublicKey: DevicePublicJwkSchema,
+    deviceLabel,
+  })
+  .openapi("PasskeyLoginFinish");
+
+export const AddFinishBody = z
+  .object({
+    flowId,
+    credential: RegistrationCredentialSchema,
+    name: z.string().trim().min(1).max(64).optional(),
+  })
+  .openapi("PasskeyAddFinish");
+
+export const SignedIn = z
+  .object({ userId: z.string(), passkeyId: z.string(), deviceId: z.string() })
+  .openapi("SignedIn");
+
+export const PasskeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    backedUp: z.boolean(),
+    transports: z.array(z.string()),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("Passkey");
+
+export const PasskeyIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const RenameBody = z
+  .object({ name: z.string().trim().min(1).max(64) })
+  .openapi("PasskeyRename");

@@ -1,0 +1,237 @@
+/**
+ * The one boundary with `@simplewebauthn/server`: option generation and response
+ * verification, with the checks the library leaves to us (SECURITY.md) and every failure
+ * translated into a ProblemError.
+ * @module
+ */
+import {
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from "@simplewebauthn/server";
+import {
+  decodeAttestationObject,
+  decodeClientDataJSON,
+  isoBase64URL,
+  parseAuthenticatorData,
+} from "@simplewebauthn/server/helpers";
+import type { Settings } from "../config/schema.ts";
+import { ProblemError } from "../errors.ts";
+
+/** COSE algorithms offered and accepted: ES256, EdDSA, RS256 (no experimental ones). */
+export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
+
+/** The WebAuthn settings a ceremony reads. */
+export type WebauthnSettings = Pick<
+  Settings,
+  "rpId" | "rpName" | "origins" | "userVerification" | "attestation" | "webauthnTtlSeconds"
+>;
+
+/** A credential to exclude or allow, as stored. */
+export interface CredentialDescriptor {
+  readonly id: string;
+  readonly transports: readonly string[];
+}
+
+/** Creation options for a new discoverable credential. */
+export async function creationOptions(
+  settings: WebauthnSettings,
+  user: { id: string; name: string; displayName: string },
+  exclude: readonly CredentialDescriptor[],
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  return generateRegistrationOptions({
+    rpName: settings.rpName,
+    rpID: settings.rpId,
+    userID: new TextEncoder().encode(user.id),
+    userName: user.name,
+    userDisplayName: user.displayName,
+    timeout: settings.webauthnTtlSeconds * 1000,
+    attestationType: settings.attestation,
+    excludeCredentials: exclude.map((c) => ({
+      id: c.id,
+      transports: c.transports as AuthenticatorTransport[],
+    })),
+    authenticatorSelection: {
+      residentKey: "required",
+      requireResidentKey: true,
+      userVerification: settings.userVerification,
+    },
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+  });
+}
+
+/** Request options for a discoverable-credential sign-in (empty allowCredentials). */
+export async function requestOptions(
+  settings: WebauthnSettings,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: settings.rpId,
+    userVerification: settings.userVerification,
+    timeout: settings.webauthnTtlSeconds * 1000,
+    allowCredentials: [],
+  });
+}
+
+function failed(cause: unknown): ProblemError {
+  return new ProblemError("passkey.verification_failed", { cause });
+}
+
+/**
+ * Checks what the library does not: the ceremony was not framed by another origin
+ * (crossOrigin / topOrigin), and the UV flag when user verification is required.
+ */
+function checkClientAndFlags(
+  clientDataJSON: string,
+  authData: Uint8Array<ArrayBuffer>,
+  settings: WebauthnSettings,
+): void {
+  let client: ReturnType<typeof decodeClientDataJSON>;
+  let flags: ReturnType<typeof parseAuthenticatorData>["flags"];
+  try {
+    client = decodeClientDataJSON(clientDataJSON);
+    flags = parseAuthenticatorData(authData).flags;
+  } catch (cause) {
+    throw failed(cause);
+  }
+  // SECURITY: refuse ceremonies run inside a cross-origin frame.
+  if (client.crossOrigin === true || client.topOrigin !== undefined)
+    throw failed("framed ceremony");
+  // WebAuthn L3 §7.1 step 15 / §7.2 step 17: UV must be set when we require it.
+  if (settings.userVerification === "required" && !flags.uv) {
+    throw new ProblemError("passkey.user_verification_required");
+  }
+}
+
+/** What a verified registration yields. */
+export interface VerifiedRegistration {
+  readonly credentialId: string;
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly transports: string[];
+  readonly aaguid: string;
+  readonly backedUp: boolean;
+  readonly backupEligible: boolean;
+}
+
+/**
+ * Verifies a registration response against the expected challenge and the settings' origins
+ * and RP ID.
+ * @throws ProblemError `passkey.verification_failed` or `passkey.user_verification_required`
+ */
+export async function verifyRegistration(
+  response: RegistrationResponseJSON,
+  expectedChallenge: string,
+  settings: WebauthnSettings,
+): Promise<VerifiedRegistration> {
+  let authData: Uint8Array<ArrayBuffer>;
+  try {
+    authData = decodeAttestationObject(
+      isoBase64URL.toBuffer(response.response.attestationObject),
+    ).get("authData");
+  } catch (cause) {
+    throw failed(cause);
+  }
+  checkClientAndFlags(response.response.clientDataJSON, authData, settings);
+  let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    result = await verifyRegistrationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: [...settings.origins], // STYLE 10: expected values from settings only
+      expectedRPID: settings.rpId, // SECURITY: without it the rpIdHash is not checked
+      requireUserVerification: settings.userVerification === "required",
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+    });
+  } catch (cause) {
+    throw failed(cause);
+  }
+  // SECURITY: a bad signature returns verified:false rather than throwing.
+  if (!result.verified) throw failed("registration not verified");
+  const info = result.registrationInfo;
+  return {
+    credentialId: info.credential.id,
+    publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+    counter: info.credential.counter,
+    transports: info.credential.transports ?? response.response.transports ?? [],
+    aaguid: info.aaguid,
+    backedUp: info.credentialBackedUp,
+    backupEligible: info.credentialDeviceType === "multiDevice",
+  };
+}
+
+/** The stored credential an assertion is checked against. */
+export interface StoredCredential {
+  readonly credentialId: string;
+  readonly publicKey: string;
+  readonly counter: number;
+  readonly transports: readonly string[];
+  /** The WebAuthn user handle of the credential's owner (base64url). */
+  readonly userHandle: string;
+}
+
+/** What a verified assertion yields. */
+export interface VerifiedAssertion {
+  readonly newCounter: number;
+  readonly backedUp: boolean;
+}
+
+/**
+ * Verifies an assertion, then the signature counter.
+ * @throws ProblemError `passkey.verification_failed`, `passkey.user_verification_required` or
+ *   `passkey.counter_regression`
+ */
+export async function verifyAssertion(
+  response: AuthenticationResponseJSON,
+  expectedChallenge: string,
+  credential: StoredCredential,
+  settings: WebauthnSettings,
+): Promise<VerifiedAssertion> {
+  let authData: Uint8Array<ArrayBuffer>;
+  try {
+    authData = isoBase64URL.toBuffer(response.response.authenticatorData);
+  } catch (cause) {
+    throw failed(cause);
+  }
+  checkClientAndFlags(response.response.clientDataJSON, authData, settings);
+  // SECURITY: the userHandle must belong to the credential's owner.
+  const handle = response.response.userHandle;
+  if (handle !== undefined && handle !== credential.userHandle) throw failed("userHandle mismatch");
+  let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    result = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: [...settings.origins],
+      expectedRPID: settings.rpId,
+      credential: {
+        id: credential.credentialId,
+        publicKey: isoBase64URL.toBuffer(credential.publicKey),
+        // The counter is checked below, after the signature, to answer with our own code.
+        counter: 0,
+        transports: credential.transports as AuthenticatorTransport[],
+      },
+      requireUserVerification: settings.userVerification === "required",
+    });
+  } catch (cause) {
+    throw failed(cause);
+  }
+  if (!result.verified) throw failed("assertion not verified");
+  const { newCounter, credentialBackedUp } = result.authenticationInfo;
+  // WebAuthn L3 §7.2 step 21: a counter that does not grow (unless both are 0) may mean a
+  // cloned authenticator.
+  if ((newCounter > 0 || credential.counter > 0) && newCounter <= credential.counter) {
+    throw new ProblemError("passkey.counter_regression");
+  }
+  return { newCounter, backedUp: credentialBackedUp };
+}
+
+/** The WebAuthn user handle for a keyship user id (the UTF-8 bytes, base64url). */
+export function userHandleOf(userId: string): string {
+  return isoBase64URL.fromUTF8String(userId);
+}

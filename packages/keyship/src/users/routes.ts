@@ -1,0 +1,69 @@
+/**
+ * `GET /me` (mounted under `/auth`).
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { KeyshipContext } from "../context.ts";
+import { ProblemError } from "../errors.ts";
+import { problemResponses } from "../http/openapi.ts";
+import { BEARER_SECURITY, jsonResponse } from "../http/route-helpers.ts";
+import { createRouter, type KeyshipRouter } from "../http/router.ts";
+import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import { toUserView } from "./model.ts";
+import { findUserById } from "./store.ts";
+
+const MeSchema = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    displayName: z.string().nullable(),
+    role: z.enum(["user", "admin"]),
+    scopes: z.array(z.string()),
+    deviceId: z.string().nullable(),
+  })
+  .openapi("Me");
+
+/**
+ * The current-user router.
+ * @param ctx shared dependencies
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function meRoutes(
+  ctx: KeyshipContext,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const router = createRouter();
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags: ["users"],
+      summary: "The signed-in user",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse("The user and the calling device.", MeSchema),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => {
+      const principal = c.get("principal") as Principal;
+      const row = await findUserById(ctx.db, principal.userId);
+      if (row === undefined) throw new ProblemError("auth.unauthenticated");
+      const user = toUserView(row);
+      return c.json(
+        {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          role: user.role,
+          scopes: user.scopes,
+          deviceId: principal.deviceId ?? null,
+        },
+        200,
+      );
+    },
+  );
+  return router;
+}

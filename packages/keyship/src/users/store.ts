@@ -1,0 +1,200 @@
+/**
+ * Queries over `users`. Plain functions over a {@link DB}; a transaction is a `DB` too, so
+ * services pass theirs down unchanged. "Not found" is `undefined`, never an error.
+ * @module
+ */
+import { sql } from "kysely";
+import type { DB, UsersTable } from "../db/schema.ts";
+import type { Role } from "./model.ts";
+
+const USER_COLUMNS = [
+  "id",
+  "email",
+  "display_name",
+  "role",
+  "scopes",
+  "password_hash",
+  "email_verified_at",
+  "disabled_at",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof UsersTable)[];
+
+/** Arguments of {@link listUsers}. */
+export interface ListUsersArgs {
+  /** At most this many rows. */
+  readonly limit: number;
+  /** Rows to skip, for paging. */
+  readonly offset: number;
+  /** Keep users whose id, email or display name contains this text (case-insensitive). */
+  readonly search?: string | undefined;
+}
+
+/**
+ * Inserts one user row.
+ * @param db the database or a transaction
+ * @param row every column; `email` already normalized, `scopes` already serialized
+ * @throws the driver's unique-violation error when the email is taken (translate it in the
+ *   service)
+ * @example await insertUser(trx, { id: newId("user"), email: "ada@example.com", … });
+ */
+export async function insertUser(db: DB, row: UsersTable): Promise<void> {
+  await db
+    .insertInto("users")
+    .values({
+      id: row.id,
+      email: row.email,
+      display_name: row.display_name,
+      role: row.role,
+      scopes: row.scopes,
+      password_hash: row.password_hash,
+      email_verified_at: row.email_verified_at,
+      disabled_at: row.disabled_at,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    })
+    .execute();
+}
+
+/**
+ * Finds a user by id.
+ * @param db the database or a transaction
+ * @param id a user id (`u…`)
+ * @returns the row, or `undefined` when there is none
+ * @example const row = await findUserById(db, "u4k2…");
+ */
+export async function findUserById(db: DB, id: string): Promise<UsersTable | undefined> {
+  return await db.selectFrom("users").select(USER_COLUMNS).where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Finds a user by email.
+ * @param db the database or a transaction
+ * @param normalizedEmail an address already passed through `normalizeEmail()`
+ * @returns the row, or `undefined` when there is none
+ * @example const row = await findUserByEmail(db, normalizeEmail(input));
+ */
+export async function findUserByEmail(
+  db: DB,
+  normalizedEmail: string,
+): Promise<UsersTable | undefined> {
+  return await db
+    .selectFrom("users")
+    .select(USER_COLUMNS)
+    .where("email", "=", normalizedEmail)
+    .executeTakeFirst();
+}
+
+// Escapes LIKE wildcards so a search for "a_b" matches the text "a_b" only.
+function likeContains(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Lists users, oldest first (then by id, so pages are stable).
+ * @param db the database or a transaction
+ * @param args `limit`, `offset` and an optional `search` text
+ * @example const page = await listUsers(db, { limit: 50, offset: 0, search: "example.com" });
+ */
+export async function listUsers(db: DB, args: ListUsersArgs): Promise<UsersTable[]> {
+  let query = db.selectFrom("users").select(USER_COLUMNS);
+  if (args.search !== undefined && args.search !== "") {
+    const pattern = likeContains(args.search);
+    // lower() on both dialects: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${eb.ref("id")}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref("email")}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref("display_name")}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  return await query
+    .orderBy("created_at", "asc")
+    .orderBy("id", "asc")
+    .limit(args.limit)
+    .offset(args.offset)
+    .execute();
+}
+
+/**
+ * Counts every user.
+ * @param db the database or a transaction
+ * @example const total = await countUsers(db);
+ */
+export async function countUsers(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as("count"))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Sets a user's role.
+ * @param db the database or a transaction
+ * @param id the user's id
+ * @param role the new role
+ * @param nowIso the time of the change, stored in `updated_at`
+ * @returns how many rows changed: 1, or 0 when the user does not exist
+ * @example await updateUserRole(trx, id, "admin", now.toISOString());
+ */
+export async function updateUserRole(
+  db: DB,
+  id: string,
+  role: Role,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("users")
+    .set({ role, updated_at: nowIso })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Replaces a user's scopes.
+ * @param db the database or a transaction
+ * @param id the user's id
+ * @param scopesJson the new list, already passed through `serializeScopes()`
+ * @param nowIso the time of the change, stored in `updated_at`
+ * @returns how many rows changed: 1, or 0 when the user does not exist
+ * @example await updateUserScopes(trx, id, serializeScopes(["docs/read"]), nowIso);
+ */
+export async function updateUserScopes(
+  db: DB,
+  id: string,
+  scopesJson: string,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("users")
+    .set({ scopes: scopesJson, updated_at: nowIso })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Disables a user (a time) or enables them again (`null`).
+ * @param db the database or a transaction
+ * @param id the user's id
+ * @param disabledAtIso when the account was disabled, or `null` to enable it
+ * @param nowIso the time of the change, stored in `updated_at`
+ * @returns how many rows changed: 1, or 0 when the user does not exist
+ * @example await setUserDisabled(trx, id, nowIso, nowIso);
+ */
+export async function setUserDisabled(
+  db: DB,
+  id: string,
+  disabledAtIso: string | null,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("users")
+    .set({ disabled_at: disabledAtIso, updated_at: nowIso })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
