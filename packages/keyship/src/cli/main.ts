@@ -7,15 +7,28 @@ import { parseArgs } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 import { runMigrate } from "./migrate.ts";
+import { runUsers } from "./users.ts";
 
 const HELP = `keyship — passkeys-first auth for Hono APIs
 
 Usage:
-  keyship migrate [--database URL]          apply pending database migrations
-  keyship migrate status [--database URL]   list migrations and whether they ran
+  keyship migrate                           apply pending database migrations
+  keyship migrate status                    list migrations and whether they ran
+  keyship users list [--search S] [--limit N] [--offset N]
+                                            list users (id, email, role, scopes, disabled)
+  keyship users promote <id|email>          make a user an admin
+  keyship users demote <id|email>           make an admin a plain user
+  keyship users scopes add <id|email> <scope...>
+                                            grant scopes
+  keyship users scopes remove <id|email> <scope...>
+                                            take scopes away
+  keyship users disable <id|email>          block a user from signing in
+  keyship users enable <id|email>           allow a disabled user again
   keyship help                              show this help
 
-Settings come from KEYSHIP_* variables and ./.env (see docs/configuration.md).`;
+Every command takes --database URL (overrides KEYSHIP_DATABASE_URL).
+Settings come from KEYSHIP_* variables and ./.env (see docs/configuration.md).
+Exit codes: 0 success, 1 failure, 2 wrong command line.`;
 
 /**
  * Runs the CLI with `argv` (without the node and script paths).
@@ -26,17 +39,38 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { positionals, values } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { database: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        database: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        search: { type: "string" },
+        limit: { type: "string" },
+        offset: { type: "string" },
+      },
     });
     const [command, subcommand, ...rest] = positionals;
     if (values.help || command === undefined || command === "help") {
       io.out(HELP);
       return 0;
     }
-    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     switch (command) {
       case "migrate":
+        if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+        if ((values.search ?? values.limit ?? values.offset) !== undefined) {
+          throw new UsageError("--search, --limit and --offset only apply to 'keyship users list'");
+        }
         return await runMigrate({ subcommand, database: values.database }, io);
+      case "users":
+        return await runUsers(
+          {
+            subcommand,
+            operands: rest,
+            database: values.database,
+            search: values.search,
+            limit: values.limit,
+            offset: values.offset,
+          },
+          io,
+        );
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

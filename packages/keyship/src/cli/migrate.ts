@@ -2,10 +2,8 @@
  * `keyship migrate` (apply pending migrations) and `keyship migrate status`.
  * @module
  */
-import { join } from "node:path";
-import { loadSettings } from "../config/load.ts";
-import { openDatabase } from "../db/connect.ts";
 import { MigrationError, migrateToLatest, migrationStatus } from "../db/migrate.ts";
+import { openCliDatabase, reportUnreachableDatabase } from "./database.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** Options of the migrate command. */
@@ -16,10 +14,6 @@ export interface MigrateArgs {
   readonly database: string | undefined;
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-}
-
 /**
  * Runs `keyship migrate [status] [--database URL]`.
  * @returns the process exit code
@@ -28,13 +22,7 @@ export async function runMigrate(args: MigrateArgs, io: CliIo): Promise<number> 
   if (args.subcommand !== undefined && args.subcommand !== "status") {
     throw new UsageError(`unknown migrate subcommand '${args.subcommand}' (expected: status)`);
   }
-  const { settings } = loadSettings({
-    env: io.env,
-    envFile: join(io.cwd, ".env"),
-    options: args.database === undefined ? {} : { databaseUrl: args.database },
-  });
-  const { db, dialect } = openDatabase(settings.databaseUrl);
-  io.out(`database: ${redact(settings.databaseUrl)} (${dialect})`);
+  const { db, dialect } = openCliDatabase(args, io);
   try {
     if (args.subcommand === "status") {
       const states = await migrationStatus(db, dialect);
@@ -59,8 +47,7 @@ export async function runMigrate(args: MigrateArgs, io: CliIo): Promise<number> 
       for (const r of failed) io.err(`  ${r.status.toLowerCase().padEnd(8)} ${r.migrationName}`);
       io.err(`migration failed: ${(cause as Error)?.message ?? String(cause)}`);
     } else {
-      io.err(`cannot reach the database: ${(cause as Error)?.message ?? String(cause)}`);
-      io.err("check KEYSHIP_DATABASE_URL (or --database) and that the server is running.");
+      reportUnreachableDatabase(io, cause);
     }
     return 1;
   } finally {

@@ -67,7 +67,7 @@ export const AuthenticationCredentialSchema = z
 
 export const RegisterStartBody = z
   .object({
-    email: z.email().max(254).optional(),
+    email: z.string().trim().max(254).pipe(z.email()).optional(),
     displayName: z.string().trim().min(1).max(100).optional(),
   })
   .openapi("PasskeyRegisterStart");

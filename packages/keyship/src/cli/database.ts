@@ -1,0 +1,65 @@
+/**
+ * Opening the database for a CLI command, with the same settings sources as the server.
+ * @module
+ */
+import { join } from "node:path";
+import { loadSettings } from "../config/load.ts";
+import type { Settings } from "../config/schema.ts";
+import { openDatabase } from "../db/connect.ts";
+import type { DB, DialectName } from "../db/schema.ts";
+import type { CliIo } from "./io.ts";
+
+/** The `--database` flag every database command accepts. */
+export interface CliDatabaseArgs {
+  /** Overrides KEYSHIP_DATABASE_URL. */
+  readonly database: string | undefined;
+}
+
+/** A database opened by a CLI command; the command must `db.destroy()` it. */
+export interface CliDatabase {
+  readonly db: DB;
+  readonly dialect: DialectName;
+  readonly settings: Settings;
+}
+
+/**
+ * Hides the password of a database URL, e.g. `postgres://app:***@db/keyship`.
+ * @param url a database URL
+ * @example redactDatabaseUrl("postgres://app:s3cret@db/x") // "postgres://app:***@db/x"
+ */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}
+
+/**
+ * Loads settings (`--database` > `KEYSHIP_*` in `io.env` > `.env` in `io.cwd` > defaults),
+ * opens the database and prints which one (`database: <url> (<dialect>)`, password hidden).
+ * Nothing connects until the first query.
+ * @param args the command's `--database` flag
+ * @param io where to print and which environment to read
+ * @throws KeyshipConfigError when the settings are invalid (the CLI exits with 1)
+ * @example
+ * const { db, dialect } = openCliDatabase({ database: values.database }, io);
+ * try { … } finally { await db.destroy(); }
+ */
+export function openCliDatabase(args: CliDatabaseArgs, io: CliIo): CliDatabase {
+  const { settings } = loadSettings({
+    env: io.env,
+    envFile: join(io.cwd, ".env"),
+    options: args.database === undefined ? {} : { databaseUrl: args.database },
+  });
+  const { db, dialect } = openDatabase(settings.databaseUrl);
+  io.out(`database: ${redactDatabaseUrl(settings.databaseUrl)} (${dialect})`);
+  return { db, dialect, settings };
+}
+
+/**
+ * Prints why the database could not be reached, with a hint, on `io.err`.
+ * @param io where to print
+ * @param cause the driver's error
+ * @example catch (error) { reportUnreachableDatabase(io, error); return 1; }
+ */
+export function reportUnreachableDatabase(io: CliIo, cause: unknown): void {
+  io.err(`cannot reach the database: ${(cause as Error)?.message ?? String(cause)}`);
+  io.err("check KEYSHIP_DATABASE_URL (or --database) and that the server is running.");
+}

@@ -1,0 +1,278 @@
+/**
+ * Managing users: listing, roles, scopes, disabling. Used by the `keyship users` CLI and the
+ * admin API. Every change reads and writes in one transaction.
+ * @module
+ */
+import type { KeyshipContext } from "../context.ts";
+import type { DB, UsersTable } from "../db/schema.ts";
+import { ProblemError } from "../errors.ts";
+import { isId } from "../ids.ts";
+import {
+  normalizeEmail,
+  parseScopes,
+  type Role,
+  scopesFromInput,
+  serializeScopes,
+  toUserView,
+  type UserView,
+} from "./model.ts";
+import {
+  findUserByEmail,
+  findUserById,
+  listUsers,
+  setUserDisabled,
+  updateUserRole,
+  updateUserScopes,
+} from "./store.ts";
+
+/** What the read-only user functions need from {@link KeyshipContext}. */
+export type UsersReadContext = Pick<KeyshipContext, "db">;
+
+/** What the user-changing functions need from {@link KeyshipContext}. */
+export type UsersContext = Pick<KeyshipContext, "db" | "now">;
+
+/** Options of every user-changing function. */
+export interface UserChangeOptions {
+  /**
+   * Called with the user's id after a change was committed (not when nothing changed). The
+   * server uses it to invalidate its cache of authenticated principals. An error it throws
+   * propagates to the caller; the change is already committed.
+   * @default no hook
+   */
+  readonly onUserChanged?: (userId: string) => void;
+}
+
+/** The outcome of a user-changing function. */
+export interface UserChange {
+  /** The user after the call. */
+  readonly user: UserView;
+  /** False when the user was already in the requested state and nothing was written. */
+  readonly changed: boolean;
+}
+
+/** Arguments of {@link listUserViews}. */
+export interface ListUserViewsArgs {
+  /** At most this many users, 1 to {@link MAX_LIST_LIMIT}. */
+  readonly limit: number;
+  /** Users to skip, for paging; 0 or more. */
+  readonly offset: number;
+  /** Keep users whose id, email or display name contains this text (case-insensitive). */
+  readonly search?: string | undefined;
+}
+
+/** The largest page {@link listUserViews} returns. */
+export const MAX_LIST_LIMIT = 1000;
+
+/**
+ * Lists users, oldest first.
+ * @param ctx the database
+ * @param args `limit`, `offset`, optional `search`
+ * @throws ProblemError `validation.failed` when `limit` or `offset` is out of range
+ * @example const users = await listUserViews(ctx, { limit: 50, offset: 0, search: "ada" });
+ */
+export async function listUserViews(
+  ctx: UsersReadContext,
+  args: ListUserViewsArgs,
+): Promise<UserView[]> {
+  if (!Number.isSafeInteger(args.limit) || args.limit < 1 || args.limit > MAX_LIST_LIMIT) {
+    throw new ProblemError("validation.failed", {
+      detail: `limit must be an integer from 1 to ${MAX_LIST_LIMIT}.`,
+    });
+  }
+  if (!Number.isSafeInteger(args.offset) || args.offset < 0) {
+    throw new ProblemError("validation.failed", {
+      detail: "offset must be an integer of 0 or more.",
+    });
+  }
+  const search = args.search?.normalize("NFKC").trim();
+  const rows = await listUsers(ctx.db, { limit: args.limit, offset: args.offset, search });
+  return rows.map(toUserView);
+}
+
+/**
+ * Finds a user by id (`u…`) or by email (normalized first).
+ * @param db the database or a transaction
+ * @param idOrEmail e.g. `"u4k2…"` or `"Ada@Example.com"`
+ * @returns the row, or `undefined` when there is none
+ * @example const row = await findUserByIdOrEmail(db, "ada@example.com");
+ */
+export async function findUserByIdOrEmail(
+  db: DB,
+  idOrEmail: string,
+): Promise<UsersTable | undefined> {
+  const text = idOrEmail.trim();
+  if (isId(text, "user")) return await findUserById(db, text);
+  return await findUserByEmail(db, normalizeEmail(text));
+}
+
+/**
+ * Reads a user by id or email, runs `plan` on the row in the same transaction, and calls the
+ * hook after commit when `plan` wrote something.
+ */
+async function changeUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  options: UserChangeOptions,
+  plan: (trx: DB, row: UsersTable, nowIso: string) => Promise<UsersTable | undefined>,
+): Promise<UserChange> {
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const row = await findUserByIdOrEmail(trx, idOrEmail);
+    if (row === undefined) {
+      throw new ProblemError("resource.not_found", { detail: "No such user." });
+    }
+    const nowIso = ctx.now().toISOString();
+    const updated = await plan(trx, row, nowIso);
+    return { user: toUserView(updated ?? row), changed: updated !== undefined };
+  });
+  if (result.changed) options.onUserChanged?.(result.user.id);
+  return result;
+}
+
+function setRole(role: Role) {
+  return async (trx: DB, row: UsersTable, nowIso: string) => {
+    if (row.role === role) return undefined;
+    await updateUserRole(trx, row.id, role, nowIso);
+    return { ...row, role, updated_at: nowIso };
+  };
+}
+
+function setScopes(change: (current: readonly string[]) => string[]) {
+  return async (trx: DB, row: UsersTable, nowIso: string) => {
+    const scopes = serializeScopes(change(parseScopes(row.scopes)));
+    if (scopes === row.scopes) return undefined;
+    await updateUserScopes(trx, row.id, scopes, nowIso);
+    return { ...row, scopes, updated_at: nowIso };
+  };
+}
+
+function setDisabled(isDisabled: boolean) {
+  return async (trx: DB, row: UsersTable, nowIso: string) => {
+    if ((row.disabled_at !== null) === isDisabled) return undefined;
+    const disabledAt = isDisabled ? nowIso : null;
+    await setUserDisabled(trx, row.id, disabledAt, nowIso);
+    return { ...row, disabled_at: disabledAt, updated_at: nowIso };
+  };
+}
+
+function requireScopes(scopes: string | readonly string[]): string[] {
+  const list = scopesFromInput(scopes);
+  if (list.length === 0) {
+    throw new ProblemError("validation.failed", { detail: "Give at least one scope." });
+  }
+  return list;
+}
+
+/**
+ * Makes a user an admin. A no-op (`changed: false`) when they already are.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param options `onUserChanged`
+ * @throws ProblemError `resource.not_found` when no user matches
+ * @example await promoteUser(ctx, "ada@example.com", { onUserChanged: (id) => cache.drop(id) });
+ */
+export async function promoteUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  return await changeUser(ctx, idOrEmail, options, setRole("admin"));
+}
+
+/**
+ * Makes an admin a plain user again. A no-op (`changed: false`) when they are not an admin.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param options `onUserChanged`
+ * @throws ProblemError `resource.not_found` when no user matches
+ * @example await demoteUser(ctx, "u4k2…");
+ */
+export async function demoteUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  return await changeUser(ctx, idOrEmail, options, setRole("user"));
+}
+
+/**
+ * Grants scopes to a user; scopes they already have are kept once.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param scopes a space/comma-separated string or a list, e.g. `"billing:refund docs/read"`
+ * @param options `onUserChanged`
+ * @throws ProblemError `validation.failed` when no scope is given or one is malformed;
+ *   `resource.not_found` when no user matches
+ * @example await addUserScopes(ctx, "ada@example.com", ["billing:refund"]);
+ */
+export async function addUserScopes(
+  ctx: UsersContext,
+  idOrEmail: string,
+  scopes: string | readonly string[],
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  const added = requireScopes(scopes);
+  return await changeUser(
+    ctx,
+    idOrEmail,
+    options,
+    setScopes((current) => [...current, ...added]),
+  );
+}
+
+/**
+ * Takes scopes away from a user; scopes they do not have are ignored.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param scopes a space/comma-separated string or a list
+ * @param options `onUserChanged`
+ * @throws ProblemError `validation.failed` when no scope is given or one is malformed;
+ *   `resource.not_found` when no user matches
+ * @example await removeUserScopes(ctx, "u4k2…", "billing:refund");
+ */
+export async function removeUserScopes(
+  ctx: UsersContext,
+  idOrEmail: string,
+  scopes: string | readonly string[],
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  const removed = new Set(requireScopes(scopes));
+  return await changeUser(
+    ctx,
+    idOrEmail,
+    options,
+    setScopes((current) => current.filter((s) => !removed.has(s))),
+  );
+}
+
+/**
+ * Disables a user (sets `disabledAt`); authentication refuses disabled users. A no-op that
+ * keeps the first `disabledAt` when they are already disabled.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param options `onUserChanged`
+ * @throws ProblemError `resource.not_found` when no user matches
+ * @example await disableUser(ctx, "ada@example.com", { onUserChanged });
+ */
+export async function disableUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  return await changeUser(ctx, idOrEmail, options, setDisabled(true));
+}
+
+/**
+ * Enables a disabled user again. A no-op when they are not disabled.
+ * @param ctx the database and clock
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param options `onUserChanged`
+ * @throws ProblemError `resource.not_found` when no user matches
+ * @example await enableUser(ctx, "ada@example.com");
+ */
+export async function enableUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  return await changeUser(ctx, idOrEmail, options, setDisabled(false));
+}

@@ -1,0 +1,55 @@
+/** Per-suite app setup on one dialect, with a movable clock and row counting. */
+import { afterAll, beforeAll } from "vitest";
+import type { KeyshipApp, KeyshipOptions } from "../../src/app.ts";
+import type { Database } from "../../src/db/schema.ts";
+import { testApp } from "./app.ts";
+import type { TestDatabase, TestDialect } from "./databases.ts";
+
+/** A suite's app, clock and database helpers. */
+export interface Suite {
+  readonly app: KeyshipApp;
+  /** Moves the app's clock by `ms` (tests never sleep). */
+  advance(ms: number): void;
+  /** Row counts of the given tables. */
+  count(...tables: Array<keyof Database>): Promise<Record<string, number>>;
+}
+
+/**
+ * Creates a fresh database and app for the enclosing `describe` (before all its tests) and
+ * drops them afterwards. Read `suite.app` inside tests only.
+ */
+export function useSuite(dialect: TestDialect, options: KeyshipOptions = {}): Suite {
+  let target: TestDatabase;
+  let app: KeyshipApp | undefined;
+  let offset = 0;
+  beforeAll(async () => {
+    target = await dialect.create();
+    app = testApp(target.url, { now: () => new Date(Date.now() + offset), ...options });
+    await app.keyship.ready;
+  });
+  afterAll(async () => {
+    await app?.keyship.close();
+    await target?.drop();
+  });
+  return {
+    get app() {
+      if (app === undefined) throw new Error("the suite's app is created in beforeAll");
+      return app;
+    },
+    advance(ms) {
+      offset += ms;
+    },
+    async count(...tables) {
+      const db = (app as KeyshipApp).keyship.db;
+      const out: Record<string, number> = {};
+      for (const table of tables) {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
+        out[table] = Number(row.n);
+      }
+      return out;
+    },
+  };
+}
