@@ -66,7 +66,9 @@ export async function mintDeviceToken(
     jwt.setExpirationTime(options.exp ?? now + 300);
   if (!("aud" in options) || options.aud !== undefined)
     jwt.setAudience(options.aud ?? "keyship:http");
-  return jwt.sign(key.privateKey);
+  // jose refuses to sign unknown `crit` members unless told they are understood.
+  const crit = Array.isArray(options.header?.crit) ? (options.header.crit as string[]) : [];
+  return jwt.sign(key.privateKey, { crit: Object.fromEntries(crit.map((name) => [name, true])) });
 }
 
 /** A signed-in account in a test. */

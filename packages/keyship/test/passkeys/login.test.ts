@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
+import { dialects } from "../helpers/databases.ts";
+import {
+  codeOf,
+  finishLogin,
+  loginAccount,
+  registerAccount,
+  startLogin,
+  startRegistration,
+  TEST_ORIGIN,
+} from "../helpers/passkeys.ts";
+import { useSuite } from "../helpers/suite.ts";
+
+const TABLES = ["users", "passkeys", "devices"] as const;
+
+describe.each(dialects)("passkey sign-in on $name", (dialect) => {
+  const suite = useSuite(dialect);
+
+  async function registered() {
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    const account = await registerAccount(suite.app, authenticator);
+    return { authenticator, account };
+  }
+
+  it("signs in with a discoverable credential and binds a new device", async () => {
+    const { authenticator, account } = await registered();
+    const { options } = await startLogin(suite.app);
+    expect(options.allowCredentials ?? []).toEqual([]);
+    const session = await loginAccount(suite.app, authenticator);
+    expect(session.userId).toBe(account.userId);
+    expect(session.passkeyId).toBe(account.passkeyId);
+    expect(session.deviceId).not.toBe(account.deviceId);
+    const passkey = await suite.app.keyship.db
+      .selectFrom("passkeys")
+      .select(["counter", "last_used_at"])
+      .where("id", "=", account.passkeyId)
+      .executeTakeFirstOrThrow();
+    expect(Number(passkey.counter)).toBe(1);
+    expect(passkey.last_used_at).not.toBeNull();
+  });
+
+  it("accepts authenticators whose counter stays 0", async () => {
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN, counterMode: "zero" });
+    await registerAccount(suite.app, authenticator);
+    await loginAccount(suite.app, authenticator);
+    await expect(loginAccount(suite.app, authenticator)).resolves.toBeDefined();
+  });
+
+  it("refuses a counter that went backwards", async () => {
+    const { authenticator } = await registered();
+    await loginAccount(suite.app, authenticator);
+    await loginAccount(suite.app, authenticator);
+    const before = await suite.count(...TABLES);
+    const { flowId, options } = await startLogin(suite.app);
+    const res = await finishLogin(
+      suite.app,
+      flowId,
+      authenticator.getAssertion(options, { counter: 1 }),
+    );
+    expect(res.status).toBe(401);
+    expect(await codeOf(res)).toBe("passkey.counter_regression");
+    expect(await suite.count(...TABLES)).toEqual(before);
+  });
+
+  it("refuses an unknown credential without a hint", async () => {
+    const stranger = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    // A credential created for a ceremony that never finished: the server has never seen it.
+    stranger.createCredential((await startRegistration(suite.app)).options);
+    const { flowId, options } = await startLogin(suite.app);
+    const res = await finishLogin(suite.app, flowId, stranger.getAssertion(options));
+    expect(res.status).toBe(401);
+    expect(await codeOf(res)).toBe("passkey.unknown_credential");
+  });
+
+  it("refuses a disabled user's passkey the same way", async () => {
+    const { authenticator, account } = await registered();
+    await suite.app.keyship.db
+      .updateTable("users")
+      .set({ disabled_at: new Date().toISOString() })
+      .where("id", "=", account.userId)
+      .execute();
+    const { flowId, options } = await startLogin(suite.app);
+    const res = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
+    expect(res.status).toBe(401);
+    expect(await codeOf(res)).toBe("passkey.unknown_credential");
+  });
+
+  type Attack = [string, Parameters<SoftwareAuthenticator["getAssertion"]>[1], number, string];
+  const attacks: Attack[] = [
+    ["a wrong origin", { origin: "https://evil.example" }, 400, "passkey.verification_failed"],
+    ["a wrong rpId hash", { rpId: "evil.example" }, 400, "passkey.verification_failed"],
+    [
+      "a cross-origin frame",
+      { crossOrigin: true, topOrigin: "https://evil.example" },
+      400,
+      "passkey.verification_failed",
+    ],
+    [
+      "another user's handle",
+      { userHandle: Buffer.from("u-someone-else").toString("base64url") },
+      400,
+      "passkey.verification_failed",
+    ],
+    ["a tampered signature", { tamperSignature: true }, 400, "passkey.verification_failed"],
+    ["another challenge", { challenge: "AAAA" }, 400, "passkey.verification_failed"],
+  ];
+
+  it.each(attacks)("refuses %s and writes nothing", async (_name, overrides, status, code) => {
+    const { authenticator } = await registered();
+    const before = await suite.count(...TABLES);
+    const { flowId, options } = await startLogin(suite.app);
+    const res = await finishLogin(
+      suite.app,
+      flowId,
+      authenticator.getAssertion(options, overrides),
+    );
+    expect(res.status).toBe(status);
+    expect(await codeOf(res)).toBe(code);
+    expect(await suite.count(...TABLES)).toEqual(before);
+  });
+
+  it("refuses a replayed sign-in", async () => {
+    const { authenticator } = await registered();
+    const { flowId, options } = await startLogin(suite.app);
+    const assertion = authenticator.getAssertion(options);
+    expect((await finishLogin(suite.app, flowId, assertion)).status).toBe(200);
+    const replay = await finishLogin(suite.app, flowId, assertion);
+    expect(replay.status).toBe(400);
+    expect(await codeOf(replay)).toBe("passkey.challenge_invalid");
+  });
+
+  it("refuses an expired sign-in challenge", async () => {
+    const { authenticator } = await registered();
+    const { flowId, options } = await startLogin(suite.app);
+    suite.advance(301_000);
+    try {
+      const res = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
+      expect(await codeOf(res)).toBe("passkey.challenge_invalid");
+    } finally {
+      suite.advance(-301_000);
+    }
+  });
+
+  it("refuses a registration flow id used for sign-in", async () => {
+    const { authenticator } = await registered();
+    const { flowId } = await startRegistration(suite.app);
+    const { options } = await startLogin(suite.app);
+    const res = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
+    expect(await codeOf(res)).toBe("passkey.challenge_invalid");
+  });
+});
+
+describe.each(dialects)("passkey sign-in with user verification required on $name", (dialect) => {
+  const suite = useSuite(dialect, { userVerification: "required" });
+
+  it("refuses an assertion without user verification", async () => {
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    await registerAccount(suite.app, authenticator);
+    const { flowId, options } = await startLogin(suite.app);
+    const res = await finishLogin(
+      suite.app,
+      flowId,
+      authenticator.getAssertion(options, { userVerified: false }),
+    );
+    expect(res.status).toBe(400);
+    expect(await codeOf(res)).toBe("passkey.user_verification_required");
+  });
+});
