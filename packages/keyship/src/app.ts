@@ -5,7 +5,6 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { every } from "hono/combine";
 import { mountDocs } from "./apidocs/routes.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
@@ -25,6 +24,7 @@ import { handleError } from "./http/problem.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv, Principal } from "./http/variables.ts";
 import { type IdGenerator, newId } from "./ids.ts";
+import { observabilityHook } from "./observability/init.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { passkeyRoutes } from "./passkeys/routes.ts";
 import { meRoutes } from "./users/routes.ts";
@@ -161,8 +161,6 @@ export async function keyship(options: KeyshipOptions = {}): Promise<Keyship> {
   return instance;
 }
 
-const BASE_APPLIED = Symbol("keyship.base");
-
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
 const noStore: MiddlewareHandler<KeyshipEnv> = async function keyshipNoStore(c, next) {
   await next();
@@ -184,21 +182,19 @@ function baseMiddleware(
     },
     () => {},
   );
-  const waitForMigrations: MiddlewareHandler<KeyshipEnv> = async function keyshipReady(_c, next) {
-    if (!isReady) await ready;
-    await next();
-  };
-  const chain = every(
-    requestContext(context.logger),
-    waitForMigrations,
-    limitBody(context.settings.bodyLimitBytes),
-    requireJsonBodies(),
-  );
+  const setContext = requestContext(context.logger);
+  const limit = limitBody(context.settings.bodyLimitBytes);
+  const jsonOnly = requireJsonBodies();
   return async function keyshipBase(c, next) {
-    const raw = c.req.raw as Request & { [BASE_APPLIED]?: true };
-    if (raw[BASE_APPLIED]) return next();
-    raw[BASE_APPLIED] = true;
-    return chain(c, next);
+    // Applied again by a mounted router: the first pass (which initialised the principal)
+    // did everything.
+    if (c.get("principal") !== undefined) return next();
+    setContext(c);
+    if (!isReady) await ready;
+    // Bodies are only read on methods that carry one; GET and HEAD skip both checks.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    jsonOnly(c);
+    return limit(c, next);
   };
 }
 
@@ -218,6 +214,8 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   const app = new OpenAPIHono<KeyshipEnv>() as KeyshipApp;
   Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
   app.onError(handleError);
+  // First, so initObservability(app) called later still sees every request.
+  app.use("*", observabilityHook(app));
   app.use("*", base);
   app.route("/", healthRoutes(instance.db));
   app.use("*", instance.authenticate());

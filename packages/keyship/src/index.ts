@@ -40,4 +40,5 @@ export {
 export { createRouter, type KeyshipRouter } from "./http/router.ts";
 export type { KeyshipEnv, KeyshipVariables, Principal, PrincipalVia } from "./http/variables.ts";
 export { type IdKind, newId } from "./ids.ts";
+export { createLogger, type Logger } from "./observability/logger.ts";
 export { type ListenOptions, listen, type RunningServer } from "./server.ts";

@@ -12,6 +12,7 @@ it("pins the public export list", () => {
       "SETTINGS",
       "createApp",
       "createKeyship",
+      "createLogger",
       "createRouter",
       "keyship",
       "listen",

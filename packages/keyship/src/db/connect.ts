@@ -4,6 +4,7 @@
  */
 import { Kysely } from "kysely";
 import { KeyshipConfigError } from "../errors.ts";
+import { traceQueries } from "../observability/kysely.ts";
 import { createPostgresDialect } from "./postgres.ts";
 import type { Database, DialectName } from "./schema.ts";
 import { createSqliteDialect } from "./sqlite.ts";
@@ -40,5 +41,6 @@ export function openDatabase(url: string): OpenDatabase {
   const { dialect, target } = parseDatabaseUrl(url);
   const kyselyDialect =
     dialect === "sqlite" ? createSqliteDialect(target) : createPostgresDialect(target);
-  return { db: new Kysely<Database>({ dialect: kyselyDialect }), dialect };
+  const log = traceQueries({ system: dialect === "sqlite" ? "sqlite" : "postgresql" });
+  return { db: new Kysely<Database>({ dialect: kyselyDialect, log }), dialect };
 }

@@ -14,6 +14,7 @@ import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Principal } from "../http/variables.ts";
 import { isId } from "../ids.ts";
+import { withSpan } from "../observability/tracing.ts";
 import { parseScopes } from "../users/model.ts";
 import { findDeviceWithOwner, touchDevice } from "./store.ts";
 
@@ -137,6 +138,16 @@ export function createDeviceTokenVerifier(
 
   return {
     async verify(token, audience) {
+      // Hot path: a token verified before stays valid while its device's cache entry is the
+      // same one (revocation deletes it), for the audience it was verified for, until its exp.
+      const hit = tokens.get(token);
+      if (
+        hit !== undefined &&
+        hit.audience === audience &&
+        devices.get(hit.device.deviceId) === hit.device
+      ) {
+        return hit.device.principal;
+      }
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -150,18 +161,12 @@ export function createDeviceTokenVerifier(
       for (const member of FORBIDDEN_HEADER_MEMBERS) {
         if (member in header) throw invalid(`header member ${member} is not allowed`);
       }
-
-      const hit = tokens.get(token);
-      // A cached token stays valid only while its device entry is the cached one (revocation
-      // deletes that entry) and for the audience it was verified for.
-      if (
-        hit !== undefined &&
-        hit.audience === audience &&
-        devices.get(header.kid) === hit.device
-      ) {
-        return hit.device.principal;
-      }
-      const verified = await verifyFully(token, header.kid, audience);
+      const kid = header.kid;
+      const verified = await withSpan(
+        "keyship.token.verify",
+        { "keyship.token.kind": "device" },
+        () => verifyFully(token, kid, audience),
+      );
       tokens.set(token, { device: verified.device, audience }, verified.exp * 1000);
       return verified.device.principal;
     },

@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "../errors.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import { recordTokenFailure } from "../observability/metrics.ts";
 
 /**
  * Verifies one kind of bearer token. Returns `undefined` when the token is not of its kind,
@@ -18,7 +19,6 @@ export type BearerVerifier = (token: string) => Promise<Principal | undefined>;
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
-const AUTHENTICATED = Symbol("keyship.authenticated");
 
 /**
  * Creates the authenticate middleware over the given verifiers (tried in order).
@@ -31,9 +31,8 @@ export function createAuthenticate(
 ): MiddlewareHandler<KeyshipEnv> {
   return async function keyshipAuthenticate(c, next) {
     // Runs once per request even when both the app and a router install it.
-    const raw = c.req.raw as Request & { [AUTHENTICATED]?: true };
-    if (raw[AUTHENTICATED]) return next();
-    raw[AUTHENTICATED] = true;
+    if (c.get("authenticated")) return next();
+    c.set("authenticated", true);
     const header = c.req.header("authorization");
     if (header === undefined) {
       c.set("principal", null);
@@ -41,16 +40,21 @@ export function createAuthenticate(
     }
     const token = BEARER.exec(header)?.[1];
     let principal: Principal | undefined;
-    if (token !== undefined) {
-      for (const verify of verifiers) {
-        principal = await verify(token);
-        if (principal !== undefined) break;
+    try {
+      if (token !== undefined) {
+        for (const verify of verifiers) {
+          principal = await verify(token);
+          if (principal !== undefined) break;
+        }
       }
-    }
-    if (principal === undefined) {
-      throw new ProblemError("auth.invalid_token", {
-        headers: { "WWW-Authenticate": INVALID_TOKEN_CHALLENGE },
-      });
+      if (principal === undefined) {
+        throw new ProblemError("auth.invalid_token", {
+          headers: { "WWW-Authenticate": INVALID_TOKEN_CHALLENGE },
+        });
+      }
+    } catch (error) {
+      recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
+      throw error;
     }
     c.set("principal", principal);
     return next();

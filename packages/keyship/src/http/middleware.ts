@@ -3,7 +3,7 @@
  * bodies.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -12,18 +12,20 @@ import { traceIdFrom } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /**
- * Sets `c.var.traceId` (continuing an incoming `X-Trace-Id` or `traceparent`), `c.var.logger`
+ * Returns a step that sets `c.var.traceId` (continuing an incoming `X-Trace-Id` or `traceparent`), `c.var.logger`
  * and an anonymous `c.var.principal`, and echoes the id in the `X-Trace-Id` response header.
  * @param logger the logger requests log to
  */
-export function requestContext(logger: Logger): MiddlewareHandler<KeyshipEnv> {
-  return async function keyshipRequestContext(c, next) {
-    const traceId = traceIdFrom(c.req.header("x-trace-id"), c.req.header("traceparent"));
+export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void {
+  return function keyshipRequestContext(c) {
+    // initObservability() may have settled the id already.
+    const traceId =
+      (c.get("traceId") as string | undefined) ??
+      traceIdFrom(c.req.header("x-trace-id"), c.req.header("traceparent"));
     c.set("traceId", traceId);
     c.set("logger", logger);
     c.set("principal", null);
     c.header("X-Trace-Id", traceId);
-    await next();
   };
 }
 
@@ -43,21 +45,19 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 /**
- * Accepts only JSON request bodies on unsafe methods: anything else gets 415
+ * Returns a step that accepts only JSON request bodies on unsafe methods: anything else gets 415
  * `request.unsupported_media_type`. Besides clarity, this keeps cross-site "simple" form
  * posts from reaching handlers (SECURITY: JSON bodies only).
  */
-export function requireJsonBodies(): MiddlewareHandler<KeyshipEnv> {
-  return async function keyshipJsonOnly(c, next) {
-    if (UNSAFE_METHODS.has(c.req.method)) {
-      const length = c.req.header("content-length");
-      const hasBody =
-        (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
-      const type = c.req.header("content-type");
-      if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
-        throw new ProblemError("request.unsupported_media_type");
-      }
+export function requireJsonBodies(): (c: Context<KeyshipEnv>) => void {
+  return function keyshipJsonOnly(c) {
+    if (!UNSAFE_METHODS.has(c.req.method)) return;
+    const length = c.req.header("content-length");
+    const hasBody =
+      (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
+    const type = c.req.header("content-type");
+    if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
+      throw new ProblemError("request.unsupported_media_type");
     }
-    await next();
   };
 }

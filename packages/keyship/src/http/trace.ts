@@ -3,15 +3,19 @@
  * request carries the same id.
  * @module
  */
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ZERO_TRACE = "0".repeat(32);
 
-/** A new random 32-hex-character trace id (W3C trace-context compatible). */
+/**
+ * A new random 32-hex-character trace id (W3C trace-context compatible). Built from
+ * `randomUUID()`, whose entropy comes from a pre-filled buffer: far cheaper per request than
+ * a `randomBytes()` call.
+ */
 export function newTraceId(): string {
-  return randomBytes(16).toString("hex");
+  return randomUUID().replaceAll("-", "");
 }
 
 /**

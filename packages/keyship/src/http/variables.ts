@@ -24,6 +24,8 @@ export interface Principal {
 /** Context variables: `c.var.principal` (null when anonymous), `c.var.traceId`, `c.var.logger`. */
 export interface KeyshipVariables {
   principal: Principal | null;
+  /** Set once `authenticate()` has run for the request. */
+  authenticated: boolean;
   traceId: string;
   logger: Logger;
 }

@@ -9,6 +9,7 @@ import type {
 import type { KeyshipContext } from "../context.ts";
 import { bindDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
+import { observeSignIn } from "../observability/signin.ts";
 import { findUserById } from "../users/store.ts";
 import { consumeChallenge } from "./challenges.ts";
 import {
@@ -45,52 +46,54 @@ export async function finishPasskeyLogin(
   ctx: KeyshipContext,
   input: DeviceInput & { flowId: string; credential: AuthenticationResponseJSON },
 ): Promise<SignInResult> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.now().toISOString();
-    const challenge = await consumeChallenge(trx, {
-      id: input.flowId,
-      purpose: "login",
-      userId: null,
-      nowIso: now,
-    });
-    if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
-    const passkey = await findPasskeyByCredentialId(trx, input.credential.id);
-    const user = passkey === undefined ? undefined : await findUserById(trx, passkey.user_id);
-    if (
-      passkey === undefined ||
-      passkey.revoked_at !== null ||
-      user === undefined ||
-      user.disabled_at !== null
-    ) {
-      throw new ProblemError("passkey.unknown_credential");
-    }
-    const verified = await verifyAssertion(
-      input.credential,
-      challenge.challenge,
-      {
-        credentialId: passkey.credential_id,
-        publicKey: passkey.public_key,
-        counter: Number(passkey.counter),
-        transports: JSON.parse(passkey.transports) as string[],
-        userHandle: userHandleOf(user.id),
-      },
-      ctx.settings,
-    );
-    const recorded = await recordPasskeyUse(trx, {
-      id: passkey.id,
-      expectedCounter: Number(passkey.counter),
-      newCounter: verified.newCounter,
-      backedUp: verified.backedUp,
-      nowIso: now,
-    });
-    // Another sign-in moved the counter meanwhile: this assertion is no longer the newest.
-    if (recorded === 0) throw new ProblemError("passkey.counter_regression");
-    const deviceId = await bindDevice(trx, ctx, {
-      userId: user.id,
-      publicJwk: input.devicePublicKey,
-      label: input.deviceLabel,
-      userAgent: input.userAgent,
-    });
-    return { userId: user.id, passkeyId: passkey.id, deviceId };
-  });
+  return observeSignIn("passkey", () =>
+    ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.now().toISOString();
+      const challenge = await consumeChallenge(trx, {
+        id: input.flowId,
+        purpose: "login",
+        userId: null,
+        nowIso: now,
+      });
+      if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
+      const passkey = await findPasskeyByCredentialId(trx, input.credential.id);
+      const user = passkey === undefined ? undefined : await findUserById(trx, passkey.user_id);
+      if (
+        passkey === undefined ||
+        passkey.revoked_at !== null ||
+        user === undefined ||
+        user.disabled_at !== null
+      ) {
+        throw new ProblemError("passkey.unknown_credential");
+      }
+      const verified = await verifyAssertion(
+        input.credential,
+        challenge.challenge,
+        {
+          credentialId: passkey.credential_id,
+          publicKey: passkey.public_key,
+          counter: Number(passkey.counter),
+          transports: JSON.parse(passkey.transports) as string[],
+          userHandle: userHandleOf(user.id),
+        },
+        ctx.settings,
+      );
+      const recorded = await recordPasskeyUse(trx, {
+        id: passkey.id,
+        expectedCounter: Number(passkey.counter),
+        newCounter: verified.newCounter,
+        backedUp: verified.backedUp,
+        nowIso: now,
+      });
+      // Another sign-in moved the counter meanwhile: this assertion is no longer the newest.
+      if (recorded === 0) throw new ProblemError("passkey.counter_regression");
+      const deviceId = await bindDevice(trx, ctx, {
+        userId: user.id,
+        publicJwk: input.devicePublicKey,
+        label: input.deviceLabel,
+        userAgent: input.userAgent,
+      });
+      return { userId: user.id, passkeyId: passkey.id, deviceId };
+    }),
+  );
 }

@@ -11,6 +11,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { DevicePublicJwk } from "../devices/jwk.ts";
 import { bindDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
+import { observeSignIn } from "../observability/signin.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { findUserByEmail, insertUser } from "../users/store.ts";
 import { consumeChallenge, insertChallenge } from "./challenges.ts";
@@ -147,45 +148,52 @@ export async function finishPasskeyRegistration(
   ctx: KeyshipContext,
   input: DeviceInput & { flowId: string; credential: RegistrationResponseJSON },
 ): Promise<SignInResult> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.now().toISOString();
-    const challenge = await consumeChallenge(trx, {
-      id: input.flowId,
-      purpose: "register",
-      userId: null,
-      nowIso: now,
-    });
-    if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
-    const pending = JSON.parse(challenge.data) as PendingAccount;
-    const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
-
-    if (pending.email !== null && (await findUserByEmail(trx, pending.email)) !== undefined) {
-      throw new ProblemError("passkey.email_taken");
-    }
-    try {
-      await insertUser(trx, {
-        id: pending.userId,
-        email: pending.email,
-        display_name: pending.displayName,
-        role: "user",
-        scopes: "[]",
-        password_hash: null,
-        email_verified_at: null,
-        disabled_at: null,
-        created_at: now,
-        updated_at: now,
+  return observeSignIn("passkey_register", () =>
+    ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.now().toISOString();
+      const challenge = await consumeChallenge(trx, {
+        id: input.flowId,
+        purpose: "register",
+        userId: null,
+        nowIso: now,
       });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ProblemError("passkey.email_taken", { cause: error });
-      throw error;
-    }
-    const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
-    const deviceId = await bindDevice(trx, ctx, {
-      userId: pending.userId,
-      publicJwk: input.devicePublicKey,
-      label: input.deviceLabel,
-      userAgent: input.userAgent,
-    });
-    return { userId: pending.userId, passkeyId, deviceId };
-  });
+      if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
+      const pending = JSON.parse(challenge.data) as PendingAccount;
+      const verified = await verifyRegistration(
+        input.credential,
+        challenge.challenge,
+        ctx.settings,
+      );
+
+      if (pending.email !== null && (await findUserByEmail(trx, pending.email)) !== undefined) {
+        throw new ProblemError("passkey.email_taken");
+      }
+      try {
+        await insertUser(trx, {
+          id: pending.userId,
+          email: pending.email,
+          display_name: pending.displayName,
+          role: "user",
+          scopes: "[]",
+          password_hash: null,
+          email_verified_at: null,
+          disabled_at: null,
+          created_at: now,
+          updated_at: now,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new ProblemError("passkey.email_taken", { cause: error });
+        throw error;
+      }
+      const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
+      const deviceId = await bindDevice(trx, ctx, {
+        userId: pending.userId,
+        publicJwk: input.devicePublicKey,
+        label: input.deviceLabel,
+        userAgent: input.userAgent,
+      });
+      return { userId: pending.userId, passkeyId, deviceId };
+    }),
+  );
 }

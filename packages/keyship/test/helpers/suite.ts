@@ -1,4 +1,6 @@
 /** Per-suite app setup on one dialect, with a movable clock and row counting. */
+
+import { sql } from "kysely";
 import { afterAll, beforeAll } from "vitest";
 import type { KeyshipApp, KeyshipOptions } from "../../src/app.ts";
 import type { Database } from "../../src/db/schema.ts";
@@ -11,7 +13,7 @@ export interface Suite {
   /** Moves the app's clock by `ms` (tests never sleep). */
   advance(ms: number): void;
   /** Row counts of the given tables. */
-  count(...tables: Array<keyof Database>): Promise<Record<string, number>>;
+  count<T extends keyof Database>(...tables: T[]): Promise<Record<T, number>>;
 }
 
 /**
@@ -41,13 +43,12 @@ export function useSuite(dialect: TestDialect, options: KeyshipOptions = {}): Su
     },
     async count(...tables) {
       const db = (app as KeyshipApp).keyship.db;
-      const out: Record<string, number> = {};
+      const out = {} as Record<(typeof tables)[number], number>;
       for (const table of tables) {
-        const row = await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow();
-        out[table] = Number(row.n);
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+        out[table] = Number(rows[0]?.n);
       }
       return out;
     },

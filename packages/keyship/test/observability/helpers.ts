@@ -6,6 +6,7 @@ import {
   initObservability,
   type Observability,
   type ObservabilityOptions,
+  observabilityHook,
 } from "../../src/observability/init.ts";
 import { createLogger, type Logger } from "../../src/observability/logger.ts";
 
@@ -35,7 +36,13 @@ export function captureLogs(): CapturedLogs {
 
 /** An app under test, with its captured logs and what `initObservability()` returned. */
 export interface ObservedApp {
-  readonly kind: "hono" | "keyship";
+  /**
+   * `hono`: a plain Hono app; `keyship`: `createApp()`; `hooked`: a plain app that installs
+   * `observabilityHook()` first and then, before `initObservability()`, a middleware that
+   * refuses any `Authorization` header (as keyship's global `authenticate()` does for unknown
+   * tokens) — the wiring `createApp()` should have.
+   */
+  readonly kind: "hono" | "keyship" | "hooked";
   readonly app: Hono<KeyshipEnv>;
   readonly logs: CapturedLogs;
   readonly observability: Observability;
@@ -46,8 +53,8 @@ export interface ObservedApp {
 export type AppKind = ObservedApp["kind"];
 
 /**
- * Builds a plain Hono app or a keyship app, calls `initObservability()` and then adds the
- * routes of `addRoutes` (so they run behind the observer).
+ * Builds an app of `kind`, calls `initObservability()` and then adds the routes of
+ * `addRoutes` (so they run behind the observer on every kind).
  */
 export function observedApp(
   kind: AppKind,
@@ -68,9 +75,18 @@ export function observedApp(
   } else {
     app = new Hono<KeyshipEnv>();
   }
+  if (kind === "hooked") {
+    app.use("*", observabilityHook(app));
+    app.use("*", async (c, next) => {
+      if (c.req.header("authorization") !== undefined) {
+        return c.json({ code: "auth.invalid_token" }, 401);
+      }
+      await next();
+    });
+  }
   const observability = initObservability(app, {
     env: {},
-    ...(kind === "hono" ? { logger: logs.logger } : {}),
+    ...(kind === "keyship" ? {} : { logger: logs.logger }),
     ...options,
   });
   addRoutes(app);

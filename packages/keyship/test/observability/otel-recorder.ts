@@ -140,7 +140,7 @@ class RecordingTracer implements Tracer {
     const options = rest.length > 1 ? (rest[0] as SpanOptions) : {};
     const parent = rest.length > 2 ? (rest[1] as Context) : context.active();
     const span = this.startSpan(name, options, parent);
-    return context.with(trace.setSpan(parent, span), fn, undefined, span) as ReturnType<F>;
+    return context.with(trace.setSpan(parent, span), () => fn(span)) as ReturnType<F>;
   }
 }
 

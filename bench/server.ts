@@ -1,0 +1,53 @@
+/**
+ * The benchmark's server process: a keyship app on a temporary SQLite file with one registered
+ * account, and a bare Hono app as the baseline. Prints `{ keyshipUrl, bareUrl, token }` as one
+ * JSON line, then serves until killed.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { createApp, listen, requireUser } from "keyship";
+import { createLogger } from "../packages/keyship/src/observability/logger.ts";
+import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
+import {
+  mintDeviceToken,
+  registerAccount,
+  TEST_ORIGIN,
+} from "../packages/keyship/test/helpers/passkeys.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "keyship-bench-"));
+const app = createApp({
+  databaseUrl: `sqlite:${join(dir, "bench.db")}`,
+  envFile: false,
+  processEnv: {},
+  logger: createLogger("silent"),
+});
+app.get("/bench/protected", requireUser(), (c) =>
+  c.json({ ok: true, user: c.var.principal?.userId }),
+);
+
+const account = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+const nowSeconds = Math.floor(Date.now() / 1000);
+const token = await mintDeviceToken(account.deviceKey, account.deviceId, {
+  iat: nowSeconds,
+  exp: nowSeconds + 600,
+});
+const keyship = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignals: false });
+
+const bare = new Hono();
+bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
+const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const s = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+});
+const address = bareServer.address();
+const barePort = typeof address === "object" && address !== null ? address.port : 0;
+
+process.stdout.write(
+  `${JSON.stringify({ keyshipUrl: `http://127.0.0.1:${keyship.port}`, bareUrl: `http://127.0.0.1:${barePort}`, token })}\n`,
+);
+process.on("SIGTERM", () => {
+  bareServer.close();
+  void keyship.close().then(() => process.exit(0));
+});

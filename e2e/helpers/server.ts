@@ -1,0 +1,97 @@
+/**
+ * A real keyship server for a browser test: `createApp()` on a fresh SQLite file, plus the test
+ * page, the SDK bundle and one protected API route, served by `listen()` on 127.0.0.1.
+ * @module
+ */
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp, type KeyshipApp, listen, requireUser } from "keyship";
+import { createLogger } from "../../packages/keyship/src/observability/logger.ts";
+import { buildPageAssets, PAGE_SCRIPT_PATH, SDK_BUNDLE_PATH } from "./assets.ts";
+
+/** A running test server. */
+export interface E2EServer {
+  /** `http://localhost:<port>`: open pages here (rpId `localhost` refuses the IP origin). */
+  readonly origin: string;
+  readonly port: number;
+  readonly app: KeyshipApp;
+  /** Stops the server, closes the database and deletes its directory. */
+  close(): Promise<void>;
+}
+
+/** The protected route of the test app: answers the signed-in caller's user id. */
+export const SECRET_PATH = "/api/secret";
+
+/** Picks a free TCP port: binds port 0, reads the port the kernel chose, and closes. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      probe.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
+}
+
+const JS_HEADERS = {
+  "content-type": "text/javascript; charset=utf-8",
+  "cache-control": "no-store",
+};
+
+/**
+ * Starts keyship with the test page on a free port.
+ * @example
+ * const server = await startE2EServer();
+ * await page.goto(server.origin);
+ * await server.close();
+ */
+export async function startE2EServer(): Promise<E2EServer> {
+  const [assets, port, directory] = await Promise.all([
+    buildPageAssets(),
+    freePort(),
+    mkdtemp(join(tmpdir(), "keyship-e2e-")),
+  ]);
+  const origin = `http://localhost:${port}`;
+  const app = createApp({
+    databaseUrl: `sqlite:${join(directory, "e2e.db")}`,
+    rpId: "localhost",
+    origins: [origin],
+    envFile: false,
+    processEnv: {},
+    logger: createLogger("silent"),
+  });
+  app.get("/", (c) => c.html(assets.html));
+  app.get(SDK_BUNDLE_PATH, (c) => c.body(assets.sdk, 200, JS_HEADERS));
+  app.get(PAGE_SCRIPT_PATH, (c) => c.body(assets.page, 200, JS_HEADERS));
+  app.get(SECRET_PATH, requireUser(), (c) => c.json({ userId: c.var.principal?.userId }));
+
+  let running: Awaited<ReturnType<typeof listen>>;
+  try {
+    running = await listen(app, { port, hostname: "127.0.0.1", handleSignals: false });
+  } catch (error) {
+    await app.keyship.close();
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    origin,
+    port,
+    app,
+    async close() {
+      await running.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The paths the server documents in `/openapi.json` (to see which routes exist). */
+export async function documentedPaths(server: E2EServer): Promise<string[]> {
+  const response = await fetch(`http://127.0.0.1:${server.port}/openapi.json`);
+  const document = (await response.json()) as { paths?: Record<string, unknown> };
+  return Object.keys(document.paths ?? {});
+}
