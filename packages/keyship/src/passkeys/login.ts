@@ -7,9 +7,9 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import type { KeyshipContext } from "../context.ts";
-import { bindDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
+import { completeSignIn } from "../signin/complete.ts";
 import { findUserById } from "../users/store.ts";
 import { consumeChallenge } from "./challenges.ts";
 import {
@@ -87,12 +87,7 @@ export async function finishPasskeyLogin(
       });
       // Another sign-in moved the counter meanwhile: this assertion is no longer the newest.
       if (recorded === 0) throw new ProblemError("passkey.counter_regression");
-      const deviceId = await bindDevice(trx, ctx, {
-        userId: user.id,
-        publicJwk: input.devicePublicKey,
-        label: input.deviceLabel,
-        userAgent: input.userAgent,
-      });
+      const { deviceId } = await completeSignIn(trx, ctx, user.id, input);
       return { userId: user.id, passkeyId: passkey.id, deviceId };
     }),
   );

@@ -8,10 +8,9 @@ import type {
 } from "@simplewebauthn/server";
 import type { KeyshipContext } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import type { DevicePublicJwk } from "../devices/jwk.ts";
-import { bindDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
+import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { findUserByEmail, insertUser } from "../users/store.ts";
 import { consumeChallenge, insertChallenge } from "./challenges.ts";
@@ -85,11 +84,7 @@ export async function startPasskeyRegistration(
 }
 
 /** What a finish step receives besides the ceremony. */
-export interface DeviceInput {
-  readonly devicePublicKey: DevicePublicJwk;
-  readonly deviceLabel?: string | undefined;
-  readonly userAgent?: string | undefined;
-}
+export type DeviceInput = SignInBinding;
 
 /** A sign-in's result. */
 export interface SignInResult {
@@ -187,12 +182,7 @@ export async function finishPasskeyRegistration(
         throw error;
       }
       const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
-      const deviceId = await bindDevice(trx, ctx, {
-        userId: pending.userId,
-        publicJwk: input.devicePublicKey,
-        label: input.deviceLabel,
-        userAgent: input.userAgent,
-      });
+      const { deviceId } = await completeSignIn(trx, ctx, pending.userId, input);
       return { userId: pending.userId, passkeyId, deviceId };
     }),
   );
