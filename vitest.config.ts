@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // CI prints every test, so its log shows each database suite ran on SQLite and PostgreSQL.
+    reporters: process.env.CI === "true" ? ["verbose"] : ["default"],
   },
 });
