@@ -4,6 +4,7 @@
  */
 import OpenAI from "openai";
 import type * as z from "zod";
+import { wrapOpenAIForLangSmith } from "../observability/langsmith.ts";
 import { type LlmChatResult, sendChat } from "./chat.ts";
 import { assertLlmUsable, type LlmOptions, resolveLlmSettings } from "./config.ts";
 import { type LlmJsonRequest, type LlmJsonResult, sendJson } from "./json.ts";
@@ -69,6 +70,7 @@ export interface Llm {
 export function llm(options: LlmOptions = {}): Llm {
   const settings = resolveLlmSettings(options);
   let client: OpenAI | undefined;
+  let traced: Promise<OpenAI> | undefined;
 
   // Throws before anything is sent when there is no key; builds the SDK client once.
   function getClient(): OpenAI {
@@ -82,18 +84,28 @@ export function llm(options: LlmOptions = {}): Llm {
     return client;
   }
 
+  // The SDK client, wrapped for LangSmith when tracing is on (a no-op otherwise).
+  function getSdk(): Promise<OpenAI> {
+    const base = getClient();
+    traced ??= wrapOpenAIForLangSmith(base, {
+      ...(options.langsmithTracing === undefined ? {} : { enabled: options.langsmithTracing }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    return traced;
+  }
+
   return Object.freeze({
     isConfigured: settings.unusable === undefined,
     model: settings.model,
     async chat(request: LlmChatRequest): Promise<LlmChatResult> {
-      return sendChat(getClient(), settings.model, request);
+      return sendChat(await getSdk(), settings.model, request);
     },
     stream(request: LlmChatRequest): LlmStream {
-      const sdk = getClient();
+      getClient(); // throws llm.not_configured synchronously, before anything is sent
       const params = toCompletionParams(request, settings.model);
       return new LlmStream(
-        (signal) =>
-          sdk.chat.completions.create(
+        async (signal) =>
+          (await getSdk()).chat.completions.create(
             { ...params, stream: true, stream_options: { include_usage: true } },
             { signal },
           ),
@@ -104,7 +116,7 @@ export function llm(options: LlmOptions = {}): Llm {
       schema: S,
       request: LlmJsonRequest,
     ): Promise<LlmJsonResult<z.output<S>>> {
-      return sendJson(getClient(), settings.model, schema, request);
+      return sendJson(await getSdk(), settings.model, schema, request);
     },
   });
 }

@@ -59,6 +59,12 @@ export interface LlmOptions {
    */
   readonly maxRetries?: number;
   /**
+   * Trace every call to LangSmith (needs the optional `langsmith` package and
+   * `LANGSMITH_API_KEY`).
+   * @default `LANGSMITH_TRACING=true`
+   */
+  readonly langsmithTracing?: boolean;
+  /**
    * Where environment variables are read from. Tests pass a plain object.
    * @default process.env
    */

@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError } from "openai";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LLM_MODEL, LlmUpstreamError } from "../../src/llm/index.ts";
+import { DEFAULT_LLM_MODEL, LlmUpstreamError, llm } from "../../src/llm/index.ts";
 import { answer, FAKE_MODEL, failWith, fakeClient, hang, useFakeOpenAI } from "./fake-openai.ts";
 
 const fake = useFakeOpenAI();
@@ -111,6 +111,29 @@ describe("chat()", () => {
 
   it("refuses a call with nothing to answer", async () => {
     await expect(fakeClient(fake()).chat({ system: "Alone" })).rejects.toBeInstanceOf(TypeError);
+    expect(fake().requests).toHaveLength(0);
+  });
+});
+
+describe("chat() with LangSmith tracing on", () => {
+  it("refuses to send without LANGSMITH_API_KEY, naming the variable", async () => {
+    const ai = llm({
+      apiKey: "sk-test",
+      baseURL: fake().baseURL,
+      env: { LANGSMITH_TRACING: "true" },
+    });
+    await expect(ai.chat({ user: "Hi" })).rejects.toThrow(/LANGSMITH_API_KEY/);
+    expect(fake().requests).toHaveLength(0);
+  });
+
+  it("tells how to install the langsmith package when it is missing", async () => {
+    const ai = llm({
+      apiKey: "sk-test",
+      baseURL: fake().baseURL,
+      langsmithTracing: true,
+      env: { LANGSMITH_API_KEY: "lsv2-test-key" },
+    });
+    await expect(ai.chat({ user: "Hi" })).rejects.toThrow(/npm install langsmith/);
     expect(fake().requests).toHaveLength(0);
   });
 });
