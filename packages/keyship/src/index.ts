@@ -37,6 +37,7 @@ export {
   requireScopes,
   requireUser,
 } from "./guards/guards.ts";
+export { handleError as problemErrorHandler } from "./http/problem.ts";
 export { createRouter, type KeyshipRouter } from "./http/router.ts";
 export type { KeyshipEnv, KeyshipVariables, Principal, PrincipalVia } from "./http/variables.ts";
 export { type IdKind, newId } from "./ids.ts";

@@ -21,6 +21,7 @@ it("pins the public export list", () => {
       "migrationStatus",
       "newId",
       "openDatabase",
+      "problemErrorHandler",
       "requireAdmin",
       "requireClaims",
       "requireRoles",

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "../errors.ts";
+import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
 import { recordTokenFailure } from "../observability/metrics.ts";
 
@@ -54,6 +55,8 @@ export function createAuthenticate(
       }
     } catch (error) {
       recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
+      // Answered here, not thrown, so the middleware works in apps without keyship's handler.
+      if (error instanceof ProblemError) return problemResponse(c, error);
       throw error;
     }
     c.set("principal", principal);

@@ -9,6 +9,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "../errors.ts";
+import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
 
 /** A predicate over the principal, for {@link requireClaims}. */
@@ -19,10 +20,24 @@ function unauthenticated(): ProblemError {
   return new ProblemError("auth.unauthenticated", { headers: { "WWW-Authenticate": "Bearer" } });
 }
 
-function principalOf(c: { get(key: "principal"): Principal | null | undefined }): Principal {
-  const principal = c.get("principal");
-  if (principal === null || principal === undefined) throw unauthenticated();
-  return principal;
+/**
+ * Builds a guard from a check that returns the problem to answer with, or undefined to allow.
+ * The guard answers the problem itself instead of throwing, so it works in any Hono app, even
+ * one without keyship's error handler.
+ */
+function guard(
+  name: string,
+  check: (principal: Principal) => ProblemError | undefined,
+): MiddlewareHandler<KeyshipEnv> {
+  const middleware: MiddlewareHandler<KeyshipEnv> = async (c, next) => {
+    const principal = c.get("principal");
+    const problem =
+      principal === null || principal === undefined ? unauthenticated() : check(principal);
+    if (problem !== undefined) return problemResponse(c, problem);
+    await next();
+  };
+  Object.defineProperty(middleware, "name", { value: name });
+  return middleware;
 }
 
 /**
@@ -31,10 +46,7 @@ function principalOf(c: { get(key: "principal"): Principal | null | undefined })
  * @throws ProblemError `auth.unauthenticated` (401)
  */
 export function requireUser(): MiddlewareHandler<KeyshipEnv> {
-  return async function keyshipRequireUser(c, next) {
-    principalOf(c);
-    await next();
-  };
+  return guard("keyshipRequireUser", () => undefined);
 }
 
 /**
@@ -45,10 +57,9 @@ export function requireUser(): MiddlewareHandler<KeyshipEnv> {
 export function requireRoles(...roles: Array<Principal["role"]>): MiddlewareHandler<KeyshipEnv> {
   if (roles.length === 0) throw new TypeError("requireRoles() needs at least one role");
   const accepted = new Set(roles);
-  return async function keyshipRequireRoles(c, next) {
-    if (!accepted.has(principalOf(c).role)) throw new ProblemError("auth.forbidden");
-    await next();
-  };
+  return guard("keyshipRequireRoles", (p) =>
+    accepted.has(p.role) ? undefined : new ProblemError("auth.forbidden"),
+  );
 }
 
 /**
@@ -77,19 +88,16 @@ export function requireScopes(
     ),
   ];
   if (required.length === 0) throw new TypeError("requireScopes() needs at least one scope");
-  return async function keyshipRequireScopes(c, next) {
-    const held = new Set(principalOf(c).scopes);
+  const challenge = `Bearer error="insufficient_scope", scope="${required.join(" ")}"`;
+  return guard("keyshipRequireScopes", (p) => {
+    const held = new Set(p.scopes);
     const missing = required.filter((s) => !held.has(s));
-    if (missing.length > 0) {
-      throw new ProblemError("auth.forbidden", {
-        extensions: { missing_scopes: missing },
-        headers: {
-          "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${required.join(" ")}"`,
-        },
-      });
-    }
-    await next();
-  };
+    if (missing.length === 0) return undefined;
+    return new ProblemError("auth.forbidden", {
+      extensions: { missing_scopes: missing },
+      headers: { "WWW-Authenticate": challenge },
+    });
+  });
 }
 
 /**
@@ -98,8 +106,7 @@ export function requireScopes(
  * @throws ProblemError `auth.unauthenticated` (401) or `auth.forbidden` (403)
  */
 export function requireClaims(predicate: PrincipalPredicate): MiddlewareHandler<KeyshipEnv> {
-  return async function keyshipRequireClaims(c, next) {
-    if (!predicate(principalOf(c))) throw new ProblemError("auth.forbidden");
-    await next();
-  };
+  return guard("keyshipRequireClaims", (p) =>
+    predicate(p) ? undefined : new ProblemError("auth.forbidden"),
+  );
 }
