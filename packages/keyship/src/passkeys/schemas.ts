@@ -29,41 +29,35 @@ const transports = z
   .array(z.enum(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]))
   .max(10);
 
-/** A RegistrationResponseJSON as `@simplewebauthn/browser` produces it. */
-export const RegistrationCredentialSchema = z
-  .object({
+/** The members every PublicKeyCredential JSON shares; `response` differs per ceremony. */
+function credentialJson<R extends z.ZodRawShape>(response: R) {
+  return z.object({
     id: credentialId,
     rawId: credentialId,
     type: z.literal("public-key"),
-    response: z.object({
-      clientDataJSON: b64url(16_384),
-      attestationObject: b64url(65_536),
-      authenticatorData: b64url(65_536).optional(),
-      transports: transports.optional(),
-      publicKeyAlgorithm: z.number().int().optional(),
-      publicKey: b64url(16_384).optional(),
-    }),
+    response: z.object(response),
     authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
     clientExtensionResults: z.record(z.string(), z.unknown()),
-  })
-  .openapi("RegistrationCredential");
+  });
+}
+
+/** A RegistrationResponseJSON as `@simplewebauthn/browser` produces it. */
+export const RegistrationCredentialSchema = credentialJson({
+  clientDataJSON: b64url(16_384),
+  attestationObject: b64url(65_536),
+  authenticatorData: b64url(65_536).optional(),
+  transports: transports.optional(),
+  publicKeyAlgorithm: z.number().int().optional(),
+  publicKey: b64url(16_384).optional(),
+}).openapi("RegistrationCredential");
 
 /** An AuthenticationResponseJSON as `@simplewebauthn/browser` produces it. */
-export const AuthenticationCredentialSchema = z
-  .object({
-    id: credentialId,
-    rawId: credentialId,
-    type: z.literal("public-key"),
-    response: z.object({
-      clientDataJSON: b64url(16_384),
-      authenticatorData: b64url(65_536),
-      signature: b64url(16_384),
-      userHandle: b64url(1_024).optional(),
-    }),
-    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-    clientExtensionResults: z.record(z.string(), z.unknown()),
-  })
-  .openapi("AuthenticationCredential");
+export const AuthenticationCredentialSchema = credentialJson({
+  clientDataJSON: b64url(16_384),
+  authenticatorData: b64url(65_536),
+  signature: b64url(16_384),
+  userHandle: b64url(1_024).optional(),
+}).openapi("AuthenticationCredential");
 
 export const RegisterStartBody = z
   .object({

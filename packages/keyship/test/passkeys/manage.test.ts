@@ -37,6 +37,16 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
     return ((await res.json()) as { passkeys: PasskeyView[] }).passkeys;
   }
 
+  const newAccount = () =>
+    registerAccount(suite.app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+
+  const rename = async (account: TestAccount, id: string, name: string) =>
+    suite.app.request(`/auth/passkeys/${id}`, {
+      method: "PATCH",
+      headers: { ...(await account.auth()), "content-type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+
   const revoke = async (account: TestAccount, id: string) =>
     suite.app.request(`/auth/passkeys/${id}/revoke`, {
       method: "POST",
@@ -96,34 +106,16 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   });
 
   it("renames a passkey", async () => {
-    const account = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const res = await suite.app.request(`/auth/passkeys/${account.passkeyId}`, {
-      method: "PATCH",
-      headers: { ...(await account.auth()), "content-type": "application/json" },
-      body: JSON.stringify({ name: "  YubiKey  " }),
-    });
+    const account = await newAccount();
+    const res = await rename(account, account.passkeyId, "  YubiKey  ");
     expect(res.status).toBe(200);
     expect(((await res.json()) as PasskeyView).name).toBe("YubiKey");
   });
 
   it("answers 404 for another user's passkey, as for a missing one", async () => {
-    const alice = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const bob = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const rename = await suite.app.request(`/auth/passkeys/${alice.passkeyId}`, {
-      method: "PATCH",
-      headers: { ...(await bob.auth()), "content-type": "application/json" },
-      body: JSON.stringify({ name: "mine now" }),
-    });
-    expect(rename.status).toBe(404);
+    const alice = await newAccount();
+    const bob = await newAccount();
+    expect((await rename(bob, alice.passkeyId, "mine now")).status).toBe(404);
     expect((await revoke(bob, alice.passkeyId)).status).toBe(404);
     expect((await revoke(bob, "k-does-not-exist")).status).toBe(404);
   });
