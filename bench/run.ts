@@ -1,7 +1,7 @@
 /**
- * Benchmarks auth on the hot path: a route behind `requireUser()` with a device token (warm
- * cache) against a bare Hono route, measured in the same run with autocannon against real
- * servers in a separate process. Prints requests/s, latency and the ratio.
+ * Benchmarks auth on the hot path: a route behind `requireUser()` with a device token and with
+ * a server-issued access token (warm caches) against a bare Hono route, measured in the same
+ * run with autocannon against real servers in a separate process. Prints requests/s, latency and the ratio.
  *
  * The machine has two cores shared by autocannon and the servers, so single runs are noisy:
  * targets are measured in interleaved rounds (bare, keyship, bare, keyship, …) and the ratio
@@ -66,10 +66,11 @@ const firstLine = await new Promise<string>((resolve, reject) => {
   lines.once("line", resolve);
   server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
 });
-const { keyshipUrl, bareUrl, token } = JSON.parse(firstLine) as {
+const { keyshipUrl, bareUrl, token, accessToken } = JSON.parse(firstLine) as {
   keyshipUrl: string;
   bareUrl: string;
   token: string;
+  accessToken: string;
 };
 
 try {
@@ -79,6 +80,11 @@ try {
       name: "keyship, device token",
       url: `${keyshipUrl}/bench/protected`,
       headers: { authorization: `Bearer ${token}` },
+    },
+    {
+      name: "keyship, access token",
+      url: `${keyshipUrl}/bench/protected`,
+      headers: { authorization: `Bearer ${accessToken}` },
     },
   ];
   // Warm up every target (JIT, the verification cache), then measure in interleaved rounds.

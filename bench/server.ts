@@ -1,7 +1,7 @@
 /**
  * The benchmark's server process: a keyship app on a temporary SQLite file with one registered
- * account, and a bare Hono app as the baseline. Prints `{ keyshipUrl, bareUrl, token }` as one
- * JSON line, then serves until killed.
+ * account (a device and a bearer session), and a bare Hono app as the baseline. Prints
+ * `{ keyshipUrl, bareUrl, token, accessToken }` as one JSON line, then serves until killed.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import {
   registerAccount,
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
+import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "keyship-bench-"));
 const app = createApp({
@@ -34,6 +35,7 @@ const token = await mintDeviceToken(account.deviceKey, account.deviceId, {
   iat: nowSeconds,
   exp: nowSeconds + 600,
 });
+const { accessToken } = (await registerWithSession(app, "bearer")).body;
 const keyship = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignals: false });
 
 const bare = new Hono();
@@ -45,7 +47,7 @@ const address = bareServer.address();
 const barePort = typeof address === "object" && address !== null ? address.port : 0;
 
 process.stdout.write(
-  `${JSON.stringify({ keyshipUrl: `http://127.0.0.1:${keyship.port}`, bareUrl: `http://127.0.0.1:${barePort}`, token })}\n`,
+  `${JSON.stringify({ keyshipUrl: `http://127.0.0.1:${keyship.port}`, bareUrl: `http://127.0.0.1:${barePort}`, token, accessToken })}\n`,
 );
 process.on("SIGTERM", () => {
   bareServer.close();

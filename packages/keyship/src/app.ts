@@ -14,6 +14,8 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import { createDeviceTokenVerifier } from "./devices/verifier.ts";
+import type { Mailer } from "./email/mailer.ts";
+import { createMailer } from "./email/registry.ts";
 import { ProblemError } from "./errors.ts";
 import { createAuthenticate } from "./guards/authenticate.ts";
 import { requireUser } from "./guards/guards.ts";
@@ -27,6 +29,14 @@ import { type IdGenerator, newId } from "./ids.ts";
 import { observabilityHook } from "./observability/init.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { passkeyRoutes } from "./passkeys/routes.ts";
+import { createPasswordsContext } from "./passwords/context.ts";
+import { passwordRoutes } from "./passwords/routes.ts";
+import { readAccessCookie } from "./sessions/cookies.ts";
+import { createCsrfCheck } from "./sessions/csrf.ts";
+import { jwksRoutes, sessionRoutes } from "./sessions/routes.ts";
+import { createSessionRuntime } from "./sessions/runtime.ts";
+import { createSessionTokenVerifier } from "./sessions/verifier.ts";
+import type { PublicJwkSet } from "./tokens/jwks.ts";
 import { meRoutes } from "./users/routes.ts";
 
 /** Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. */
@@ -41,6 +51,10 @@ export interface KeyshipOptions extends SettingsInput {
   readonly now?: () => Date;
   /** The id generator. @default newId */
   readonly newId?: IdGenerator;
+  /** Turns password sign-in on or off: shorthand for `passwordAuthEnabled`. @default false */
+  readonly passwords?: boolean;
+  /** Sends reset and verification emails. @default SMTP from `smtpUrl`, else the log (development) */
+  readonly mailer?: Mailer;
 }
 
 /** A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. */
@@ -61,6 +75,13 @@ export interface Keyship {
    * @throws ProblemError `auth.invalid_token` or `auth.token_expired`
    */
   verifyDeviceToken(token: string, audience?: string): Promise<Principal>;
+  /**
+   * The public keys that verify access tokens, for `/.well-known/jwks.json` (`createApp()`
+   * mounts it; mount it yourself otherwise). `{ keys: [] }` with an HMAC secret.
+   */
+  jwks(): PublicJwkSet;
+  /** The router serving `GET /.well-known/jwks.json`; mount it at your app's root. */
+  readonly jwksRoutes: KeyshipRouter;
   /** Drops cached verification state of a user (after changing their role, scopes or status). */
   invalidateUser(userId: string): void;
   /** Closes the database. Idempotent. */
@@ -69,7 +90,8 @@ export interface Keyship {
 
 function splitOptions(options: KeyshipOptions): SettingsInput {
   const { processEnv: _e, envFile: _f, logger: _l, now: _n, newId: _i, ...settings } = options;
-  return settings;
+  const { passwords, mailer: _m, ...rest } = settings;
+  return passwords === undefined ? rest : { passwordAuthEnabled: passwords, ...rest };
 }
 
 interface Built {
@@ -87,13 +109,15 @@ function build(options: KeyshipOptions): Built {
   for (const warning of warnings) logger.warn(warning);
 
   const { db, dialect } = openDatabase(settings.databaseUrl);
+  const now = options.now ?? (() => new Date());
   const context: KeyshipContext = {
     db,
     dialect,
     settings,
     logger,
-    now: options.now ?? (() => new Date()),
+    now,
     newId: options.newId ?? newId,
+    sessions: createSessionRuntime(settings, now),
   };
   const ready = settings.autoMigrate
     ? migrateToLatest(db, dialect).then((results) => {
@@ -105,16 +129,50 @@ function build(options: KeyshipOptions): Built {
 
   const base = baseMiddleware(context, ready);
   const verifier = createDeviceTokenVerifier(context);
-  const authenticate = createAuthenticate([
-    (token) => verifier.verify(token, settings.deviceTokenAudience),
-  ]);
+  const sessionVerifier = createSessionTokenVerifier(context);
+  const csrf = createCsrfCheck(settings, context.sessions.cookies);
+  const authenticate = createAuthenticate(
+    [
+      // A warm access token is answered from its cache before the device verifier decodes it.
+      async (token) =>
+        sessionVerifier.cached(token) ?? verifier.verify(token, settings.deviceTokenAudience),
+      sessionVerifier.verify,
+    ],
+    {
+      // Cookie mode: the access cookie, when there is no Authorization header. Unsafe methods
+      // must pass the CSRF check first.
+      fallback: async (c) => {
+        const token = readAccessCookie(c, context.sessions.cookies);
+        if (token === undefined) return undefined;
+        csrf(c);
+        const principal = await sessionVerifier.verify(token);
+        if (principal === undefined) throw new ProblemError("token.invalid");
+        return principal;
+      },
+    },
+  );
   const signedIn = [authenticate, requireUser()];
   const routes = createRouter();
   routes.use("*", base);
   routes.use("*", noStore);
   routes.route("/", passkeyRoutes(context, signedIn));
   routes.route("/", deviceRoutes({ ...context, verifier }, signedIn));
+  routes.route("/", sessionRoutes({ ...context, verifier }, signedIn, csrf));
   routes.route("/", meRoutes(context, signedIn));
+  if (settings.passwordAuthEnabled) {
+    const mailer =
+      options.mailer ??
+      createMailer({
+        smtpUrl: settings.smtpUrl,
+        from: settings.mailFrom,
+        env: settings.env,
+        logger,
+      });
+    routes.route(
+      "/",
+      passwordRoutes(createPasswordsContext(context, { mailer, verifier }), signedIn),
+    );
+  }
 
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
@@ -125,7 +183,12 @@ function build(options: KeyshipOptions): Built {
       if (principal === undefined) throw new ProblemError("auth.invalid_token");
       return principal;
     },
-    invalidateUser: (userId) => verifier.invalidateUser(userId),
+    invalidateUser: (userId) => {
+      verifier.invalidateUser(userId);
+      sessionVerifier.invalidateUser(userId);
+    },
+    jwks: () => context.sessions.issuer.publicJwks(),
+    jwksRoutes: jwksRoutes(context.sessions.issuer),
     db,
     dialect,
     settings,
@@ -218,6 +281,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   app.use("*", observabilityHook(app));
   app.use("*", base);
   app.route("/", healthRoutes(instance.db));
+  app.route("/", instance.jwksRoutes);
   app.use("*", instance.authenticate());
   app.route("/auth", instance.routes);
   mountDocs(app, { title: "keyship API", version: "0.1.0" });

@@ -6,6 +6,7 @@ import type { Settings } from "./config/schema.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { Logger } from "./observability/logger.ts";
+import type { SessionRuntime } from "./sessions/runtime.ts";
 
 /** Shared dependencies, created once at startup and passed down explicitly. */
 export interface KeyshipContext {
@@ -17,4 +18,6 @@ export interface KeyshipContext {
   readonly now: () => Date;
   /** The id generator; tests may pin it. */
   readonly newId: IdGenerator;
+  /** The access-token issuer, revocation list and cookie policy of sessions. */
+  readonly sessions: SessionRuntime;
 }

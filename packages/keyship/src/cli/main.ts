@@ -5,7 +5,10 @@
  */
 import { parseArgs } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
+import { runDoctor } from "./doctor.ts";
+import { runInit } from "./init.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
+import { runKeygen } from "./keygen.ts";
 import { runMigrate } from "./migrate.ts";
 import { runUsers } from "./users.ts";
 
@@ -24,6 +27,11 @@ Usage:
                                             take scopes away
   keyship users disable <id|email>          block a user from signing in
   keyship users enable <id|email>           allow a disabled user again
+  keyship init [--force] [--origin URL]     write .env (new secrets) and .env.example here
+  keyship doctor                            check settings, database, migrations, WebAuthn
+  keyship keygen --type es256|secret|aes [--env-file FILE ...] [--name VAR]
+                                            generate a key; print it, or set VAR in each
+                                            file (a fresh key each, other lines kept)
   keyship help                              show this help
 
 Every command takes --database URL (overrides KEYSHIP_DATABASE_URL).
@@ -45,6 +53,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         search: { type: "string" },
         limit: { type: "string" },
         offset: { type: "string" },
+        force: { type: "boolean" },
+        origin: { type: "string" },
+        type: { type: "string" },
+        "env-file": { type: "string", multiple: true },
+        name: { type: "string" },
       },
     });
     const [command, subcommand, ...rest] = positionals;
@@ -69,6 +82,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             limit: values.limit,
             offset: values.offset,
           },
+          io,
+        );
+      case "init":
+        if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
+        return runInit(
+          { force: values.force ?? false, origin: values.origin, database: values.database },
+          io,
+        );
+      case "doctor":
+        if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
+        return await runDoctor({ database: values.database }, io);
+      case "keygen":
+        if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
+        return await runKeygen(
+          { type: values.type, envFiles: values["env-file"], name: values.name },
           io,
         );
       default:

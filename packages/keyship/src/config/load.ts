@@ -3,6 +3,7 @@
  * `.env` file) and defaults, then applies development fallbacks or production checks.
  * @module
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
@@ -141,6 +142,7 @@ export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
   const isProduction = envName === "production";
   const warnings: string[] = [];
   const port = values.port as number;
+  let sessionKeyMissing = false;
 
   if (values.rpId === undefined) {
     values.rpId = "localhost";
@@ -158,10 +160,28 @@ export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
   }
   values.origins = (values.origins as string[]).map((o) => new URL(o).origin);
   values.host ??= isProduction ? "0.0.0.0" : "127.0.0.1";
+  values.sessionIssuer ??= (values.origins as string[])[0];
+  if (values.sessionSecret === undefined && values.sessionPrivateKeys === undefined) {
+    if (isProduction) {
+      sessionKeyMissing = true;
+    } else {
+      values.sessionSecret = randomBytes(32).toString("base64url");
+      warnings.push(
+        "KEYSHIP_SESSION_SECRET is not set; using a random secret for this process, so sessions end on restart (development only).",
+      );
+    }
+  }
+  values.appUrl ??= (values.origins as string[])[0];
+  values.bootstrapAdminEmails ??= [];
 
   const settings = Object.freeze({ ...values, env: envName }) as Settings;
   if (isProduction) {
     const unsafe = productionProblems(settings, given);
+    if (sessionKeyMissing) {
+      unsafe.push(
+        "KEYSHIP_SESSION_SECRET is not set. Sessions need a signing key: set KEYSHIP_SESSION_SECRET to the output of `keyship keygen --type secret` (at least 32 characters), or KEYSHIP_SESSION_PRIVATE_KEYS to `keyship keygen --type es256`.",
+      );
+    }
     if (unsafe.length > 0) throw new KeyshipConfigError(unsafe);
   } else if (!isLocalhost(settings.rpId) && settings.origins.some((o) => isLocalhost(hostOf(o)))) {
     warnings.push(

@@ -73,12 +73,45 @@ export interface WebauthnChallengesTable {
   consumed_at: string | null;
 }
 
+/** `password_resets` and `email_verifications`: single-use emailed tokens, stored as SHA-256. */
+export interface EmailTokensTable {
+  id: string;
+  user_id: string;
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/**
+ * `sessions`: one row per refresh token. A sign-in starts a family (`family_id` = its first
+ * row's id, the session id clients see); each refresh spends a row and adds the next.
+ */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  family_id: string;
+  /** Hex SHA-256 of the opaque refresh token; the token itself is never stored. */
+  refresh_hash: string;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when this refresh token was spent (exchanged for the next one). */
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
   passkeys: PasskeysTable;
   devices: DevicesTable;
   webauthn_challenges: WebauthnChallengesTable;
+  password_resets: EmailTokensTable;
+  email_verifications: EmailTokensTable;
+  sessions: SessionsTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

@@ -1,11 +1,11 @@
 /**
- * `/devices`, `/logout` (mounted under `/auth`).
+ * `/devices` (mounted under `/auth`). `/logout` lives in the sessions router: it ends a session
+ * or a device.
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { KeyshipContext } from "../context.ts";
-import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
@@ -113,24 +113,6 @@ export function deviceRoutes(
     async (c) => {
       const p = principalOf(c);
       return c.json({ revoked: await revokeOtherDevices(ctx, p.userId, p.deviceId) }, 200);
-    },
-  );
-
-  router.openapi(
-    createRoute({
-      method: "post",
-      path: "/logout",
-      tags,
-      summary: "Sign out: revokes the calling device",
-      middleware: signedIn,
-      security: BEARER_SECURITY,
-      responses: { ...NO_CONTENT, ...problemResponses("auth.unauthenticated") },
-    }),
-    async (c) => {
-      const p = principalOf(c);
-      if (p.deviceId === undefined) throw new ProblemError("auth.forbidden");
-      await revokeUserDevice(ctx, p.userId, p.deviceId);
-      return c.body(null, 204);
     },
   );
 

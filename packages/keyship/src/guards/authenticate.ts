@@ -4,7 +4,7 @@
  * that recognises the token decides.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ProblemError } from "../errors.ts";
 import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
@@ -16,6 +16,19 @@ import { recordTokenFailure } from "../observability/metrics.ts";
  */
 export type BearerVerifier = (token: string) => Promise<Principal | undefined>;
 
+/**
+ * Reads a credential from somewhere other than the `Authorization` header (cookie mode).
+ * Returns `undefined` when the request carries none, a principal when valid, and throws a
+ * ProblemError when present but invalid (or when the request fails the CSRF check).
+ */
+export type RequestAuthenticator = (c: Context<KeyshipEnv>) => Promise<Principal | undefined>;
+
+/** Options of {@link createAuthenticate}. */
+export interface AuthenticateOptions {
+  /** Tried when there is no `Authorization` header, e.g. the session cookie. @default none */
+  readonly fallback?: RequestAuthenticator;
+}
+
 /** The `WWW-Authenticate` value for invalid bearer tokens (RFC 6750 §3). */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
@@ -26,17 +39,27 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
  * A missing Authorization header leaves the principal null; a malformed or unrecognised one
  * is refused with 401 `auth.invalid_token`.
  * @param verifiers one per credential kind
+ * @param options `fallback`: a credential read when there is no Authorization header
  */
 export function createAuthenticate(
   verifiers: readonly BearerVerifier[],
+  options: AuthenticateOptions = {},
 ): MiddlewareHandler<KeyshipEnv> {
+  const { fallback } = options;
   return async function keyshipAuthenticate(c, next) {
     // Runs once per request even when both the app and a router install it.
     if (c.get("authenticated")) return next();
     c.set("authenticated", true);
     const header = c.req.header("authorization");
     if (header === undefined) {
-      c.set("principal", null);
+      let fromFallback: Principal | undefined;
+      try {
+        fromFallback = fallback === undefined ? undefined : await fallback(c);
+      } catch (error) {
+        recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
+        throw error;
+      }
+      c.set("principal", fromFallback ?? null);
       return next();
     }
     const token = BEARER.exec(header)?.[1];

@@ -87,8 +87,8 @@ export async function finishPasskeyLogin(
       });
       // Another sign-in moved the counter meanwhile: this assertion is no longer the newest.
       if (recorded === 0) throw new ProblemError("passkey.counter_regression");
-      const { deviceId } = await completeSignIn(trx, ctx, user.id, input);
-      return { userId: user.id, passkeyId: passkey.id, deviceId };
+      const bound = await completeSignIn(trx, ctx, user.id, input);
+      return { userId: user.id, passkeyId: passkey.id, ...bound };
     }),
   );
 }

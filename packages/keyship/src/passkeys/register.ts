@@ -10,7 +10,8 @@ import type { KeyshipContext } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { initialRoleFor } from "../users/bootstrap.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { findUserByEmail, insertUser } from "../users/store.ts";
 import { consumeChallenge, insertChallenge } from "./challenges.ts";
@@ -86,11 +87,10 @@ export async function startPasskeyRegistration(
 /** What a finish step receives besides the ceremony. */
 export type DeviceInput = SignInBinding;
 
-/** A sign-in's result. */
-export interface SignInResult {
+/** A sign-in's result; answer it with `respondSignedIn()`. */
+export interface SignInResult extends CompletedSignIn {
   readonly userId: string;
   readonly passkeyId: string;
-  readonly deviceId: string;
 }
 
 /**
@@ -168,7 +168,7 @@ export async function finishPasskeyRegistration(
           id: pending.userId,
           email: pending.email,
           display_name: pending.displayName,
-          role: "user",
+          role: await initialRoleFor(trx, pending.email, ctx.settings),
           scopes: "[]",
           password_hash: null,
           email_verified_at: null,
@@ -182,8 +182,8 @@ export async function finishPasskeyRegistration(
         throw error;
       }
       const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
-      const { deviceId } = await completeSignIn(trx, ctx, pending.userId, input);
-      return { userId: pending.userId, passkeyId, deviceId };
+      const bound = await completeSignIn(trx, ctx, pending.userId, input);
+      return { userId: pending.userId, passkeyId, ...bound };
     }),
   );
 }

@@ -10,6 +10,7 @@ import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
+import { respondSignedIn, signInClient } from "../sessions/respond.ts";
 import { finishPasskeyLogin, startPasskeyLogin } from "./login.ts";
 import {
   finishAddPasskey,
@@ -73,7 +74,8 @@ export function passkeyRoutes(
       method: "post",
       path: "/passkey/register/finish",
       tags,
-      summary: "Finish registration: creates the user, passkey and device",
+      summary:
+        "Finish registration: creates the user and passkey, binds a device and/or starts a session",
       request: jsonBody(RegisterFinishBody),
       responses: {
         201: jsonResponse("The new account.", SignedIn),
@@ -88,10 +90,10 @@ export function passkeyRoutes(
       const body = c.req.valid("json");
       const result = await finishPasskeyRegistration(ctx, {
         ...body,
-        devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
-        userAgent: c.req.header("user-agent"),
+        devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
+        ...signInClient(c, ctx),
       });
-      return c.json(result, 201);
+      return respondSignedIn(c, ctx, result, 201);
     },
   );
 
@@ -115,7 +117,7 @@ export function passkeyRoutes(
       method: "post",
       path: "/passkey/login/finish",
       tags,
-      summary: "Finish signing in: binds a new device",
+      summary: "Finish signing in: binds a new device and/or starts a session",
       request: jsonBody(LoginFinishBody),
       responses: {
         200: jsonResponse("The signed-in account.", SignedIn),
@@ -130,10 +132,10 @@ export function passkeyRoutes(
       const body = c.req.valid("json");
       const result = await finishPasskeyLogin(ctx, {
         ...body,
-        devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
-        userAgent: c.req.header("user-agent"),
+        devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
+        ...signInClient(c, ctx),
       });
-      return c.json(result, 200);
+      return respondSignedIn(c, ctx, result, 200);
     },
   );
 

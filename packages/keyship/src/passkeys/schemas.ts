@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { DevicePublicJwkSchema } from "../devices/jwk.ts";
+import { SessionModeSchema, sessionResponseFields } from "../sessions/schemas.ts";
 
 // SECURITY: credential ids are at most 1023 bytes (1364 base64url characters).
 const credentialId = z
@@ -79,22 +80,34 @@ export const CeremonyStarted = z
   })
   .openapi("CeremonyStarted");
 
+// A sign-in binds a device key, starts a session, or both; never neither.
+const asksForBinding = (body: { devicePublicKey?: unknown; session?: unknown }) =>
+  body.devicePublicKey !== undefined || body.session !== undefined;
+const bindingMessage = {
+  message: "send devicePublicKey, session, or both",
+  path: ["devicePublicKey"],
+};
+
 export const RegisterFinishBody = z
   .object({
     flowId,
     credential: RegistrationCredentialSchema,
-    devicePublicKey: DevicePublicJwkSchema,
+    devicePublicKey: DevicePublicJwkSchema.optional(),
     deviceLabel,
+    session: SessionModeSchema.optional(),
   })
+  .refine(asksForBinding, bindingMessage)
   .openapi("PasskeyRegisterFinish");
 
 export const LoginFinishBody = z
   .object({
     flowId,
     credential: AuthenticationCredentialSchema,
-    devicePublicKey: DevicePublicJwkSchema,
+    devicePublicKey: DevicePublicJwkSchema.optional(),
     deviceLabel,
+    session: SessionModeSchema.optional(),
   })
+  .refine(asksForBinding, bindingMessage)
   .openapi("PasskeyLoginFinish");
 
 export const AddFinishBody = z
@@ -106,7 +119,12 @@ export const AddFinishBody = z
   .openapi("PasskeyAddFinish");
 
 export const SignedIn = z
-  .object({ userId: z.string(), passkeyId: z.string(), deviceId: z.string() })
+  .object({
+    userId: z.string(),
+    passkeyId: z.string(),
+    deviceId: z.string().nullable().openapi({ description: "Null when no device key was sent." }),
+    ...sessionResponseFields,
+  })
   .openapi("SignedIn");
 
 export const PasskeySchema = z

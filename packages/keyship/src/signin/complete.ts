@@ -1,43 +1,71 @@
 /**
  * The common end of every sign-in (passkey, password, later OAuth): bind what the client asked
- * for to the user, inside the sign-in's transaction.
+ * for to the user, inside the sign-in's transaction — a device key, a server-issued session,
+ * or both.
  * @module
  */
 import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import type { DevicePublicJwk } from "../devices/jwk.ts";
 import { bindDevice } from "../devices/service.ts";
+import { ProblemError } from "../errors.ts";
+import { type IssuedSession, type SessionMode, startSession } from "../sessions/issue.ts";
 
-/** What the client asked a sign-in to bind. */
+/** What the client asked a sign-in to bind. At least one of `devicePublicKey` and `session`. */
 export interface SignInBinding {
-  readonly devicePublicKey: DevicePublicJwk;
+  /** The browser's device key: binds a device (device-signed tokens). */
+  readonly devicePublicKey?: DevicePublicJwk | undefined;
   readonly deviceLabel?: string | undefined;
+  /** Ask for a server-issued session: `bearer` tokens in the body, or `cookie`s. */
+  readonly session?: SessionMode | undefined;
   readonly userAgent?: string | undefined;
+  readonly ip?: string | undefined;
 }
 
 /** What a completed sign-in bound. */
 export interface CompletedSignIn {
-  readonly deviceId: string;
+  /** The new device, or null when no device key was sent. */
+  readonly deviceId: string | null;
+  /** The new session, when one was asked for; answer it with `respondSignedIn()`. */
+  readonly session?: IssuedSession | undefined;
 }
 
 /**
- * Binds the client's device key to `userId` inside the caller's transaction.
+ * Binds the client's device key and/or starts a session for `userId` inside the caller's
+ * transaction.
  * @param trx the sign-in's transaction
- * @param ctx clock and id generator
+ * @param ctx clock, id generator, settings and the session runtime
  * @param userId the signed-in user
- * @param binding the device key and its label
+ * @param binding the device key and its label, and the session mode
+ * @throws ProblemError `validation.failed` when neither a device key nor a session was asked for
  */
 export async function completeSignIn(
   trx: DB,
-  ctx: Pick<KeyshipContext, "now" | "newId">,
+  ctx: Pick<KeyshipContext, "now" | "newId" | "settings" | "sessions">,
   userId: string,
   binding: SignInBinding,
 ): Promise<CompletedSignIn> {
-  const deviceId = await bindDevice(trx, ctx, {
+  if (binding.devicePublicKey === undefined && binding.session === undefined) {
+    throw new ProblemError("validation.failed", {
+      extensions: {
+        errors: [{ path: "devicePublicKey", message: "send devicePublicKey or session" }],
+      },
+    });
+  }
+  const deviceId =
+    binding.devicePublicKey === undefined
+      ? null
+      : await bindDevice(trx, ctx, {
+          userId,
+          publicJwk: binding.devicePublicKey,
+          label: binding.deviceLabel,
+          userAgent: binding.userAgent,
+        });
+  if (binding.session === undefined) return { deviceId };
+  const session = await startSession(trx, ctx, {
     userId,
-    publicJwk: binding.devicePublicKey,
-    label: binding.deviceLabel,
-    userAgent: binding.userAgent,
+    mode: binding.session,
+    client: { ip: binding.ip, userAgent: binding.userAgent },
   });
-  return { deviceId };
+  return { deviceId, session };
 }

@@ -27,9 +27,11 @@ describe("settings", () => {
     const { settings, warnings } = load({ KEYSHIP_PORT: "9000" });
     expect(settings.rpId).toBe("localhost");
     expect(settings.origins).toEqual(["http://localhost:9000"]);
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
     expect(warnings.filter((w) => w.includes("KEYSHIP_RP_ID"))).toHaveLength(1);
     expect(warnings.filter((w) => w.includes("KEYSHIP_ORIGIN"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("KEYSHIP_SESSION_SECRET"))).toHaveLength(1);
+    expect(settings.sessionSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
   it("reads KEYSHIP_* variables and parses lists, numbers and booleans", () => {
@@ -39,6 +41,7 @@ describe("settings", () => {
       KEYSHIP_WEBAUTHN_TTL_SECONDS: "120",
       KEYSHIP_AUTO_MIGRATE: "false",
       KEYSHIP_USER_VERIFICATION: "required",
+      KEYSHIP_SESSION_SECRET: "s".repeat(32),
     });
     expect(settings.origins).toEqual(["https://example.com", "https://app.example.com"]);
     expect(settings.webauthnTtlSeconds).toBe(120);
@@ -79,6 +82,7 @@ describe("settings", () => {
     expect(problems.some((p) => p.startsWith("KEYSHIP_RP_ID is not set"))).toBe(true);
     expect(problems.some((p) => p.startsWith("KEYSHIP_ORIGIN is not set"))).toBe(true);
     expect(problems.some((p) => p.includes("in-memory SQLite"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("KEYSHIP_SESSION_SECRET is not set"))).toBe(true);
     expect((error as Error).message.split("\n  - ")).toHaveLength(problems.length + 1);
   });
 
@@ -108,6 +112,7 @@ describe("settings", () => {
       KEYSHIP_RP_ID: "example.com",
       KEYSHIP_ORIGIN: "https://app.example.com",
       KEYSHIP_DATABASE_URL: "postgres://db/keyship",
+      KEYSHIP_SESSION_SECRET: "s".repeat(32),
     });
     expect(settings.env).toBe("production");
     expect(settings.host).toBe("0.0.0.0");

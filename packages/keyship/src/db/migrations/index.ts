@@ -7,11 +7,15 @@ import type { Migration } from "kysely";
 import type { DialectName } from "../schema.ts";
 import { usersMigration } from "./0001-users.ts";
 import { passkeysDevicesMigration } from "./0002-passkeys-devices.ts";
+import { passwordsMigration } from "./0003-passwords.ts";
+import { sessionsMigration } from "./0004-sessions.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0001-users", usersMigration],
   ["0002-passkeys-devices", passkeysDevicesMigration],
+  ["0003-passwords", passwordsMigration],
+  ["0004-sessions", sessionsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

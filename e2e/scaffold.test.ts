@@ -1,0 +1,136 @@
+/**
+ * `npm create keyship` end to end: the fullstack template generated against this repository's
+ * packages, installed, started with `npm run dev`, and used in Chromium with a virtual
+ * authenticator — sign up, reload, protected API data, sign out, sign in, manage passkeys.
+ */
+
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  describeWithBrowser,
+  launchBrowser,
+  replaceVirtualAuthenticator,
+  saveDocsScreenshot,
+  withVirtualAuthenticator,
+} from "./helpers/browser.ts";
+import { type ScaffoldedApp, startScaffoldedApp } from "./helpers/scaffold.ts";
+
+/** Generating and installing needs the registry (or npm's cache): give it time. */
+const SETUP_TIMEOUT_MS = 180_000;
+const STEP_TIMEOUT_MS = 30_000;
+
+describeWithBrowser("a generated fullstack app in Chromium", () => {
+  let app: ScaffoldedApp | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let authenticatorId: string;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    const [started, launched] = await Promise.allSettled([startScaffoldedApp(), launchBrowser()]);
+    if (started.status === "fulfilled") app = started.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    if (started.status === "rejected") throw started.reason;
+    if (launched.status === "rejected") throw launched.reason;
+
+    const context = await launched.value.newContext({ viewport: { width: 1040, height: 600 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on("pageerror", (error) => logs.push(`pageerror: ${error.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") logs.push(`console.error: ${m.text()}`);
+    });
+    authenticatorId = await withVirtualAuthenticator(page);
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  }, 30_000);
+
+  const origin = () => app!.origin;
+
+  it("passes its own npm test (API tests and the web app's type check)", async () => {
+    const output = await app!.npm("test");
+    expect(output).toMatch(/pass 5/);
+    expect(output).toMatch(/fail 0/);
+  }, 60_000);
+  const heading = () => page.getByRole("heading", { level: 1 });
+
+  it(
+    "signs up with a passkey and shows data from the protected API",
+    async () => {
+      await page.goto(`${origin()}/signup`);
+      await page.getByLabel("Email").fill("ada@example.com");
+      await page.getByLabel("Name").fill("Ada Lovelace");
+      await page.getByRole("button", { name: "Sign up with a passkey" }).click();
+      await expect.poll(() => heading().textContent()).toBe("Hi, Ada Lovelace");
+      await page.getByTestId("api-message").waitFor();
+      expect(await page.getByTestId("api-message").textContent(), logs.join("\n")).toMatch(
+        /valid device token/,
+      );
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "is still signed in after a reload, with fresh API data",
+    async () => {
+      await page.reload();
+      await page.getByTestId("api-message").waitFor();
+      expect(await heading().textContent()).toBe("Hi, Ada Lovelace");
+      // The scoped route is refused (no reports:read yet), and says how to get the scope.
+      await page.getByText("Needs the").waitFor();
+      await saveDocsScreenshot(page, "scaffold-signed-in");
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "signs out, then signs in again from the passkey autofill",
+    async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      // The sign-in page shows at once (the autofill below may sign in right after).
+      await page.getByRole("heading", { name: "Welcome back" }).waitFor();
+      // No click: the sign-in page starts a conditional (autofill) request on the email field
+      // (autocomplete="username webauthn"), and the virtual authenticator, with automatic
+      // presence, answers it with the passkey.
+      await expect.poll(() => heading().textContent()).toBe("Hi, Ada Lovelace");
+      await page.getByTestId("api-message").waitFor();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "adds, renames and removes passkeys, and lists this device",
+    async () => {
+      await page.getByRole("link", { name: "Security" }).click();
+      const passkeys = page.getByTestId("passkey");
+      await expect.poll(() => passkeys.count()).toBe(1);
+      await page.getByTestId("device").filter({ hasText: "this device" }).waitFor();
+
+      // The first authenticator holds an excluded credential: add from a fresh one.
+      authenticatorId = await replaceVirtualAuthenticator(page, authenticatorId);
+      await page.getByRole("button", { name: "Add a passkey" }).click();
+      await page.getByText("Passkey added.").waitFor();
+      await expect.poll(() => passkeys.count()).toBe(2);
+
+      page.once("dialog", (dialog) => void dialog.accept("Laptop"));
+      await passkeys.nth(1).getByRole("button", { name: "Rename" }).click();
+      await passkeys.filter({ hasText: "Laptop" }).waitFor();
+
+      await passkeys
+        .filter({ hasNotText: "Laptop" })
+        .getByRole("button", { name: "Remove" })
+        .click();
+      await page.getByText("Passkey removed.").waitFor();
+      await expect.poll(() => passkeys.count()).toBe(1);
+
+      // The last passkey cannot go: the API answers passkey.last_passkey, the page explains.
+      await passkeys.getByRole("button", { name: "Remove" }).click();
+      await page.getByText("Add another passkey before removing your last one.").waitFor();
+      expect(await passkeys.count()).toBe(1);
+    },
+    STEP_TIMEOUT_MS,
+  );
+});

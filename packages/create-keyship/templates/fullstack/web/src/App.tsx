@@ -1,0 +1,89 @@
+/**
+ * The shell: who is signed in, the navigation, and which page to show.
+ * Signed out: /signin and /signup. Signed in: /, /security and (admins only) /admin.
+ */
+import type { Me } from "@keyship/client";
+import { useCallback, useEffect, useState } from "react";
+import { Link } from "./components.tsx";
+import { keyship } from "./keyship.ts";
+import { Admin } from "./pages/Admin.tsx";
+import { Home } from "./pages/Home.tsx";
+import { Security } from "./pages/Security.tsx";
+import { SignIn } from "./pages/SignIn.tsx";
+import { SignUp } from "./pages/SignUp.tsx";
+import { navigate, useRoute } from "./router.ts";
+
+export function App() {
+  const path = useRoute();
+  // undefined: still asking the server; null: signed out.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    if (!(await keyship.isSignedIn())) return setMe(null);
+    setMe(await keyship.me().catch(() => null));
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const signOut = async () => {
+    await keyship.logout().catch(() => {});
+    setMe(null);
+    navigate("/signin");
+  };
+
+  if (me === undefined) return <div className="splash" aria-busy="true" />;
+
+  const onSignedIn = async () => {
+    await refresh();
+    navigate("/");
+  };
+
+  return (
+    <div className="layout">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <span className="logo" aria-hidden="true" />
+          {"{{title}}"}
+        </Link>
+        {me !== null && (
+          <nav className="nav">
+            <Link to="/" className={path === "/" ? "active" : ""}>
+              Home
+            </Link>
+            <Link to="/security" className={path === "/security" ? "active" : ""}>
+              Security
+            </Link>
+            {me.role === "admin" && (
+              <Link to="/admin" className={path === "/admin" ? "active" : ""}>
+                Admin
+              </Link>
+            )}
+            <button type="button" className="ghost" onClick={signOut}>
+              Sign out
+            </button>
+          </nav>
+        )}
+      </header>
+      <main className="content">
+        {me === null ? (
+          path === "/signup" ? (
+            <SignUp onSignedIn={onSignedIn} />
+          ) : (
+            <SignIn onSignedIn={onSignedIn} />
+          )
+        ) : path === "/security" ? (
+          <Security me={me} onSignedOut={signOut} />
+        ) : path === "/admin" && me.role === "admin" ? (
+          <Admin />
+        ) : (
+          <Home me={me} />
+        )}
+      </main>
+      <footer className="footer">
+        Passkeys by <a href="https://github.com/keyship">keyship</a> · <a href="/docs">API docs</a>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The one keyship client of the app. The API is on the page's own origin (Vite proxies it in
+ * development), so passkeys and device tokens need no CORS.
+ */
+import { createKeyshipClient, isKeyshipError } from "@keyship/client";
+
+export const keyship = createKeyshipClient({ baseUrl: window.location.origin });
+
+/** Password sign-in is offered when the project was created with --passwords. */
+export const passwordsEnabled = import.meta.env.VITE_PASSWORDS === "true";
+
+const MESSAGES: Record<string, string> = {
+  "webauthn.not_allowed": "The passkey prompt was closed or timed out. Try again.",
+  "webauthn.aborted": "The passkey prompt was cancelled.",
+  "webauthn.unsupported": "This browser does not support passkeys.",
+  "webauthn.already_registered": "This authenticator already holds a passkey for your account.",
+  "passkey.email_taken": "That email already has an account. Sign in instead.",
+  "passkey.unknown_credential": "That passkey is not registered here (or was removed).",
+  "passkey.last_passkey": "Add another passkey before removing your last one.",
+  "auth.invalid_credentials": "Wrong email or password.",
+  "auth.forbidden": "You are not allowed to see this.",
+  "client.network_error": "The server cannot be reached. Is `npm run dev` running?",
+  "validation.failed": "Please check the form.",
+};
+
+/** A short, user-facing message for any error (switching on the stable `code`). */
+export function messageOf(error: unknown): string {
+  if (isKeyshipError(error)) return MESSAGES[error.code] ?? error.title ?? error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** GETs a JSON route of the API with this browser's device token. */
+export async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await keyship.fetch(path);
+  return { status: response.status, body: (await response.json()) as T };
+}

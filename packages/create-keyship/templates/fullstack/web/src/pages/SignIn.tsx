@@ -1,0 +1,96 @@
+/** Sign in: passkey autofill in the email field, a passkey button, and (optionally) a password. */
+import { isKeyshipError } from "@keyship/client";
+import { type FormEvent, useEffect, useState } from "react";
+import { Link, Notice } from "../components.tsx";
+import { keyship, messageOf, passwordsEnabled } from "../keyship.ts";
+
+export function SignIn(props: { onSignedIn: () => Promise<void> }) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+
+  // Offer passkeys in the email field's autofill as soon as the page shows.
+  useEffect(() => {
+    keyship.loginWithAutofill("#email").then(props.onSignedIn, (e: unknown) => {
+      if (
+        isKeyshipError(e, "webauthn.aborted") ||
+        isKeyshipError(e, "webauthn.autofill_unsupported")
+      )
+        return;
+      setError(messageOf(e));
+    });
+  }, [props.onSignedIn]);
+
+  const withPasskey = async () => {
+    setBusy(true);
+    setError("");
+    try {
+      await keyship.login();
+      await props.onSignedIn();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withPassword = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!passwordsEnabled) return withPasskey();
+    setBusy(true);
+    setError("");
+    try {
+      await keyship.loginWithPassword({ email, password });
+      await props.onSignedIn();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card narrow">
+      <h1>Welcome back</h1>
+      <p className="muted">Sign in with the passkey saved on this device or your phone.</p>
+      <form onSubmit={withPassword} className="stack">
+        <label>
+          Email
+          <input
+            id="email"
+            type="email"
+            name="email"
+            autoComplete="username webauthn"
+            placeholder="you@example.com"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        {passwordsEnabled && (
+          <label>
+            Password
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </label>
+        )}
+        {passwordsEnabled && (
+          <button type="submit" className="secondary" disabled={busy}>
+            Sign in with password
+          </button>
+        )}
+      </form>
+      <button type="button" className="primary" onClick={withPasskey} disabled={busy}>
+        Sign in with a passkey
+      </button>
+      <Notice>{error}</Notice>
+      <p className="muted center">
+        New here? <Link to="/signup">Create an account</Link>
+      </p>
+    </section>
+  );
+}

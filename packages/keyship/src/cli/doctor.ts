@@ -1,0 +1,185 @@
+/**
+ * `keyship doctor`: checks the settings, the database (reachable, migrated) and that the
+ * WebAuthn origins agree with the RP ID, and prints what to fix.
+ * @module
+ */
+
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { loadSettings } from "../config/load.ts";
+import type { Settings } from "../config/schema.ts";
+import { openDatabase } from "../db/connect.ts";
+import { migrationStatus } from "../db/migrate.ts";
+import { KeyshipConfigError } from "../errors.ts";
+import { redactDatabaseUrl } from "./database.ts";
+import type { CliIo } from "./io.ts";
+
+/** Options of the doctor command. */
+export interface DoctorArgs {
+  /** Overrides KEYSHIP_DATABASE_URL. */
+  readonly database: string | undefined;
+}
+
+/** The outcome of one check. `fail` makes doctor exit with 1. */
+type Level = "ok" | "warn" | "fail";
+
+interface Report {
+  readonly io: CliIo;
+  failures: number;
+  warnings: number;
+}
+
+function report(r: Report, level: Level, message: string, fix?: string): void {
+  const tag = level === "ok" ? "  ok  " : level === "warn" ? "  warn" : "  FAIL";
+  const line = `${tag}  ${message}${fix === undefined ? "" : `\n        fix: ${fix}`}`;
+  if (level === "fail") {
+    r.failures++;
+    r.io.err(line);
+  } else {
+    if (level === "warn") r.warnings++;
+    r.io.out(line);
+  }
+}
+
+/**
+ * Runs `keyship doctor [--database URL]`.
+ * @returns 0 when nothing failed (warnings allowed), 1 otherwise
+ */
+export async function runDoctor(args: DoctorArgs, io: CliIo): Promise<number> {
+  const r: Report = { io, failures: 0, warnings: 0 };
+  const envFile = join(io.cwd, ".env");
+  io.out(`keyship doctor  (${existsSync(envFile) ? "reading .env" : "no .env file here"})`);
+
+  io.out("settings");
+  let settings: Settings;
+  try {
+    const loaded = loadSettings({
+      env: io.env,
+      envFile,
+      options: args.database === undefined ? {} : { databaseUrl: args.database },
+    });
+    settings = loaded.settings;
+    report(r, "ok", `settings are valid (${settings.env})`);
+    for (const warning of loaded.warnings) {
+      report(r, "warn", warning, "set it in .env (npx keyship init writes one)");
+    }
+  } catch (error) {
+    if (!(error instanceof KeyshipConfigError)) throw error;
+    for (const problem of error.problems) report(r, "fail", problem);
+    return summarize(r);
+  }
+  checkSecrets(r, { ...readEnv(envFile), ...io.env });
+
+  io.out("webauthn");
+  checkWebAuthn(r, settings);
+
+  io.out("database");
+  await checkDatabase(r, settings);
+  return summarize(r);
+}
+
+function summarize(r: Report): number {
+  const { failures, warnings } = r;
+  if (failures > 0) {
+    r.io.err(`${failures} problem${failures === 1 ? "" : "s"} to fix, ${warnings} warning(s)`);
+    return 1;
+  }
+  r.io.out(warnings === 0 ? "all good" : `no problems, ${warnings} warning(s)`);
+  return 0;
+}
+
+function readEnv(path: string): Record<string, string | undefined> {
+  return existsSync(path) ? (parseEnv(readFileSync(path, "utf8")) as Record<string, string>) : {};
+}
+
+const SECRETS: ReadonlyArray<{ name: string; minLength: number; type: string }> = [
+  { name: "KEYSHIP_SESSION_SECRET", minLength: 32, type: "secret" },
+  { name: "KEYSHIP_METRICS_TOKEN", minLength: 16, type: "secret" },
+];
+
+function checkSecrets(r: Report, env: Readonly<Record<string, string | undefined>>): void {
+  for (const { name, minLength, type } of SECRETS) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    if (value.length < minLength) {
+      report(
+        r,
+        "fail",
+        `${name} is shorter than ${minLength} characters`,
+        `npx keyship keygen --type ${type} --name ${name} --env-file .env`,
+      );
+    } else {
+      report(r, "ok", `${name} is set`);
+    }
+  }
+}
+
+/** WebAuthn: the RP ID must be a registrable domain, and each origin's host on it. */
+function checkWebAuthn(r: Report, settings: Settings): void {
+  const { rpId, origins } = settings;
+  if (isIP(rpId) !== 0) {
+    report(
+      r,
+      "fail",
+      `KEYSHIP_RP_ID '${rpId}' is an IP address; passkeys need a domain name`,
+      "use localhost in development (and open http://localhost:…), your domain in production",
+    );
+  }
+  for (const origin of origins) {
+    const { hostname, protocol } = new URL(origin);
+    // WebAuthn §5.1.3 / §13.4.9: the RP ID must equal the origin's host or be a suffix of it.
+    if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
+      report(
+        r,
+        "fail",
+        `origin ${origin} is not on KEYSHIP_RP_ID '${rpId}'`,
+        `set KEYSHIP_RP_ID=${hostname}, or KEYSHIP_ORIGIN to an origin on ${rpId}`,
+      );
+      continue;
+    }
+    const isLocal = hostname === "localhost" || hostname.endsWith(".localhost");
+    if (protocol !== "https:" && !isLocal) {
+      report(
+        r,
+        "fail",
+        `origin ${origin} is not https; browsers refuse passkeys there`,
+        `serve the app over HTTPS and set KEYSHIP_ORIGIN=https://${new URL(origin).host}`,
+      );
+      continue;
+    }
+    report(r, "ok", `origin ${origin} matches RP ID '${rpId}'`);
+  }
+}
+
+async function checkDatabase(r: Report, settings: Settings): Promise<void> {
+  const shown = redactDatabaseUrl(settings.databaseUrl);
+  const { db, dialect } = openDatabase(settings.databaseUrl);
+  try {
+    const states = await migrationStatus(db, dialect);
+    report(r, "ok", `database ${shown} (${dialect}) is reachable`);
+    const pending = states.filter((m) => m.executedAt === undefined).length;
+    if (pending === 0) {
+      report(r, "ok", `migrations are up to date (${states.length})`);
+    } else if (settings.autoMigrate) {
+      report(r, "warn", `${pending} migration(s) pending; the server applies them at startup`);
+    } else {
+      report(
+        r,
+        "fail",
+        `${pending} migration(s) pending and KEYSHIP_AUTO_MIGRATE is off`,
+        "npx keyship migrate",
+      );
+    }
+  } catch (error) {
+    report(
+      r,
+      "fail",
+      `cannot reach the database ${shown}: ${(error as Error)?.message ?? String(error)}`,
+      "check KEYSHIP_DATABASE_URL (or --database) and that the database server is running",
+    );
+  } finally {
+    await db.destroy();
+  }
+}

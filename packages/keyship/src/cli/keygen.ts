@@ -1,0 +1,89 @@
+/**
+ * `keyship keygen --type es256|secret|aes [--env-file FILE ...] [--name VAR]`: generates a key
+ * and prints it to stdout, or writes it into one variable of each named env file, keeping every
+ * other line of those files byte for byte.
+ * @module
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { calculateJwkThumbprint, type JWK } from "jose";
+import { updateEnvFile } from "./envfile.ts";
+import { type CliIo, UsageError } from "./io.ts";
+
+/** The arguments of `keyship keygen`. */
+export interface KeygenArgs {
+  /**
+   * `es256`: a P-256 private JWK with `kid`; `secret`: a random HS256 secret; `aes`: a random
+   * 256-bit AES key (AES-256-GCM), base64url.
+   */
+  readonly type: string | undefined;
+  /** Env files to write the key into (a fresh key for each); none: print to stdout. */
+  readonly envFiles?: readonly string[] | undefined;
+  /** The variable to set. @default the type's variable (see {@link KEY_TYPES}) */
+  readonly name?: string | undefined;
+}
+
+/** A key type: how to make one, and which variable it goes in by default. */
+interface KeyType {
+  readonly variable: string;
+  readonly hint: string;
+  make(): Promise<string>;
+}
+
+/** The key types `--type` accepts. */
+const KEY_TYPES: Readonly<Record<string, KeyType>> = {
+  es256: {
+    variable: "KEYSHIP_SESSION_PRIVATE_KEYS",
+    hint: "Put it in KEYSHIP_SESSION_PRIVATE_KEYS (a JSON list; the first key signs). Keep it secret.",
+    async make() {
+      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const jwk = privateKey.export({ format: "jwk" }) as JWK;
+      // RFC 7638: the kid is the key's thumbprint, so it is stable and unique.
+      const kid = await calculateJwkThumbprint(jwk, "sha256");
+      return JSON.stringify({ ...jwk, kid, alg: "ES256", use: "sig" });
+    },
+  },
+  secret: {
+    variable: "KEYSHIP_SESSION_SECRET",
+    hint: "Put it in KEYSHIP_SESSION_SECRET. Keep it secret.",
+    make: async () => randomBytes(32).toString("base64url"),
+  },
+  aes: {
+    variable: "KEYSHIP_ENCRYPTION_KEY",
+    hint: "A 256-bit AES key (base64url) for AES-256-GCM; keep it secret.",
+    make: async () => randomBytes(32).toString("base64url"),
+  },
+};
+
+/**
+ * Generates a key. Without `--env-file` only the key goes to stdout (the hint goes to stderr),
+ * so `keyship keygen --type secret > secret.txt` works; with `--env-file`, each file gets its own
+ * fresh key in `--name` (or the type's default variable) and nothing secret is printed.
+ * @returns the exit code
+ * @throws UsageError when `--type` is missing or unknown, or `--name` is not a variable name
+ * @example keyship keygen --type secret --env-file .env.production --env-file .env.staging
+ */
+export async function runKeygen(args: KeygenArgs, io: CliIo): Promise<number> {
+  if (args.type === undefined) {
+    throw new UsageError("keygen needs --type es256, --type secret or --type aes");
+  }
+  const keyType = KEY_TYPES[args.type];
+  if (keyType === undefined) {
+    throw new UsageError(`unknown key type '${args.type}' (es256, secret or aes)`);
+  }
+  const name = args.name ?? keyType.variable;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--name '${name}' is not a variable name`);
+  }
+  const files = args.envFiles ?? [];
+  if (files.length === 0) {
+    io.out(await keyType.make());
+    io.err(args.name === undefined ? keyType.hint : `Put it in ${name}. Keep it secret.`);
+    return 0;
+  }
+  for (const file of files) {
+    const update = updateEnvFile(resolve(io.cwd, file), name, await keyType.make());
+    io.out(`${update === "added" ? "added" : "replaced"} ${name} in ${file}`);
+  }
+  return 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * Password sign-in: same cost and same answer for unknown emails, rehash on old parameters,
+ * then the common end of every sign-in (a new device).
+ * @module
+ */
+import { ProblemError } from "../errors.ts";
+import { observeSignIn } from "../observability/signin.ts";
+import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { normalizeEmail } from "../users/model.ts";
+import { findUserByEmail } from "../users/store.ts";
+import type { PasswordsContext } from "./context.ts";
+import { limitAttempt } from "./limits.ts";
+import { normalizePassword } from "./policy.ts";
+import { updatePasswordHash } from "./store.ts";
+
+/** What a password sign-in returns. */
+export interface PasswordSignInResult {
+  readonly userId: string;
+  /** The bound device; null when registration waits for email verification. */
+  readonly deviceId: string | null;
+}
+
+/** A password sign-in's input. */
+export interface PasswordLoginInput extends SignInBinding {
+  readonly email: string;
+  readonly password: string;
+  readonly clientIp: string;
+}
+
+/**
+ * Signs in with email and password and binds the client's device.
+ * @throws ProblemError `rate_limited` (per IP, then per email); `auth.invalid_credentials` for a
+ *   wrong password, an unknown email, an account without a password or a disabled one (all
+ *   after the same argon2 work); `password.email_unverified` when verification is required
+ */
+export async function loginWithPassword(
+  ctx: PasswordsContext,
+  input: PasswordLoginInput,
+): Promise<PasswordSignInResult> {
+  const email = normalizeEmail(input.email);
+  await limitAttempt(ctx.limiter, "login", input.clientIp, email);
+  return observeSignIn("password", async () => {
+    const password = normalizePassword(input.password);
+    const user = await findUserByEmail(ctx.db, email);
+    const stored = user?.password_hash ?? null;
+    // OWASP Authentication Cheat Sheet: unknown users cost one argon2 verify too.
+    const matches =
+      stored === null
+        ? await ctx.hasher.verifyAgainstDummy(password)
+        : await ctx.hasher.verify(stored, password);
+    if (!matches || user === undefined || stored === null || user.disabled_at !== null) {
+      throw new ProblemError("auth.invalid_credentials");
+    }
+    if (ctx.settings.requireEmailVerification && user.email_verified_at === null) {
+      throw new ProblemError("password.email_unverified");
+    }
+    // Hash outside the transaction: SQLite has one writer, and argon2 takes tens of ms.
+    const upgraded = ctx.hasher.needsRehash(stored) ? await ctx.hasher.hash(password) : undefined;
+    return ctx.db.transaction().execute(async (trx) => {
+      if (upgraded !== undefined) {
+        await updatePasswordHash(trx, {
+          userId: user.id,
+          hash: upgraded,
+          expectedHash: stored,
+          nowIso: ctx.now().toISOString(),
+        });
+      }
+      const { deviceId } = await completeSignIn(trx, ctx, user.id, input);
+      return { userId: user.id, deviceId };
+    });
+  });
+}

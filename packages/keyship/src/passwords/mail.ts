@@ -1,0 +1,72 @@
+/**
+ * Issuing an emailed token and sending its email.
+ * @module
+ */
+import type { DB } from "../db/schema.ts";
+import type { MailMessage } from "../email/mailer.ts";
+import { emailVerificationEmail, passwordResetEmail } from "../email/templates.ts";
+import type { PasswordsContext } from "./context.ts";
+import { type EmailTokenTable, insertEmailToken } from "./store.ts";
+import { newEmailToken } from "./tokens.ts";
+
+/**
+ * Stores a new single-use token for the user (only its SHA-256) inside the caller's
+ * transaction and returns the token for the email.
+ */
+export async function issueEmailToken(
+  trx: DB,
+  ctx: Pick<PasswordsContext, "now" | "newId" | "settings">,
+  table: EmailTokenTable,
+  userId: string,
+): Promise<string> {
+  const { token, tokenHash } = newEmailToken();
+  const now = ctx.now();
+  await insertEmailToken(trx, table, {
+    id: ctx.newId(table === "password_resets" ? "reset" : "verification"),
+    user_id: userId,
+    token_hash: tokenHash,
+    expires_at: new Date(
+      now.getTime() + ctx.settings.passwordResetExpireMinutes * 60_000,
+    ).toISOString(),
+    used_at: null,
+    created_at: now.toISOString(),
+  });
+  return token;
+}
+
+/** The email carrying `token`, for `table`'s flow. */
+export function tokenEmail(
+  ctx: Pick<PasswordsContext, "settings">,
+  table: EmailTokenTable,
+  to: string,
+  token: string,
+): MailMessage {
+  const input = {
+    to,
+    token,
+    appUrl: ctx.settings.appUrl,
+    appName: ctx.settings.rpName,
+    expiresInMinutes: ctx.settings.passwordResetExpireMinutes,
+  };
+  return table === "password_resets" ? passwordResetEmail(input) : emailVerificationEmail(input);
+}
+
+/**
+ * Hands the message to the mailer without waiting: the response does not depend on the mail
+ * server (its time would tell whether an account exists), and a failure is logged, not sent
+ * to the client.
+ */
+export function sendInBackground(
+  ctx: Pick<PasswordsContext, "mailer" | "logger">,
+  message: MailMessage,
+): void {
+  let sending: Promise<void>;
+  try {
+    sending = ctx.mailer.send(message);
+  } catch (error) {
+    sending = Promise.reject(error);
+  }
+  sending.catch((err: unknown) => {
+    ctx.logger.error({ err, subject: message.subject }, "keyship email not sent");
+  });
+}

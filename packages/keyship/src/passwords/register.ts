@@ -1,0 +1,77 @@
+/**
+ * Password registration: a new account with its password hash and first device, in one
+ * transaction, and a verification email.
+ * @module
+ */
+import { isUniqueViolation } from "../db/errors.ts";
+import { ProblemError } from "../errors.ts";
+import { observeSignIn } from "../observability/signin.ts";
+import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { initialRoleFor } from "../users/bootstrap.ts";
+import { normalizeEmail } from "../users/model.ts";
+import { findUserByEmail, insertUser } from "../users/store.ts";
+import type { PasswordsContext } from "./context.ts";
+import { limitAttempt } from "./limits.ts";
+import type { PasswordSignInResult } from "./login.ts";
+import { issueEmailToken, sendInBackground, tokenEmail } from "./mail.ts";
+import { checkPasswordPolicy } from "./policy.ts";
+
+/** A password registration's input. */
+export interface PasswordRegisterInput extends SignInBinding {
+  readonly email: string;
+  readonly password: string;
+  readonly displayName?: string | undefined;
+  readonly clientIp: string;
+}
+
+/**
+ * Creates an account with a password. Binds the client's device, unless
+ * `requireEmailVerification` is on: then the account waits for its email to be verified and
+ * `deviceId` is null. Either way a verification email goes out.
+ * @throws ProblemError `rate_limited` (per IP), `password.too_short`, `password.too_long`,
+ *   `password.email_taken`
+ */
+export async function registerWithPassword(
+  ctx: PasswordsContext,
+  input: PasswordRegisterInput,
+): Promise<PasswordSignInResult> {
+  await limitAttempt(ctx.limiter, "register", input.clientIp);
+  const email = normalizeEmail(input.email);
+  const password = checkPasswordPolicy(input.password, ctx.policy);
+  // Hash before looking the email up, so a taken email costs the same time.
+  const hash = await ctx.hasher.hash(password);
+  const { result, token } = await observeSignIn("password_register", () =>
+    ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.now().toISOString();
+      if ((await findUserByEmail(trx, email)) !== undefined) {
+        throw new ProblemError("password.email_taken");
+      }
+      const userId = ctx.newId("user");
+      try {
+        await insertUser(trx, {
+          id: userId,
+          email,
+          display_name: input.displayName?.trim() || null,
+          role: await initialRoleFor(trx, email, ctx.settings),
+          scopes: "[]",
+          password_hash: hash,
+          email_verified_at: null,
+          disabled_at: null,
+          created_at: now,
+          updated_at: now,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new ProblemError("password.email_taken", { cause: error });
+        throw error;
+      }
+      const deviceId = ctx.settings.requireEmailVerification
+        ? null
+        : (await completeSignIn(trx, ctx, userId, input)).deviceId;
+      const token = await issueEmailToken(trx, ctx, "email_verifications", userId);
+      return { result: { userId, deviceId }, token };
+    }),
+  );
+  sendInBackground(ctx, tokenEmail(ctx, "email_verifications", email, token));
+  return result;
+}

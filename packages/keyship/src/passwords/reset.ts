@@ -1,0 +1,80 @@
+/**
+ * Password reset by email: a request that never tells whether the account exists, and a
+ * single-use, expiring token that sets a new password and signs every device out.
+ * @module
+ */
+import { revokeOtherDevices } from "../devices/service.ts";
+import { ProblemError } from "../errors.ts";
+import { normalizeEmail } from "../users/model.ts";
+import { findUserByEmail, findUserById } from "../users/store.ts";
+import type { PasswordsContext } from "./context.ts";
+import { limitAttempt } from "./limits.ts";
+import { issueEmailToken, sendInBackground, tokenEmail } from "./mail.ts";
+import { checkPasswordPolicy } from "./policy.ts";
+import {
+  consumeEmailToken,
+  findUsableEmailToken,
+  markEmailVerified,
+  spendEmailTokensOfUser,
+  updatePasswordHash,
+} from "./store.ts";
+import { hashEmailToken } from "./tokens.ts";
+
+/**
+ * Emails a reset link when the email belongs to an active account with a password; does
+ * nothing otherwise. The caller answers 202 either way, and the email goes out in the
+ * background, so neither the answer nor its timing depends on the account.
+ * @throws ProblemError `rate_limited` (per IP, then per email — known or not)
+ */
+export async function requestPasswordReset(
+  ctx: PasswordsContext,
+  input: { email: string; clientIp: string },
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  await limitAttempt(ctx.limiter, "email", input.clientIp, email);
+  const user = await findUserByEmail(ctx.db, email);
+  // Passkey-only accounts get no reset: email alone must not add a weaker way in.
+  if (user === undefined || user.password_hash === null || user.disabled_at !== null) return;
+  const token = await issueEmailToken(ctx.db, ctx, "password_resets", user.id);
+  sendInBackground(ctx, tokenEmail(ctx, "password_resets", email, token));
+}
+
+/**
+ * Sets a new password from a reset token, marks the email verified (the link proved it), spends
+ * the user's other reset links and revokes every device and session of the user, in one
+ * transaction.
+ * @throws ProblemError `password.too_short`, `password.too_long`, `password.token_invalid`
+ *   (unknown, used, expired, or the account is disabled)
+ */
+export async function confirmPasswordReset(
+  ctx: PasswordsContext,
+  input: { token: string; newPassword: string },
+): Promise<void> {
+  const password = checkPasswordPolicy(input.newPassword, ctx.policy);
+  const tokenHash = hashEmailToken(input.token);
+  // Look first, so a bad token does not cost an argon2 hash; consume atomically below.
+  const usable = await findUsableEmailToken(
+    ctx.db,
+    "password_resets",
+    tokenHash,
+    ctx.now().toISOString(),
+  );
+  if (usable === undefined) throw new ProblemError("password.token_invalid");
+  const hash = await ctx.hasher.hash(password);
+  const userId = await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now().toISOString();
+    const token = await consumeEmailToken(trx, "password_resets", tokenHash, now);
+    const user = token === undefined ? undefined : await findUserById(trx, token.user_id);
+    if (user === undefined || user.disabled_at !== null) {
+      throw new ProblemError("password.token_invalid");
+    }
+    await updatePasswordHash(trx, { userId: user.id, hash, nowIso: now });
+    await markEmailVerified(trx, user.id, now);
+    await spendEmailTokensOfUser(trx, "password_resets", user.id, now);
+    await revokeOtherDevices({ ...ctx, db: trx }, user.id);
+    await ctx.revokeAllSessions?.(trx, user.id, {});
+    return user.id;
+  });
+  // Again after commit, so no request in between re-cached a device as still valid.
+  ctx.verifier.invalidateUser(userId);
+}

@@ -1,0 +1,205 @@
+/**
+ * Password routes (mounted under `/auth` when password sign-in is on).
+ * @module
+ */
+import { createRoute, type z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { canonicalDeviceJwk, type DevicePublicJwkSchema } from "../devices/jwk.ts";
+import { clientIp } from "../http/client-ip.ts";
+import { problemResponses } from "../http/openapi.ts";
+import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import { createRouter, type KeyshipRouter } from "../http/router.ts";
+import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import { changePassword } from "./change.ts";
+import type { PasswordsContext } from "./context.ts";
+import { loginWithPassword } from "./login.ts";
+import { registerWithPassword } from "./register.ts";
+import { confirmPasswordReset, requestPasswordReset } from "./reset.ts";
+import {
+  Accepted,
+  EmailBody,
+  PasswordChangeBody,
+  PasswordChanged,
+  PasswordLoginBody,
+  PasswordRegisterBody,
+  PasswordSignedIn,
+  ResetConfirmBody,
+  TokenBody,
+} from "./schemas.ts";
+import { confirmEmailVerification, requestEmailVerification } from "./verify.ts";
+
+const tags = ["passwords"];
+const accepted = { accepted: true } as const;
+
+/**
+ * The password router.
+ * @param ctx the password services' dependencies (see `createPasswordsContext`)
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function passwordRoutes(
+  ctx: PasswordsContext,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const router = createRouter();
+  const ipOf = (c: Context<KeyshipEnv>) => clientIp(c, ctx.settings.trustProxy);
+  const binding = (
+    c: Context<KeyshipEnv>,
+    body: { devicePublicKey: z.infer<typeof DevicePublicJwkSchema> },
+  ) => ({
+    devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
+    userAgent: c.req.header("user-agent"),
+    clientIp: ipOf(c),
+  });
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/register",
+      tags,
+      summary: "Create an account with email and password; binds a device",
+      request: jsonBody(PasswordRegisterBody),
+      responses: {
+        201: jsonResponse("The new account.", PasswordSignedIn),
+        ...problemResponses(
+          "password.too_short",
+          "password.too_long",
+          "password.email_taken",
+          "device.invalid_public_key",
+          "rate_limited",
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await registerWithPassword(ctx, { ...body, ...binding(c, body) });
+      return c.json(result, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/login",
+      tags,
+      summary: "Sign in with email and password; binds a device",
+      request: jsonBody(PasswordLoginBody),
+      responses: {
+        200: jsonResponse("The signed-in account.", PasswordSignedIn),
+        ...problemResponses(
+          "auth.invalid_credentials",
+          "password.email_unverified",
+          "device.invalid_public_key",
+          "rate_limited",
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      return c.json(await loginWithPassword(ctx, { ...body, ...binding(c, body) }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset/request",
+      tags,
+      summary: "Email a reset link (the same answer whether or not the account exists)",
+      request: jsonBody(EmailBody),
+      responses: {
+        202: jsonResponse("Accepted.", Accepted),
+        ...problemResponses("rate_limited"),
+      },
+    }),
+    async (c) => {
+      await requestPasswordReset(ctx, { ...c.req.valid("json"), clientIp: ipOf(c) });
+      return c.json(accepted, 202);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset/confirm",
+      tags,
+      summary: "Set a new password from a reset link; signs every device out",
+      request: jsonBody(ResetConfirmBody),
+      responses: {
+        ...NO_CONTENT,
+        ...problemResponses("password.too_short", "password.too_long", "password.token_invalid"),
+      },
+    }),
+    async (c) => {
+      await confirmPasswordReset(ctx, c.req.valid("json"));
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/password/change",
+      tags,
+      summary: "Change the password; signs every other device and session out",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: jsonBody(PasswordChangeBody),
+      responses: {
+        200: jsonResponse("Changed.", PasswordChanged),
+        ...problemResponses(
+          "auth.unauthenticated",
+          "auth.invalid_credentials",
+          "password.too_short",
+          "password.too_long",
+          "rate_limited",
+        ),
+      },
+    }),
+    async (c) => {
+      const principal = c.get("principal") as Principal;
+      const revokedDevices = await changePassword(ctx, {
+        ...c.req.valid("json"),
+        userId: principal.userId,
+        deviceId: principal.deviceId,
+        sessionId: principal.sessionId,
+        clientIp: ipOf(c),
+      });
+      return c.json({ revokedDevices }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/email/verify/request",
+      tags,
+      summary: "Email a verification link (the same answer whether or not the account exists)",
+      request: jsonBody(EmailBody),
+      responses: {
+        202: jsonResponse("Accepted.", Accepted),
+        ...problemResponses("rate_limited"),
+      },
+    }),
+    async (c) => {
+      await requestEmailVerification(ctx, { ...c.req.valid("json"), clientIp: ipOf(c) });
+      return c.json(accepted, 202);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/email/verify/confirm",
+      tags,
+      summary: "Mark the email address verified from a verification link",
+      request: jsonBody(TokenBody),
+      responses: { ...NO_CONTENT, ...problemResponses("password.token_invalid") },
+    }),
+    async (c) => {
+      await confirmEmailVerification(ctx, c.req.valid("json"));
+      return c.body(null, 204);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,64 @@
+/**
+ * Request and response schemas of the password routes (the only schema source, STYLE 5).
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { DevicePublicJwkSchema } from "../devices/jwk.ts";
+
+const email = z.string().trim().max(254).pipe(z.email());
+// Length rules (8–128 code points after NFKC) are the policy's, answered with
+// password.too_short / password.too_long; this bound only keeps bodies sane.
+const password = z.string().min(1).max(4096);
+// Tokens are 43 base64url characters; accept a little more, never arbitrary text.
+const token = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be a token from the link")
+  .openapi({ description: "The token from the emailed link's `#token=` fragment." });
+const deviceLabel = z
+  .string()
+  .max(100)
+  .optional()
+  .openapi({ description: "A name for this browser, e.g. 'Work laptop'." });
+
+export const PasswordRegisterBody = z
+  .object({
+    email,
+    password,
+    displayName: z.string().trim().min(1).max(100).optional(),
+    devicePublicKey: DevicePublicJwkSchema,
+    deviceLabel,
+  })
+  .openapi("PasswordRegister");
+
+export const PasswordLoginBody = z
+  .object({ email, password, devicePublicKey: DevicePublicJwkSchema, deviceLabel })
+  .openapi("PasswordLogin");
+
+export const PasswordSignedIn = z
+  .object({
+    userId: z.string(),
+    deviceId: z.string().nullable().openapi({
+      description: "The bound device; null after registration when email verification is required.",
+    }),
+  })
+  .openapi("PasswordSignedIn");
+
+export const EmailBody = z.object({ email }).openapi("EmailRequest");
+
+export const Accepted = z
+  .object({ accepted: z.literal(true) })
+  .openapi("Accepted", { description: "The same answer whether or not the account exists." });
+
+export const ResetConfirmBody = z
+  .object({ token, newPassword: password })
+  .openapi("PasswordResetConfirm");
+
+export const TokenBody = z.object({ token }).openapi("EmailVerificationConfirm");
+
+export const PasswordChangeBody = z
+  .object({ currentPassword: password, newPassword: password })
+  .openapi("PasswordChange");
+
+export const PasswordChanged = z
+  .object({ revokedDevices: z.number().int() })
+  .openapi("PasswordChanged");

@@ -1,0 +1,98 @@
+/**
+ * Refresh-token rotation with reuse detection (RFC 9700 §4.14.2): every refresh spends the
+ * presented token and issues the next one of its family; presenting a spent token revokes the
+ * whole family.
+ * @module
+ */
+import type { KeyshipContext } from "../context.ts";
+import { ProblemError } from "../errors.ts";
+import { findUserById } from "../users/store.ts";
+import {
+  hashRefreshToken,
+  type IssuedSession,
+  REFRESH_TOKEN_PATTERN,
+  type SessionClient,
+  type SessionMode,
+  sameHash,
+  signSession,
+  storeRefreshToken,
+} from "./issue.ts";
+import { findSessionByRefreshHash, revokeFamily, spendSession } from "./store.ts";
+
+type Outcome =
+  | {
+      readonly kind: "rotated";
+      readonly userId: string;
+      readonly sessionId: string;
+      readonly refreshToken: string;
+    }
+  | { readonly kind: "reused"; readonly userId: string; readonly sessionId: string }
+  | {
+      readonly kind: "refused";
+      readonly code: "token.invalid" | "token.expired" | "token.revoked";
+    };
+
+/**
+ * Exchanges a refresh token for a new access and refresh token of the same session.
+ *
+ * The spend is a conditional update (`… WHERE id = ? AND rotated_at IS NULL AND revoked_at IS
+ * NULL`), so of two concurrent refreshes with one token exactly one succeeds. The other, like
+ * any later use of a spent token, counts as reuse: the database cannot tell a race from a
+ * replay, so the whole family is revoked (SECURITY.md) and its access tokens are refused at once.
+ *
+ * @param ctx database, clock, ids, settings and the session runtime
+ * @param input the presented token, the mode to answer in, and the client's IP and user agent
+ * @throws ProblemError `token.invalid` (unknown token, disabled user), `token.expired`,
+ *   `token.revoked`, `token.refresh_reused` (the family is now revoked)
+ */
+export async function refreshSession(
+  ctx: KeyshipContext,
+  input: { refreshToken: string; mode: SessionMode; client: SessionClient },
+): Promise<IssuedSession> {
+  if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw new ProblemError("token.invalid");
+  const hash = hashRefreshToken(input.refreshToken);
+  const outcome = await ctx.db.transaction().execute(async (trx): Promise<Outcome> => {
+    const nowIso = ctx.now().toISOString();
+    const row = await findSessionByRefreshHash(trx, hash);
+    if (row === undefined || !sameHash(row.refresh_hash, hash)) {
+      return { kind: "refused", code: "token.invalid" };
+    }
+    if (row.revoked_at !== null) return { kind: "refused", code: "token.revoked" };
+    const reused = { kind: "reused", userId: row.user_id, sessionId: row.family_id } as const;
+    if (row.rotated_at !== null) return reused;
+    if (row.expires_at <= nowIso) return { kind: "refused", code: "token.expired" };
+    const user = await findUserById(trx, row.user_id);
+    if (user === undefined || user.disabled_at !== null) {
+      return { kind: "refused", code: "token.invalid" };
+    }
+    // A concurrent refresh spent it between our read and this update.
+    if ((await spendSession(trx, row.id, nowIso)) === 0) return reused;
+    const next = await storeRefreshToken(trx, ctx, {
+      userId: row.user_id,
+      familyId: row.family_id,
+      client: input.client,
+    });
+    return { kind: "rotated", userId: row.user_id, ...next };
+  });
+
+  switch (outcome.kind) {
+    case "refused":
+      throw new ProblemError(outcome.code);
+    case "reused":
+      await revokeFamily(ctx.db, { familyId: outcome.sessionId, nowIso: ctx.now().toISOString() });
+      ctx.sessions.revocations.revoke([outcome.sessionId]);
+      // TODO(audit): record `session.refresh_reused` once the audit log exists.
+      ctx.logger.warn(
+        { userId: outcome.userId, sessionId: outcome.sessionId },
+        "refresh token reused: session revoked",
+      );
+      throw new ProblemError("token.refresh_reused");
+    case "rotated":
+      return signSession(ctx, {
+        userId: outcome.userId,
+        sessionId: outcome.sessionId,
+        refreshToken: outcome.refreshToken,
+        mode: input.mode,
+      });
+  }
+}

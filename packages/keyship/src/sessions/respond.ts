@@ -1,0 +1,81 @@
+/**
+ * The one place a sign-in answers: the account fields, plus the session in the mode the client
+ * asked for. Every sign-in route (passkey, password, later OAuth) ends with it.
+ * @module
+ */
+import type { Context, TypedResponse } from "hono";
+import type { KeyshipContext } from "../context.ts";
+import { clientIp, UNKNOWN_CLIENT } from "../http/client-ip.ts";
+import { setSessionCookies } from "./cookies.ts";
+import type { IssuedSession } from "./issue.ts";
+
+/** What a sign-in service returns: its own fields, and `session` when one was started. */
+export interface SignInOutcome {
+  readonly session?: IssuedSession | undefined;
+}
+
+/** The session fields a sign-in answer may carry (see {@link respondSignedIn}). */
+export interface SessionFields {
+  readonly sessionId?: string;
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+  readonly tokenType?: "Bearer";
+  readonly expiresIn?: number;
+  readonly csrfToken?: string;
+}
+
+/** The JSON body of a sign-in answer: the service's fields without `session`, plus its fields. */
+export type SignedInBody<T> = Omit<T, "session"> & SessionFields;
+
+/**
+ * Answers a finished sign-in (or a refresh) as JSON. Without a session, `result` is sent as is.
+ * In bearer mode `session` becomes `sessionId`, `accessToken`, `refreshToken`, `expiresIn` and
+ * `tokenType`; in cookie mode the tokens go into the session cookies and the body gets
+ * `sessionId`, `expiresIn` and `csrfToken`. Tokens never appear in both places.
+ *
+ * @param c the request context
+ * @param ctx anything holding the session runtime (the keyship context)
+ * @param result the service's result, e.g. `{ userId, deviceId, session }`
+ * @param status 200 (sign-in, refresh) or 201 (a new account) @default 200
+ * @example
+ * const result = await finishPasswordLogin(ctx, { ...body, ...signInClient(c, ctx) });
+ * return respondSignedIn(c, ctx, result);
+ */
+export function respondSignedIn<T extends SignInOutcome, S extends 200 | 201 = 200>(
+  c: Context,
+  ctx: Pick<KeyshipContext, "sessions">,
+  result: T,
+  status: S = 200 as S,
+): Response & TypedResponse<SignedInBody<T>, S, "json"> {
+  const { session, ...rest } = result;
+  const json = (body: object) =>
+    c.json(body, status) as unknown as Response & TypedResponse<SignedInBody<T>, S, "json">;
+  if (session === undefined) return json(rest);
+  if (session.mode === "cookie") {
+    const csrfToken = setSessionCookies(c, ctx.sessions.cookies, session);
+    return json({ ...rest, sessionId: session.sessionId, expiresIn: session.expiresIn, csrfToken });
+  }
+  return json({
+    ...rest,
+    sessionId: session.sessionId,
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+    tokenType: "Bearer",
+    expiresIn: session.expiresIn,
+  });
+}
+
+/**
+ * The caller's user agent and IP (the socket's peer, or `X-Forwarded-For` with `trustProxy`),
+ * to spread into a sign-in service's input for the session and device rows.
+ * @param c the request context
+ * @param ctx the keyship context (its `trustProxy` setting)
+ * @example finishPasskeyLogin(ctx, { ...body, ...signInClient(c, ctx) })
+ */
+export function signInClient(
+  c: Context,
+  ctx: Pick<KeyshipContext, "settings">,
+): { userAgent: string | undefined; ip: string | undefined } {
+  const ip = clientIp(c, ctx.settings.trustProxy);
+  return { userAgent: c.req.header("user-agent"), ip: ip === UNKNOWN_CLIENT ? undefined : ip };
+}

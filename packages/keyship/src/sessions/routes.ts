@@ -1,0 +1,199 @@
+/**
+ * `/token/refresh`, `/sessions`, `/logout`, `/logout-all` (mounted under `/auth`), and the
+ * JWKS router mounted at the app root.
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { ProblemError } from "../errors.ts";
+import { problemResponses } from "../http/openapi.ts";
+import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import { createRouter, type KeyshipRouter } from "../http/router.ts";
+import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import type { TokenIssuer } from "../tokens/issuer.ts";
+import { clearSessionCookies, readRefreshCookie } from "./cookies.ts";
+import { type CsrfCheck, csrfForCookies } from "./csrf.ts";
+import {
+  listSessions,
+  logout,
+  logoutEverywhere,
+  revokeUserSession,
+  type SessionsContext,
+} from "./manage.ts";
+import { refreshSession } from "./refresh.ts";
+import { respondSignedIn, signInClient } from "./respond.ts";
+import {
+  JwksSchema,
+  RefreshBody,
+  SessionIdParam,
+  SessionSchema,
+  SessionTokens,
+} from "./schemas.ts";
+
+const tags = ["sessions"];
+
+/**
+ * The sessions router.
+ * @param ctx shared dependencies, with the device verifier (logout ends devices too)
+ * @param signedIn middleware that authenticates the caller and requires a user
+ * @param csrf the CSRF check of cookie mode
+ */
+export function sessionRoutes(
+  ctx: SessionsContext,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+  csrf: CsrfCheck,
+): KeyshipRouter {
+  const router = createRouter();
+  const policy = ctx.sessions.cookies;
+  const principalOf = (c: { get(key: "principal"): Principal | null }) =>
+    c.get("principal") as Principal;
+  const endCookies = (c: Context, p: Principal) => {
+    if (p.via === "session") clearSessionCookies(c, policy);
+  };
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/token/refresh",
+      tags,
+      summary: "Rotate the refresh token: new access and refresh tokens, the old one is spent",
+      middleware: [csrfForCookies(csrf, policy)],
+      request: jsonBody(RefreshBody),
+      responses: {
+        200: jsonResponse("The session's new tokens (in cookies in cookie mode).", SessionTokens),
+        ...problemResponses(
+          "token.invalid",
+          "token.expired",
+          "token.revoked",
+          "token.refresh_reused",
+          "auth.csrf_failed",
+        ),
+      },
+    }),
+    async (c) => {
+      const fromBody = c.req.valid("json").refreshToken;
+      const refreshToken = fromBody ?? readRefreshCookie(c, policy);
+      if (refreshToken === undefined) throw new ProblemError("token.invalid");
+      const session = await refreshSession(ctx, {
+        refreshToken,
+        mode: fromBody === undefined ? "cookie" : "bearer",
+        client: signInClient(c, ctx),
+      });
+      return respondSignedIn(c, ctx, { session });
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/sessions",
+      tags,
+      summary: "List the signed-in user's sessions",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse(
+          "The live sessions; `current` marks the caller's.",
+          z.object({ sessions: z.array(SessionSchema) }),
+        ),
+        ...problemResponses("auth.unauthenticated"),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      return c.json({ sessions: await listSessions(ctx, p.userId, p.sessionId) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/sessions/{id}/revoke",
+      tags,
+      summary: "Revoke a session: its tokens stop working at once",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: { params: SessionIdParam },
+      responses: {
+        ...NO_CONTENT,
+        ...problemResponses("auth.unauthenticated", "resource.not_found", "auth.csrf_failed"),
+      },
+    }),
+    async (c) => {
+      await revokeUserSession(ctx, principalOf(c).userId, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/logout",
+      tags,
+      summary: "Sign out: ends the calling session, or revokes the calling device",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        ...NO_CONTENT,
+        ...problemResponses("auth.unauthenticated", "auth.csrf_failed"),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      await logout(ctx, p);
+      endCookies(c, p);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/logout-all",
+      tags,
+      summary: "Sign out everywhere: every session and device of the user, the caller's included",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      responses: {
+        200: jsonResponse(
+          "How many sessions and devices were revoked.",
+          z.object({ sessions: z.number().int(), devices: z.number().int() }),
+        ),
+        ...problemResponses("auth.unauthenticated", "auth.csrf_failed"),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const revoked = await logoutEverywhere(ctx, p.userId);
+      endCookies(c, p);
+      return c.json(revoked, 200);
+    },
+  );
+
+  return router;
+}
+
+/**
+ * The JWKS router: `GET /.well-known/jwks.json` with the public keys of the access-token
+ * issuer (`{ keys: [] }` with an HMAC secret, which is never published).
+ * @param issuer the access-token issuer
+ */
+export function jwksRoutes(issuer: Pick<TokenIssuer, "publicJwks">): KeyshipRouter {
+  const router = createRouter();
+  const body = issuer.publicJwks();
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/.well-known/jwks.json",
+      tags,
+      summary: "The public keys that verify access tokens (RFC 7517 JWK Set)",
+      responses: { 200: jsonResponse("The JWK Set.", JwksSchema) },
+    }),
+    (c) => {
+      // Verifiers cache it; rotation adds a key before it signs (docs/sessions.md).
+      c.header("Cache-Control", "public, max-age=300");
+      return c.json(body as unknown as z.infer<typeof JwksSchema>, 200);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,111 @@
+/**
+ * What the sessions feature is built with, once per keyship instance: the token issuer that
+ * signs access tokens, the revocation list and the cookie policy. No HTTP here.
+ * @module
+ */
+import type { JWK } from "jose";
+import type { Settings } from "../config/schema.ts";
+import { createTokenIssuer, type TokenIssuer } from "../tokens/issuer.ts";
+import { TOKEN_ALGORITHMS, type TokenAlgorithm, type TokenPrivateKey } from "../tokens/keys.ts";
+import type { TokenIssuerOptions } from "../tokens/options.ts";
+import { createMemoryRevocationList, type RevocationList } from "./revocation.ts";
+
+/** Clock skew tolerated on access tokens, in seconds (the issuer's default). */
+export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
+/** Cookie names and flags of cookie mode, decided once from the settings. */
+export interface CookiePolicy {
+  /** `true`: `__Host-` names, `Secure`. `false`: the plain-http localhost development fallback. */
+  readonly secure: boolean;
+  /** Base names; with `secure`, the browser sees them with the `__Host-` prefix. */
+  readonly access: string;
+  readonly refresh: string;
+  readonly csrf: string;
+  readonly accessMaxAge: number;
+  readonly refreshMaxAge: number;
+}
+
+/** The sessions machinery of one keyship instance. */
+export interface SessionRuntime {
+  /** Signs and verifies access tokens (`sid` = session id). */
+  readonly issuer: TokenIssuer;
+  /** Sessions revoked in this process; access tokens of these are refused at once. */
+  readonly revocations: RevocationList;
+  readonly cookies: CookiePolicy;
+}
+
+function isLocalhostHttp(origin: string): boolean {
+  const url = new URL(origin);
+  return (
+    url.protocol === "http:" &&
+    (url.hostname === "localhost" ||
+      url.hostname.endsWith(".localhost") ||
+      url.hostname === "127.0.0.1")
+  );
+}
+
+/**
+ * The cookie policy. `__Host-` cookies need HTTPS, so in development, when every origin is
+ * plain-http localhost, the cookies drop the prefix and `Secure` (the documented fallback).
+ */
+export function cookiePolicy(settings: Settings): CookiePolicy {
+  const secure = !(settings.env === "development" && settings.origins.every(isLocalhostHttp));
+  const base = settings.sessionCookieName;
+  return Object.freeze({
+    secure,
+    access: `${base}-access`,
+    refresh: `${base}-refresh`,
+    csrf: `${base}-csrf`,
+    accessMaxAge: settings.accessTokenTtl,
+    refreshMaxAge: settings.refreshTokenTtl,
+  });
+}
+
+function algorithmOf(jwk: Readonly<Record<string, unknown>>): TokenAlgorithm {
+  if (typeof jwk.alg === "string" && (TOKEN_ALGORITHMS as readonly string[]).includes(jwk.alg)) {
+    return jwk.alg as TokenAlgorithm;
+  }
+  if (jwk.kty === "EC") return jwk.crv === "P-384" ? "ES384" : "ES256";
+  if (jwk.kty === "OKP") return "EdDSA";
+  return "RS256";
+}
+
+/** The issuer's key options: the private keys when given (first signs), else the secret. */
+function keyOptions(settings: Settings): TokenIssuerOptions {
+  const privateKeys = settings.sessionPrivateKeys;
+  if (privateKeys !== undefined && privateKeys.length > 0) {
+    const keys: TokenPrivateKey[] = privateKeys.map((jwk) => ({
+      kid: String(jwk.kid),
+      privateKey: jwk as JWK,
+      algorithm: algorithmOf(jwk),
+    }));
+    return { algorithm: (keys[0] as TokenPrivateKey).algorithm as TokenAlgorithm, keys };
+  }
+  // loadSettings fills a random secret in development and refuses production without one.
+  return { algorithm: "HS256", secret: settings.sessionSecret ?? "" };
+}
+
+/**
+ * Builds the sessions machinery from the settings.
+ * @param settings issuer, audience, TTLs, keys and cookie name
+ * @param now the clock
+ * @throws KeyshipConfigError when a key is unusable
+ */
+export function createSessionRuntime(settings: Settings, now: () => Date): SessionRuntime {
+  const revocations = createMemoryRevocationList({
+    ttlSeconds: settings.accessTokenTtl + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    now,
+  });
+  const issuer = createTokenIssuer({
+    ...keyOptions(settings),
+    issuer: settings.sessionIssuer,
+    audience: settings.sessionAudience,
+    accessTtl: settings.accessTokenTtl,
+    refreshTtl: settings.refreshTokenTtl,
+    clockTolerance: ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    now,
+    // Revocation takes effect at once, without a database round trip.
+    isRevoked: ({ sid }) => sid !== undefined && revocations.isRevoked(sid),
+  });
+  return Object.freeze({ issuer, revocations, cookies: cookiePolicy(settings) });
+}

@@ -1,0 +1,139 @@
+/**
+ * Session queries. One row per refresh token; a family is one sign-in.
+ * @module
+ */
+import type { DB, SessionsTable } from "../db/schema.ts";
+
+const COLUMNS = [
+  "id",
+  "user_id",
+  "family_id",
+  "refresh_hash",
+  "ip",
+  "user_agent",
+  "created_at",
+  "expires_at",
+  "rotated_at",
+  "revoked_at",
+] as const;
+
+/** A live session's owner, as access-token verification needs it. */
+export interface SessionOwner {
+  readonly userId: string;
+  readonly role: string;
+  readonly scopes: string;
+  readonly disabledAt: string | null;
+}
+
+/** Inserts a session row. */
+export async function insertSession(db: DB, row: SessionsTable): Promise<void> {
+  await db.insertInto("sessions").values(row).execute();
+}
+
+/** Finds the row of a refresh token by its hash (spent and revoked ones included). */
+export async function findSessionByRefreshHash(
+  db: DB,
+  refreshHash: string,
+): Promise<SessionsTable | undefined> {
+  return db
+    .selectFrom("sessions")
+    .select(COLUMNS)
+    .where("refresh_hash", "=", refreshHash)
+    .executeTakeFirst();
+}
+
+/**
+ * Spends a refresh token: marks its row rotated, only if it is neither spent nor revoked.
+ * Of two concurrent refreshes with one token, exactly one changes the row.
+ * @returns rows changed (0 or 1)
+ */
+export async function spendSession(db: DB, id: string, nowIso: string): Promise<number> {
+  const result = await db
+    .updateTable("sessions")
+    .set({ rotated_at: nowIso })
+    .where("id", "=", id)
+    .where("rotated_at", "is", null)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Revokes every row of a family (optionally only if it is `userId`'s). @returns rows changed */
+export async function revokeFamily(
+  db: DB,
+  args: { familyId: string; nowIso: string; userId?: string },
+): Promise<number> {
+  let query = db
+    .updateTable("sessions")
+    .set({ revoked_at: args.nowIso })
+    .where("family_id", "=", args.familyId)
+    .where("revoked_at", "is", null);
+  if (args.userId !== undefined) query = query.where("user_id", "=", args.userId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The ids of the user's families that still have an unrevoked row. */
+export async function listUnrevokedFamilies(db: DB, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("sessions")
+    .select("family_id")
+    .distinct()
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+  return rows.map((r) => r.family_id);
+}
+
+/** Revokes every unrevoked row of the user. @returns rows changed */
+export async function revokeSessionsOfUser(
+  db: DB,
+  userId: string,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("sessions")
+    .set({ revoked_at: nowIso })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The user's live sessions: the current refresh token of each unrevoked, unexpired family. */
+export async function listLiveSessionsOfUser(
+  db: DB,
+  userId: string,
+  nowIso: string,
+): Promise<SessionsTable[]> {
+  return db
+    .selectFrom("sessions")
+    .select(COLUMNS)
+    .where("user_id", "=", userId)
+    .where("rotated_at", "is", null)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", nowIso)
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .execute();
+}
+
+/** The owner of a family that is not revoked; undefined when revoked or unknown. */
+export async function findLiveSessionOwner(
+  db: DB,
+  familyId: string,
+): Promise<SessionOwner | undefined> {
+  return db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select([
+      "users.id as userId",
+      "users.role as role",
+      "users.scopes as scopes",
+      "users.disabled_at as disabledAt",
+    ])
+    .where("sessions.family_id", "=", familyId)
+    .where("sessions.revoked_at", "is", null)
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -1,0 +1,69 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.ts";
+import { tempDirIo } from "./env-io.ts";
+
+const EXISTING =
+  "# staging\r\nKEYSHIP_RP_ID=staging.example.com\r\n\r\n# old key\r\nKEYSHIP_SESSION_SECRET=old\r\nOTHER='keep me'  # note\r\n";
+
+describe("keyship keygen", () => {
+  it.each([
+    ["secret", /^[\w-]{43}$/],
+    ["aes", /^[\w-]{43}$/],
+    ["es256", /^\{"kty":"EC".*"alg":"ES256","use":"sig"\}$/],
+  ])("prints a %s key to stdout when no file is named", async (type, pattern) => {
+    const io = await tempDirIo();
+    expect(await runCli(["keygen", "--type", type], io)).toBe(0);
+    expect(io.lines).toHaveLength(1);
+    expect(io.lines[0]).toMatch(pattern);
+  });
+
+  it("updates only that variable in an existing file, keeping other lines byte for byte", async () => {
+    const io = await tempDirIo();
+    const path = join(io.cwd, ".env.production");
+    await writeFile(path, EXISTING);
+    expect(await runCli(["keygen", "--type", "secret", "--env-file", ".env.production"], io)).toBe(
+      0,
+    );
+    const after = await readFile(path, "utf8");
+    const secret = parseEnv(after).KEYSHIP_SESSION_SECRET!;
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    expect(after).toBe(
+      EXISTING.replace("KEYSHIP_SESSION_SECRET=old", `KEYSHIP_SESSION_SECRET=${secret}`),
+    );
+    expect(io.lines.join("\n")).not.toContain(secret);
+  });
+
+  it("writes a fresh key into each named file, under --name", async () => {
+    const io = await tempDirIo();
+    await writeFile(join(io.cwd, ".env.a"), "A=1\n");
+    const argv = ["keygen", "--type", "aes", "--name", "APP_DATA_KEY"];
+    expect(await runCli([...argv, "--env-file", ".env.a", "--env-file", ".env.b"], io)).toBe(0);
+    const a = await readFile(join(io.cwd, ".env.a"), "utf8");
+    const b = parseEnv(await readFile(join(io.cwd, ".env.b"), "utf8"));
+    expect(a).toMatch(/^A=1\nAPP_DATA_KEY=[\w-]{43}\n$/);
+    expect(b.APP_DATA_KEY).toMatch(/^[\w-]{43}$/);
+    expect(parseEnv(a).APP_DATA_KEY).not.toBe(b.APP_DATA_KEY);
+    expect(io.lines).toEqual(["added APP_DATA_KEY in .env.a", "added APP_DATA_KEY in .env.b"]);
+  });
+
+  it("writes an es256 JWK that reads back as JSON", async () => {
+    const io = await tempDirIo();
+    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    const env = parseEnv(await readFile(join(io.cwd, ".env"), "utf8"));
+    expect(JSON.parse(env.KEYSHIP_SESSION_PRIVATE_KEYS!)).toMatchObject({
+      kty: "EC",
+      crv: "P-256",
+      alg: "ES256",
+    });
+  });
+
+  it.each([[[]], [["--type", "rsa"]], [["--type", "secret", "--name", "1X"]]])(
+    "exits 2 on %j",
+    async (flags) => {
+      expect(await runCli(["keygen", ...flags], await tempDirIo())).toBe(2);
+    },
+  );
+});

@@ -1,0 +1,131 @@
+/** Shared steps of the password suites: a mailbox, sign-up and sign-in through the API. */
+import type { KeyshipApp } from "../../src/app.ts";
+import type { Mailer, MailMessage } from "../../src/email/mailer.ts";
+import { firstHref, tokenOf } from "../email/smtp-capture.ts";
+import { postJson } from "../helpers/app.ts";
+import { type DeviceKey, mintDeviceToken, newDeviceKey } from "../helpers/passkeys.ts";
+
+/** A mailer that keeps what it is given (a peer for flows that do not test SMTP itself). */
+export interface Mailbox extends Mailer {
+  readonly sent: MailMessage[];
+  /** The token of the last message sent to `to`. */
+  lastToken(to: string): string;
+}
+
+export function mailbox(): Mailbox {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+    },
+    lastToken(to) {
+      const message = sent.findLast((m) => m.to === to);
+      if (message === undefined) throw new Error(`no mail to ${to}`);
+      const token = tokenOf(firstHref(message.html));
+      if (token === null) throw new Error("no token in the link");
+      return token;
+    },
+  };
+}
+
+/** A password account signed in on one device. */
+export interface PasswordAccount {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly deviceKey: DeviceKey;
+  auth(): Promise<Record<string, string>>;
+}
+
+/** Long enough for every policy in these suites. */
+export const PASSWORD = "correct horse battery staple";
+
+function accountOf(body: { userId: string; deviceId: string }, deviceKey: DeviceKey) {
+  return {
+    ...body,
+    deviceKey,
+    auth: async () => ({
+      authorization: `Bearer ${await mintDeviceToken(deviceKey, body.deviceId)}`,
+    }),
+  };
+}
+
+export function register(
+  app: KeyshipApp,
+  email: string,
+  password = PASSWORD,
+  deviceKey: DeviceKey = newDeviceKey(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return postJson(
+    app,
+    "/auth/register",
+    { email, password, devicePublicKey: deviceKey.publicJwk },
+    headers,
+  );
+}
+
+export function login(
+  app: KeyshipApp,
+  email: string,
+  password = PASSWORD,
+  deviceKey: DeviceKey = newDeviceKey(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return postJson(
+    app,
+    "/auth/login",
+    { email, password, devicePublicKey: deviceKey.publicJwk },
+    headers,
+  );
+}
+
+async function expectStatus<T>(res: Response, status: number): Promise<T> {
+  const body = (await res.json()) as T;
+  if (res.status !== status)
+    throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Registers and returns the signed-in account. */
+export async function registerAccount(
+  app: KeyshipApp,
+  email: string,
+  password = PASSWORD,
+): Promise<PasswordAccount> {
+  const deviceKey = newDeviceKey();
+  const body = await expectStatus<{ userId: string; deviceId: string }>(
+    await register(app, email, password, deviceKey),
+    201,
+  );
+  return accountOf(body, deviceKey);
+}
+
+/** Signs in and returns the account on a new device. */
+export async function loginAccount(
+  app: KeyshipApp,
+  email: string,
+  password = PASSWORD,
+): Promise<PasswordAccount> {
+  const deviceKey = newDeviceKey();
+  const body = await expectStatus<{ userId: string; deviceId: string }>(
+    await login(app, email, password, deviceKey),
+    200,
+  );
+  return accountOf(body, deviceKey);
+}
+
+/** A problem body without its per-request trace id, to compare two answers. */
+export async function problemWithoutTrace(res: Response): Promise<Record<string, unknown>> {
+  const { trace_id: _t, ...rest } = (await res.json()) as Record<string, unknown>;
+  return rest;
+}
+
+/** Limits no functional test reaches (the rate-limit suite sets its own). */
+export const ROOMY_LIMITS = {
+  rateLimitLoginPerIp: "10000/1h",
+  rateLimitLoginPerAccount: "10000/1h",
+  rateLimitRegisterPerIp: "10000/1h",
+  rateLimitEmailPerIp: "10000/1h",
+  rateLimitEmailPerAccount: "10000/1h",
+} as const;
