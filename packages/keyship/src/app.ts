@@ -33,6 +33,7 @@ import { createPasswordsContext } from "./passwords/context.ts";
 import { passwordRoutes } from "./passwords/routes.ts";
 import { readAccessCookie } from "./sessions/cookies.ts";
 import { createCsrfCheck } from "./sessions/csrf.ts";
+import { sessionRevoker } from "./sessions/manage.ts";
 import { jwksRoutes, sessionRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
 import { createSessionTokenVerifier } from "./sessions/verifier.ts";
@@ -170,7 +171,14 @@ function build(options: KeyshipOptions): Built {
       });
     routes.route(
       "/",
-      passwordRoutes(createPasswordsContext(context, { mailer, verifier }), signedIn),
+      passwordRoutes(
+        createPasswordsContext(context, {
+          mailer,
+          verifier,
+          revokeAllSessions: sessionRevoker(context),
+        }),
+        signedIn,
+      ),
     );
   }
 

@@ -11,9 +11,8 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
-import { initialRoleFor } from "../users/bootstrap.ts";
+import { createAccount } from "../users/create.ts";
 import { normalizeEmail } from "../users/model.ts";
-import { findUserByEmail, insertUser } from "../users/store.ts";
 import { consumeChallenge, insertChallenge } from "./challenges.ts";
 import { findPasskeyByCredentialId, insertPasskey } from "./store.ts";
 import { creationOptions, type VerifiedRegistration, verifyRegistration } from "./webauthn.ts";
@@ -160,27 +159,18 @@ export async function finishPasskeyRegistration(
         ctx.settings,
       );
 
-      if (pending.email !== null && (await findUserByEmail(trx, pending.email)) !== undefined) {
-        throw new ProblemError("passkey.email_taken");
-      }
-      try {
-        await insertUser(trx, {
+      await createAccount(
+        trx,
+        ctx.settings,
+        {
           id: pending.userId,
           email: pending.email,
-          display_name: pending.displayName,
-          role: await initialRoleFor(trx, pending.email, ctx.settings),
-          scopes: "[]",
-          password_hash: null,
-          email_verified_at: null,
-          disabled_at: null,
-          created_at: now,
-          updated_at: now,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error))
-          throw new ProblemError("passkey.email_taken", { cause: error });
-        throw error;
-      }
+          displayName: pending.displayName,
+          passwordHash: null,
+        },
+        now,
+        "passkey.email_taken",
+      );
       const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
       const bound = await completeSignIn(trx, ctx, pending.userId, input);
       return { userId: pending.userId, passkeyId, ...bound };

@@ -3,8 +3,8 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { DevicePublicJwkSchema } from "../devices/jwk.ts";
-import { SessionModeSchema, sessionResponseFields } from "../sessions/schemas.ts";
+import { sessionResponseFields } from "../sessions/schemas.ts";
+import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
 
 // SECURITY: credential ids are at most 1023 bytes (1364 base64url characters).
 const credentialId = z
@@ -20,11 +20,6 @@ const flowId = z
   .min(1)
   .max(64)
   .openapi({ description: "The ceremony id returned by the start step." });
-const deviceLabel = z
-  .string()
-  .max(100)
-  .optional()
-  .openapi({ description: "A name for this browser, e.g. 'Work laptop'." });
 
 const transports = z
   .array(z.enum(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]))
@@ -80,34 +75,22 @@ export const CeremonyStarted = z
   })
   .openapi("CeremonyStarted");
 
-// A sign-in binds a device key, starts a session, or both; never neither.
-const asksForBinding = (body: { devicePublicKey?: unknown; session?: unknown }) =>
-  body.devicePublicKey !== undefined || body.session !== undefined;
-const bindingMessage = {
-  message: "send devicePublicKey, session, or both",
-  path: ["devicePublicKey"],
-};
-
 export const RegisterFinishBody = z
   .object({
     flowId,
     credential: RegistrationCredentialSchema,
-    devicePublicKey: DevicePublicJwkSchema.optional(),
-    deviceLabel,
-    session: SessionModeSchema.optional(),
+    ...signInBindingFields,
   })
-  .refine(asksForBinding, bindingMessage)
+  .refine(...requiresBinding)
   .openapi("PasskeyRegisterFinish");
 
 export const LoginFinishBody = z
   .object({
     flowId,
     credential: AuthenticationCredentialSchema,
-    devicePublicKey: DevicePublicJwkSchema.optional(),
-    deviceLabel,
-    session: SessionModeSchema.optional(),
+    ...signInBindingFields,
   })
-  .refine(asksForBinding, bindingMessage)
+  .refine(...requiresBinding)
   .openapi("PasskeyLoginFinish");
 
 export const AddFinishBody = z

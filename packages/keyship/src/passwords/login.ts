@@ -5,7 +5,7 @@
  */
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { findUserByEmail } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
@@ -13,11 +13,9 @@ import { limitAttempt } from "./limits.ts";
 import { normalizePassword } from "./policy.ts";
 import { updatePasswordHash } from "./store.ts";
 
-/** What a password sign-in returns. */
-export interface PasswordSignInResult {
+/** What a password sign-in returns: the account and what was bound (device and/or session). */
+export interface PasswordSignInResult extends CompletedSignIn {
   readonly userId: string;
-  /** The bound device; null when registration waits for email verification. */
-  readonly deviceId: string | null;
 }
 
 /** A password sign-in's input. */
@@ -65,8 +63,7 @@ export async function loginWithPassword(
           nowIso: ctx.now().toISOString(),
         });
       }
-      const { deviceId } = await completeSignIn(trx, ctx, user.id, input);
-      return { userId: user.id, deviceId };
+      return { userId: user.id, ...(await completeSignIn(trx, ctx, user.id, input)) };
     });
   });
 }

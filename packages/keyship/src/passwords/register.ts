@@ -3,13 +3,11 @@
  * transaction, and a verification email.
  * @module
  */
-import { isUniqueViolation } from "../db/errors.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { completeSignIn, type SignInBinding } from "../signin/complete.ts";
-import { initialRoleFor } from "../users/bootstrap.ts";
+import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import { createAccount } from "../users/create.ts";
 import { normalizeEmail } from "../users/model.ts";
-import { findUserByEmail, insertUser } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
 import { limitAttempt } from "./limits.ts";
 import type { PasswordSignInResult } from "./login.ts";
@@ -43,33 +41,21 @@ export async function registerWithPassword(
   const { result, token } = await observeSignIn("password_register", () =>
     ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
-      if ((await findUserByEmail(trx, email)) !== undefined) {
-        throw new ProblemError("password.email_taken");
-      }
       const userId = ctx.newId("user");
-      try {
-        await insertUser(trx, {
-          id: userId,
-          email,
-          display_name: input.displayName?.trim() || null,
-          role: await initialRoleFor(trx, email, ctx.settings),
-          scopes: "[]",
-          password_hash: hash,
-          email_verified_at: null,
-          disabled_at: null,
-          created_at: now,
-          updated_at: now,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error))
-          throw new ProblemError("password.email_taken", { cause: error });
-        throw error;
-      }
-      const deviceId = ctx.settings.requireEmailVerification
-        ? null
-        : (await completeSignIn(trx, ctx, userId, input)).deviceId;
+      const displayName = input.displayName?.trim() || null;
+      await createAccount(
+        trx,
+        ctx.settings,
+        { id: userId, email, displayName, passwordHash: hash },
+        now,
+        "password.email_taken",
+      );
+      // With verification required, nothing is bound until the email is confirmed.
+      const bound: CompletedSignIn = ctx.settings.requireEmailVerification
+        ? { deviceId: null }
+        : await completeSignIn(trx, ctx, userId, input);
       const token = await issueEmailToken(trx, ctx, "email_verifications", userId);
-      return { result: { userId, deviceId }, token };
+      return { result: { userId, ...bound }, token };
     }),
   );
   sendInBackground(ctx, tokenEmail(ctx, "email_verifications", email, token));

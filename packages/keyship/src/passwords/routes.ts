@@ -10,6 +10,7 @@ import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import { respondSignedIn, signInClient } from "../sessions/respond.ts";
 import { changePassword } from "./change.ts";
 import type { PasswordsContext } from "./context.ts";
 import { loginWithPassword } from "./login.ts";
@@ -44,10 +45,10 @@ export function passwordRoutes(
   const ipOf = (c: Context<KeyshipEnv>) => clientIp(c, ctx.settings.trustProxy);
   const binding = (
     c: Context<KeyshipEnv>,
-    body: { devicePublicKey: z.infer<typeof DevicePublicJwkSchema> },
+    body: { devicePublicKey?: z.infer<typeof DevicePublicJwkSchema> | undefined },
   ) => ({
-    devicePublicKey: canonicalDeviceJwk(body.devicePublicKey),
-    userAgent: c.req.header("user-agent"),
+    devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
+    ...signInClient(c, ctx),
     clientIp: ipOf(c),
   });
 
@@ -72,7 +73,7 @@ export function passwordRoutes(
     async (c) => {
       const body = c.req.valid("json");
       const result = await registerWithPassword(ctx, { ...body, ...binding(c, body) });
-      return c.json(result, 201);
+      return respondSignedIn(c, ctx, result, 201);
     },
   );
 
@@ -95,7 +96,11 @@ export function passwordRoutes(
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return c.json(await loginWithPassword(ctx, { ...body, ...binding(c, body) }), 200);
+      return respondSignedIn(
+        c,
+        ctx,
+        await loginWithPassword(ctx, { ...body, ...binding(c, body) }),
+      );
     },
   );
 

@@ -3,7 +3,8 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { DevicePublicJwkSchema } from "../devices/jwk.ts";
+import { sessionResponseFields } from "../sessions/schemas.ts";
+import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
 
 const email = z.string().trim().max(254).pipe(z.email());
 // Length rules (8–128 code points after NFKC) are the policy's, answered with
@@ -14,32 +15,30 @@ const token = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be a token from the link")
   .openapi({ description: "The token from the emailed link's `#token=` fragment." });
-const deviceLabel = z
-  .string()
-  .max(100)
-  .optional()
-  .openapi({ description: "A name for this browser, e.g. 'Work laptop'." });
 
 export const PasswordRegisterBody = z
   .object({
     email,
     password,
     displayName: z.string().trim().min(1).max(100).optional(),
-    devicePublicKey: DevicePublicJwkSchema,
-    deviceLabel,
+    ...signInBindingFields,
   })
+  .refine(...requiresBinding)
   .openapi("PasswordRegister");
 
 export const PasswordLoginBody = z
-  .object({ email, password, devicePublicKey: DevicePublicJwkSchema, deviceLabel })
+  .object({ email, password, ...signInBindingFields })
+  .refine(...requiresBinding)
   .openapi("PasswordLogin");
 
 export const PasswordSignedIn = z
   .object({
     userId: z.string(),
     deviceId: z.string().nullable().openapi({
-      description: "The bound device; null after registration when email verification is required.",
+      description:
+        "The bound device; null when no device key was sent, or after registration when email verification is required.",
     }),
+    ...sessionResponseFields,
   })
   .openapi("PasswordSignedIn");
 

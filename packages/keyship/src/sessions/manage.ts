@@ -3,6 +3,7 @@
  * @module
  */
 import type { KeyshipContext } from "../context.ts";
+import type { DB } from "../db/schema.ts";
 import { type DevicesContext, revokeOtherDevices, revokeUserDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
 import type { Principal } from "../http/variables.ts";
@@ -99,4 +100,27 @@ export async function logoutEverywhere(
   ctx.sessions.revocations.revoke(families);
   const devices = await revokeOtherDevices(ctx, userId);
   return { sessions: families.length, devices };
+}
+
+/**
+ * Revokes every session of a user (but `exceptSessionId`) inside the caller's transaction:
+ * password change and reset use it. The revocation list is updated at once, so access tokens
+ * are refused on the next request; if the transaction then rolls back, those sessions stay
+ * refused until their access tokens expire (the safe direction).
+ * @param ctx the clock and the session runtime
+ */
+export function sessionRevoker(
+  ctx: Pick<KeyshipContext, "now" | "sessions">,
+): (
+  trx: DB,
+  userId: string,
+  options: { readonly exceptSessionId?: string | undefined },
+) => Promise<void> {
+  return async (trx, userId, options) => {
+    const families = (await listUnrevokedFamilies(trx, userId)).filter(
+      (id) => id !== options.exceptSessionId,
+    );
+    await revokeSessionsOfUser(trx, userId, ctx.now().toISOString(), options.exceptSessionId);
+    ctx.sessions.revocations.revoke(families);
+  };
 }

@@ -85,18 +85,20 @@ export async function listUnrevokedFamilies(db: DB, userId: string): Promise<str
   return rows.map((r) => r.family_id);
 }
 
-/** Revokes every unrevoked row of the user. @returns rows changed */
+/** Revokes every unrevoked row of the user, except one session's. @returns rows changed */
 export async function revokeSessionsOfUser(
   db: DB,
   userId: string,
   nowIso: string,
+  exceptFamilyId?: string,
 ): Promise<number> {
-  const result = await db
+  let query = db
     .updateTable("sessions")
     .set({ revoked_at: nowIso })
     .where("user_id", "=", userId)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
+    .where("revoked_at", "is", null);
+  if (exceptFamilyId !== undefined) query = query.where("family_id", "!=", exceptFamilyId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
