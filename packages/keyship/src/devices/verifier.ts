@@ -15,7 +15,7 @@ import { ProblemError } from "../errors.ts";
 import type { Principal } from "../http/variables.ts";
 import { isId } from "../ids.ts";
 import { withSpan } from "../observability/tracing.ts";
-import { parseScopes } from "../users/model.ts";
+import { principalOf } from "../users/model.ts";
 import { findDeviceWithOwner, touchDevice } from "./store.ts";
 
 /** Clock skew tolerated on `exp` and `iat`, in seconds. */
@@ -90,13 +90,7 @@ export function createDeviceTokenVerifier(
       deviceId,
       userId: row.userId,
       key,
-      principal: Object.freeze({
-        userId: row.userId,
-        role: row.role === "admin" ? "admin" : "user",
-        scopes: Object.freeze(parseScopes(row.scopes)),
-        via: "device",
-        deviceId,
-      }),
+      principal: principalOf(row, { via: "device", deviceId }),
     };
     devices.set(deviceId, entry, nowMs() + ttlMs);
     const seen = ctx.now().toISOString();

@@ -16,7 +16,7 @@ import { INVALID_TOKEN_CHALLENGE } from "../guards/authenticate.ts";
 import type { Principal } from "../http/variables.ts";
 import { withSpan } from "../observability/tracing.ts";
 import { TokenError } from "../tokens/errors.ts";
-import { parseScopes } from "../users/model.ts";
+import { principalOf } from "../users/model.ts";
 import { findLiveSessionOwner } from "./store.ts";
 
 interface SessionEntry {
@@ -92,13 +92,7 @@ export function createSessionTokenVerifier(
       if (owner.disabledAt !== null) throw refused("token.invalid", "disabled user");
       const entry: SessionEntry = {
         sessionId,
-        principal: Object.freeze({
-          userId: owner.userId,
-          role: owner.role === "admin" ? "admin" : "user",
-          scopes: Object.freeze(parseScopes(owner.scopes)),
-          via: "session",
-          sessionId,
-        }),
+        principal: principalOf(owner, { via: "session", sessionId }),
       };
       sessions.set(sessionId, entry, nowMs() + ttlMs);
       return checkOwner(entry, userId);

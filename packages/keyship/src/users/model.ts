@@ -5,6 +5,7 @@
  */
 import type { UsersTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
+import type { Principal } from "../http/variables.ts";
 
 /** Every role a user can have, weakest first. */
 export const ROLES = ["user", "admin"] as const;
@@ -134,4 +135,22 @@ export function toUserView(row: UsersTable): UserView {
     disabledAt: row.disabled_at,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * The principal of a caller whose credential belongs to `owner`: role and scopes come from the
+ * user row, never from the token (SECURITY.md). Frozen, so caches can share it.
+ * @param owner the credential owner's id, stored role and stored scopes (JSON)
+ * @param credential how the caller proved it (`via`) and which device or session
+ */
+export function principalOf(
+  owner: { readonly userId: string; readonly role: string; readonly scopes: string },
+  credential: Pick<Principal, "via" | "deviceId" | "sessionId" | "keyId">,
+): Principal {
+  return Object.freeze({
+    userId: owner.userId,
+    role: isRole(owner.role) ? owner.role : "user",
+    scopes: Object.freeze(parseScopes(owner.scopes)),
+    ...credential,
+  });
 }
