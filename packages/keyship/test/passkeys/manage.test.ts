@@ -47,6 +47,12 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
       body: JSON.stringify({ name }),
     });
 
+  async function accountWithTwoPasskeys() {
+    const account = await newAccount();
+    const res = await addPasskey(account, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+    return { account, added: (await res.json()) as { passkeyId: string } };
+  }
+
   const revoke = async (account: TestAccount, id: string) =>
     suite.app.request(`/auth/passkeys/${id}/revoke`, {
       method: "POST",
@@ -121,15 +127,7 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   });
 
   it("revokes a passkey but refuses the last one with 409", async () => {
-    const account = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const added = (await (
-      await addPasskey(account, new SoftwareAuthenticator({ origin: TEST_ORIGIN }))
-    ).json()) as {
-      passkeyId: string;
-    };
+    const { account, added } = await accountWithTwoPasskeys();
     expect((await revoke(account, account.passkeyId)).status).toBe(204);
     const last = await revoke(account, added.passkeyId);
     expect(last.status).toBe(409);
@@ -141,15 +139,7 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   });
 
   it("lets only one of two concurrent revokes of the last two passkeys succeed", async () => {
-    const account = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const added = (await (
-      await addPasskey(account, new SoftwareAuthenticator({ origin: TEST_ORIGIN }))
-    ).json()) as {
-      passkeyId: string;
-    };
+    const { account, added } = await accountWithTwoPasskeys();
     const results = await Promise.all([
       revoke(account, account.passkeyId),
       revoke(account, added.passkeyId),

@@ -50,35 +50,22 @@ function accountOf(body: { userId: string; deviceId: string }, deviceKey: Device
   };
 }
 
-export function register(
-  app: KeyshipApp,
-  email: string,
-  password = PASSWORD,
-  deviceKey: DeviceKey = newDeviceKey(),
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return postJson(
-    app,
-    "/auth/register",
-    { email, password, devicePublicKey: deviceKey.publicJwk },
-    headers,
-  );
+function signIn(path: "/auth/register" | "/auth/login") {
+  return (
+    app: KeyshipApp,
+    email: string,
+    password = PASSWORD,
+    deviceKey: DeviceKey = newDeviceKey(),
+    headers: Record<string, string> = {},
+  ): Promise<Response> =>
+    postJson(app, path, { email, password, devicePublicKey: deviceKey.publicJwk }, headers);
 }
 
-export function login(
-  app: KeyshipApp,
-  email: string,
-  password = PASSWORD,
-  deviceKey: DeviceKey = newDeviceKey(),
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return postJson(
-    app,
-    "/auth/login",
-    { email, password, devicePublicKey: deviceKey.publicJwk },
-    headers,
-  );
-}
+/** POSTs a password registration that binds `deviceKey`. */
+export const register = signIn("/auth/register");
+
+/** POSTs a password sign-in that binds `deviceKey`. */
+export const login = signIn("/auth/login");
 
 async function expectStatus<T>(res: Response, status: number): Promise<T> {
   const body = (await res.json()) as T;
