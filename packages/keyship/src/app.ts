@@ -294,13 +294,10 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   app.route("/auth", instance.routes);
   mountDocs(app, { title: "keyship API", version: "0.1.0" });
   let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;
-  let routeCount = -1;
   app.notFound((c) => {
-    // Compiled lazily and again only if routes were added since (apps add their own).
-    if (notFound === undefined || routeCount !== app.routes.length) {
-      notFound = methodNotAllowedHandler(app.routes);
-      routeCount = app.routes.length;
-    }
+    // Compiled on the first miss: by then every route is registered (the app's own included),
+    // since Hono refuses new routes once it has served a request.
+    notFound ??= methodNotAllowedHandler(app.routes);
     return notFound(c);
   });
   return app;
