@@ -3,7 +3,6 @@
  * transaction, and a verification email.
  * @module
  */
-import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
 import { createAccount } from "../users/create.ts";
