@@ -46,43 +46,34 @@ export function createAuthenticate(
   options: AuthenticateOptions = {},
 ): MiddlewareHandler<KeyshipEnv> {
   const { fallback } = options;
+  async function principalOf(c: Context<KeyshipEnv>): Promise<Principal | null> {
+    const header = c.req.header("authorization");
+    if (header === undefined)
+      return (fallback === undefined ? undefined : await fallback(c)) ?? null;
+    const token = BEARER.exec(header)?.[1];
+    if (token !== undefined) {
+      for (const verify of verifiers) {
+        const principal = await verify(token);
+        if (principal !== undefined) return principal;
+      }
+    }
+    throw new ProblemError("auth.invalid_token", {
+      headers: { "WWW-Authenticate": INVALID_TOKEN_CHALLENGE },
+    });
+  }
+
   return async function keyshipAuthenticate(c, next) {
     // Runs once per request even when both the app and a router install it.
     if (c.get("authenticated")) return next();
     c.set("authenticated", true);
-    const header = c.req.header("authorization");
-    if (header === undefined) {
-      let fromFallback: Principal | undefined;
-      try {
-        fromFallback = fallback === undefined ? undefined : await fallback(c);
-      } catch (error) {
-        recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
-        throw error;
-      }
-      c.set("principal", fromFallback ?? null);
-      return next();
-    }
-    const token = BEARER.exec(header)?.[1];
-    let principal: Principal | undefined;
     try {
-      if (token !== undefined) {
-        for (const verify of verifiers) {
-          principal = await verify(token);
-          if (principal !== undefined) break;
-        }
-      }
-      if (principal === undefined) {
-        throw new ProblemError("auth.invalid_token", {
-          headers: { "WWW-Authenticate": INVALID_TOKEN_CHALLENGE },
-        });
-      }
+      c.set("principal", await principalOf(c));
     } catch (error) {
       recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
       // Answered here, not thrown, so the middleware works in apps without keyship's handler.
       if (error instanceof ProblemError) return problemResponse(c, error);
       throw error;
     }
-    c.set("principal", principal);
     return next();
   };
 }

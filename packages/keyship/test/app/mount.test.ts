@@ -48,6 +48,13 @@ describe("keyship() mounted into an existing Hono app", async () => {
     expect((await app.request("/api/me")).status).toBe(401);
   });
 
+  it("answers a bad token on the app's own routes with a 401 problem, not a 500", async () => {
+    const res = await app.request("/api/me", { headers: { authorization: "Bearer not-a-token" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await res.json()) as { code: string }).code).toBe("auth.invalid_token");
+  });
+
   it("answers errors of the mounted routes as problem+json", async () => {
     const res = await postJson(app, "/auth/passkey/login/finish", { flowId: "x" });
     expect(res.status).toBe(400);
