@@ -76,6 +76,7 @@ const { keyshipUrl, bareUrl, token, accessToken } = JSON.parse(firstLine) as {
 try {
   const targets: Target[] = [
     { name: "bare Hono route", url: `${bareUrl}/bench/bare` },
+    { name: "bare + X-Trace-Id only", url: `${bareUrl}/bench/bare-traced` },
     {
       name: "keyship, device token",
       url: `${keyshipUrl}/bench/protected`,

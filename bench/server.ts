@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { createApp, listen, requireUser } from "keyship";
+import { newTraceId } from "../packages/keyship/src/http/trace.ts";
 import { createLogger } from "../packages/keyship/src/observability/logger.ts";
 import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
 import {
@@ -40,6 +41,11 @@ const keyship = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignal
 
 const bare = new Hono();
 bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
+// The same bare route plus only what every keyship response must carry: a fresh X-Trace-Id.
+bare.get("/bench/bare-traced", (c) => {
+  c.header("X-Trace-Id", newTraceId());
+  return c.json({ ok: true, user: "anonymous" });
+});
 const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
 });
