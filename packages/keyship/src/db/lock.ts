@@ -3,7 +3,8 @@
  * needs nothing because keyship's SQLite connection runs one transaction at a time.
  * @module
  */
-import type { DialectName, Trx } from "./schema.ts";
+import { sql } from "kysely";
+import type { DB, DialectName, Trx } from "./schema.ts";
 
 /**
  * Locks the user row for the rest of the transaction, serialising concurrent changes to one
@@ -15,4 +16,16 @@ import type { DialectName, Trx } from "./schema.ts";
 export async function lockUser(trx: Trx, dialect: DialectName, userId: string): Promise<void> {
   if (dialect !== "postgres") return;
   await trx.selectFrom("users").select("id").where("id", "=", userId).forUpdate().execute();
+}
+
+/**
+ * Serialises "is this the first account?" decisions until the transaction ends, so two
+ * concurrent first sign-ups cannot both see an empty users table. PostgreSQL takes a
+ * transaction-scoped advisory lock; SQLite needs nothing (one writer at a time).
+ * @param trx the sign-up's transaction
+ * @param dialect which dialect it runs on
+ */
+export async function lockFirstUserDecision(trx: DB, dialect: DialectName): Promise<void> {
+  if (dialect !== "postgres") return;
+  await sql`select pg_advisory_xact_lock(hashtext('keyship.first_user'))`.execute(trx);
 }

@@ -162,6 +162,7 @@ export async function finishPasskeyRegistration(
       await createAccount(
         trx,
         ctx.settings,
+        ctx.dialect,
         {
           id: pending.userId,
           email: pending.email,

@@ -45,6 +45,7 @@ export async function registerWithPassword(
       await createAccount(
         trx,
         ctx.settings,
+        ctx.dialect,
         { id: userId, email, displayName, passwordHash: hash },
         now,
         "password.email_taken",

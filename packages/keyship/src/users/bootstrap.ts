@@ -3,7 +3,8 @@
  * @module
  */
 import type { Settings } from "../config/schema.ts";
-import type { DB } from "../db/schema.ts";
+import { lockFirstUserDecision } from "../db/lock.ts";
+import type { DB, DialectName } from "../db/schema.ts";
 import type { Role } from "./model.ts";
 import { countUsers } from "./store.ts";
 
@@ -19,16 +20,20 @@ export type BootstrapSettings = Pick<Settings, "bootstrapAdminEmails" | "firstUs
  * @param trx the sign-up's transaction (the user row is not inserted yet)
  * @param email the new account's normalized email, or null
  * @param settings the bootstrap settings
+ * @param dialect the database dialect (PostgreSQL takes a lock for the first-user check)
  * @example
- * const role = await initialRoleFor(trx, "ada@example.com", ctx.settings);
+ * const role = await initialRoleFor(trx, "ada@example.com", ctx.settings, ctx.dialect);
  */
 export async function initialRoleFor(
   trx: DB,
   email: string | null,
   settings: BootstrapSettings,
+  dialect: DialectName,
 ): Promise<Role> {
   if (email === null) return "user";
   if (settings.bootstrapAdminEmails.includes(email)) return "admin";
-  if (settings.firstUserIsAdmin && (await countUsers(trx)) === 0) return "admin";
-  return "user";
+  if (!settings.firstUserIsAdmin) return "user";
+  // Without the lock, two concurrent first sign-ups on PostgreSQL could both count 0 users.
+  await lockFirstUserDecision(trx, dialect);
+  return (await countUsers(trx)) === 0 ? "admin" : "user";
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { isUniqueViolation } from "../db/errors.ts";
-import type { DB } from "../db/schema.ts";
+import type { DB, DialectName } from "../db/schema.ts";
 import { type ProblemCode, ProblemError } from "../errors.ts";
 import { type BootstrapSettings, initialRoleFor } from "./bootstrap.ts";
 import { findUserByEmail, insertUser } from "./store.ts";
@@ -21,6 +21,7 @@ export interface NewAccount {
  * (KEYSHIP_BOOTSTRAP_ADMIN_EMAILS, KEYSHIP_FIRST_USER_IS_ADMIN).
  * @param trx the sign-up's transaction
  * @param settings the bootstrap settings
+ * @param dialect the database dialect
  * @param account the new account
  * @param nowIso the creation time
  * @param takenCode the code to answer when the email already has an account
@@ -30,6 +31,7 @@ export interface NewAccount {
 export async function createAccount(
   trx: DB,
   settings: BootstrapSettings,
+  dialect: DialectName,
   account: NewAccount,
   nowIso: string,
   takenCode: ProblemCode,
@@ -42,7 +44,7 @@ export async function createAccount(
       id: account.id,
       email: account.email,
       display_name: account.displayName,
-      role: await initialRoleFor(trx, account.email, settings),
+      role: await initialRoleFor(trx, account.email, settings, dialect),
       scopes: "[]",
       password_hash: account.passwordHash,
       email_verified_at: null,

@@ -91,3 +91,24 @@ describe.each(dialects)("first user is admin, on an empty database, on $name", (
     });
   });
 });
+
+describe.each(dialects)("first user is admin, concurrent sign-ups on $name", (dialect) => {
+  const suite = useSuite(dialect, {
+    passwordAuthEnabled: true,
+    mailer: mailbox(),
+    firstUserIsAdmin: true,
+    ...ROOMY_LIMITS,
+  });
+
+  it("makes exactly one of several simultaneous first sign-ups an admin", async () => {
+    const signUps = Array.from({ length: 4 }, () =>
+      registerPasskey(suite.app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }), {
+        email: fresh(),
+      }),
+    );
+    await Promise.all(signUps);
+    const roles = await suite.app.keyship.db.selectFrom("users").select("role").execute();
+    expect(roles).toHaveLength(4);
+    expect(roles.filter((r) => r.role === "admin")).toHaveLength(1);
+  });
+});
