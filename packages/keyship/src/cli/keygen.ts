@@ -5,7 +5,9 @@
  * @module
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseEnv } from "node:util";
 import { calculateJwkThumbprint, type JWK } from "jose";
 import { updateEnvFile } from "./envfile.ts";
 import { type CliIo, UsageError } from "./io.ts";
@@ -28,6 +30,22 @@ interface KeyType {
   readonly variable: string;
   readonly hint: string;
   make(): Promise<string>;
+  /**
+   * How a fresh key joins the value a file already has; without it the key replaces the value.
+   * @returns the new value and what to report
+   */
+  combine?(previous: string, fresh: string): { value: string; note: string };
+}
+
+/** Parses a private-key setting: one JWK or a JSON list of them; undefined when neither. */
+function jwkList(value: string): object[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    return list.every((k) => typeof k === "object" && k !== null) ? (list as object[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The key types `--type` accepts. */
@@ -41,6 +59,16 @@ const KEY_TYPES: Readonly<Record<string, KeyType>> = {
       // RFC 7638: the kid is the key's thumbprint, so it is stable and unique.
       const kid = await calculateJwkThumbprint(jwk, "sha256");
       return JSON.stringify({ ...jwk, kid, alg: "ES256", use: "sig" });
+    },
+    // Rotation: the new key goes first (it signs from now on); the old ones stay and keep
+    // verifying tokens they signed until those expire. Remove a retired key by hand later.
+    combine(previous, fresh) {
+      const kept = jwkList(previous);
+      if (kept === undefined || kept.length === 0) return { value: `[${fresh}]`, note: "" };
+      return {
+        value: JSON.stringify([JSON.parse(fresh), ...kept]),
+        note: ` (new key first; ${kept.length} older key${kept.length === 1 ? "" : "s"} kept for verification)`,
+      };
     },
   },
   secret: {
@@ -82,8 +110,15 @@ export async function runKeygen(args: KeygenArgs, io: CliIo): Promise<number> {
     return 0;
   }
   for (const file of files) {
-    const update = updateEnvFile(resolve(io.cwd, file), name, await keyType.make());
-    io.out(`${update === "added" ? "added" : "replaced"} ${name} in ${file}`);
+    const path = resolve(io.cwd, file);
+    const fresh = await keyType.make();
+    const previous = existsSync(path) ? parseEnv(readFileSync(path, "utf8"))[name] : undefined;
+    const combined =
+      keyType.combine === undefined
+        ? { value: fresh, note: "" }
+        : keyType.combine(previous ?? "", fresh);
+    const update = updateEnvFile(path, name, combined.value);
+    io.out(`${update === "added" ? "added" : "replaced"} ${name} in ${file}${combined.note}`);
   }
   return 0;
 }

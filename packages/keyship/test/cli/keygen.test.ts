@@ -53,11 +53,28 @@ describe("keyship keygen", () => {
     const io = await tempDirIo();
     expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
     const env = parseEnv(await readFile(join(io.cwd, ".env"), "utf8"));
-    expect(JSON.parse(env.KEYSHIP_SESSION_PRIVATE_KEYS!)).toMatchObject({
-      kty: "EC",
-      crv: "P-256",
-      alg: "ES256",
-    });
+    const keys = JSON.parse(env.KEYSHIP_SESSION_PRIVATE_KEYS!) as object[];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256" });
+  });
+
+  it("rotates es256 keys: the new key first, the older ones kept, other lines untouched", async () => {
+    const io = await tempDirIo();
+    const path = join(io.cwd, ".env");
+    await writeFile(path, "# top\nA=1\n");
+    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    const first = JSON.parse(
+      parseEnv(await readFile(path, "utf8")).KEYSHIP_SESSION_PRIVATE_KEYS!,
+    ) as Array<{ kid: string }>;
+    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    const after = await readFile(path, "utf8");
+    const keys = JSON.parse(parseEnv(after).KEYSHIP_SESSION_PRIVATE_KEYS!) as Array<{
+      kid: string;
+    }>;
+    expect(keys.map((k) => k.kid)).toEqual([expect.any(String), first[0]!.kid]);
+    expect(keys[0]!.kid).not.toBe(first[0]!.kid);
+    expect(after.startsWith("# top\nA=1\n")).toBe(true);
+    expect(io.lines.at(-1)).toContain("1 older key kept");
   });
 
   it.each([[[]], [["--type", "rsa"]], [["--type", "secret", "--name", "1X"]]])(
