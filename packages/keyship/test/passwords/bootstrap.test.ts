@@ -1,10 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { KeyshipApp } from "../../src/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
 import { registerAccount as registerPasskey, TEST_ORIGIN } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
 import { mailbox, ROOMY_LIMITS, registerAccount } from "./helpers.ts";
+
+/** The stored role of a user. */
+async function roleIn(app: KeyshipApp, userId: string): Promise<string> {
+  const row = await app.keyship.db
+    .selectFrom("users")
+    .select("role")
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return row.role;
+}
 
 const fresh = () => `b-${randomUUID()}@example.com`;
 
@@ -15,14 +26,7 @@ describe.each(dialects)("bootstrap admins on $name", (dialect) => {
     bootstrapAdminEmails: '["Boss@Example.com", "chief@example.com"]' as never,
     ...ROOMY_LIMITS,
   });
-  const roleOf = async (userId: string) =>
-    (
-      await suite.app.keyship.db
-        .selectFrom("users")
-        .select("role")
-        .where("id", "=", userId)
-        .executeTakeFirstOrThrow()
-    ).role;
+  const roleOf = (userId: string) => roleIn(suite.app, userId);
 
   it("makes a listed email an admin on password sign-up", async () => {
     const account = await registerAccount(suite.app, "BOSS@example.com");
@@ -50,14 +54,7 @@ describe.each(dialects)("first user is admin on $name", (dialect) => {
     firstUserIsAdmin: true,
     ...ROOMY_LIMITS,
   });
-  const roleOf = async (userId: string) =>
-    (
-      await suite.app.keyship.db
-        .selectFrom("users")
-        .select("role")
-        .where("id", "=", userId)
-        .executeTakeFirstOrThrow()
-    ).role;
+  const roleOf = (userId: string) => roleIn(suite.app, userId);
 
   it("makes only the first account with an email an admin", async () => {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });

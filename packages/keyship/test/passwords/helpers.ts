@@ -74,33 +74,22 @@ async function expectStatus<T>(res: Response, status: number): Promise<T> {
   return body;
 }
 
-/** Registers and returns the signed-in account. */
-export async function registerAccount(
-  app: KeyshipApp,
-  email: string,
-  password = PASSWORD,
-): Promise<PasswordAccount> {
-  const deviceKey = newDeviceKey();
-  const body = await expectStatus<{ userId: string; deviceId: string }>(
-    await register(app, email, password, deviceKey),
-    201,
-  );
-  return accountOf(body, deviceKey);
+function signedIn(send: typeof register, status: 200 | 201) {
+  return async (app: KeyshipApp, email: string, password = PASSWORD): Promise<PasswordAccount> => {
+    const deviceKey = newDeviceKey();
+    const body = await expectStatus<{ userId: string; deviceId: string }>(
+      await send(app, email, password, deviceKey),
+      status,
+    );
+    return accountOf(body, deviceKey);
+  };
 }
 
+/** Registers and returns the signed-in account. */
+export const registerAccount = signedIn(register, 201);
+
 /** Signs in and returns the account on a new device. */
-export async function loginAccount(
-  app: KeyshipApp,
-  email: string,
-  password = PASSWORD,
-): Promise<PasswordAccount> {
-  const deviceKey = newDeviceKey();
-  const body = await expectStatus<{ userId: string; deviceId: string }>(
-    await login(app, email, password, deviceKey),
-    200,
-  );
-  return accountOf(body, deviceKey);
-}
+export const loginAccount = signedIn(login, 200);
 
 /** A problem body without its per-request trace id, to compare two answers. */
 export async function problemWithoutTrace(res: Response): Promise<Record<string, unknown>> {
