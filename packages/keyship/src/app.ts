@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./apidocs/routes.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
@@ -20,6 +21,7 @@ import { ProblemError } from "./errors.ts";
 import { createAuthenticate } from "./guards/authenticate.ts";
 import { requireUser } from "./guards/guards.ts";
 import { healthRoutes } from "./health/routes.ts";
+import { CachedRouter } from "./http/cached-router.ts";
 import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
 import { limitBody, requestContext, requireJsonBodies } from "./http/middleware.ts";
 import { handleError } from "./http/problem.ts";
@@ -133,13 +135,11 @@ function build(options: KeyshipOptions): Built {
   const sessionVerifier = createSessionTokenVerifier(context);
   const csrf = createCsrfCheck(settings, context.sessions.cookies);
   const authenticate = createAuthenticate(
-    [
-      // A warm access token is answered from its cache before the device verifier decodes it.
-      async (token) =>
-        sessionVerifier.cached(token) ?? verifier.verify(token, settings.deviceTokenAudience),
-      sessionVerifier.verify,
-    ],
+    [(token) => verifier.verify(token, settings.deviceTokenAudience), sessionVerifier.verify],
     {
+      // Warm tokens of either kind are answered from the caches, without awaiting anything.
+      warm: (token) =>
+        verifier.cached(token, settings.deviceTokenAudience) ?? sessionVerifier.cached(token),
       // Cookie mode: the access cookie, when there is no Authorization header. Unsafe methods
       // must pass the CSRF check first.
       fallback: async (c) => {
@@ -256,16 +256,20 @@ function baseMiddleware(
   const setContext = requestContext(context.logger);
   const limit = limitBody(context.settings.bodyLimitBytes);
   const jsonOnly = requireJsonBodies();
-  return async function keyshipBase(c, next) {
+  const checkBody: MiddlewareHandler<KeyshipEnv> = (c, next) => {
+    // Bodies are only read on methods that carry one; GET and HEAD skip both checks.
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    jsonOnly(c);
+    return limit(c, next);
+  };
+  // Not async: once migrations are done a request passes without an extra promise.
+  return function keyshipBase(c, next) {
     // Applied again by a mounted router: the first pass (which initialised the principal)
     // did everything.
     if (c.get("principal") !== undefined) return next();
     setContext(c);
-    if (!isReady) await ready;
-    // Bodies are only read on methods that carry one; GET and HEAD skip both checks.
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    jsonOnly(c);
-    return limit(c, next);
+    return isReady ? checkBody(c, next) : ready.then(() => checkBody(c, next));
   };
 }
 
@@ -282,7 +286,10 @@ export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship }
  */
 export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   const { instance, base } = build(options);
-  const app = new OpenAPIHono<KeyshipEnv>() as KeyshipApp;
+  // TrieRouter: Hono's RegExpRouter refuses keyship's routes (http/cached-router.ts).
+  const app = new OpenAPIHono<KeyshipEnv>({
+    router: new CachedRouter(new TrieRouter()),
+  }) as KeyshipApp;
   Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
   app.onError(handleError);
   // First, so initObservability(app) called later still sees every request.

@@ -4,7 +4,7 @@
  * that recognises the token decides.
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { ProblemError } from "../errors.ts";
 import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
@@ -27,27 +27,44 @@ export type RequestAuthenticator = (c: Context<KeyshipEnv>) => Promise<Principal
 export interface AuthenticateOptions {
   /** Tried when there is no `Authorization` header, e.g. the session cookie. @default none */
   readonly fallback?: RequestAuthenticator;
+  /**
+   * Answers bearer tokens verified before from the verifiers' caches, synchronously: the
+   * principal on a hit, undefined on a miss (then the verifiers run). A hit skips the token
+   * syntax check too, since only tokens that passed it were ever cached. @default none
+   */
+  readonly warm?: (token: string) => Principal | undefined;
 }
 
 /** The `WWW-Authenticate` value for invalid bearer tokens (RFC 6750 §3). */
 export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+const BEARER_SCHEME = /^Bearer /i;
+
+/** Answers `error` as a problem when it is one (so it works without keyship's error handler). */
+function refuse(c: Context<KeyshipEnv>, error: unknown): Response {
+  recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
+  if (error instanceof ProblemError) return problemResponse(c, error);
+  throw error;
+}
 
 /**
  * Creates the authenticate middleware over the given verifiers (tried in order).
  * A missing Authorization header leaves the principal null; a malformed or unrecognised one
  * is refused with 401 `auth.invalid_token`.
  * @param verifiers one per credential kind
- * @param options `fallback`: a credential read when there is no Authorization header
+ * @param options `fallback`: a credential read when there is no Authorization header;
+ *   `warm`: a synchronous answer for tokens verified before
  */
 export function createAuthenticate(
   verifiers: readonly BearerVerifier[],
   options: AuthenticateOptions = {},
 ): MiddlewareHandler<KeyshipEnv> {
-  const { fallback } = options;
-  async function principalOf(c: Context<KeyshipEnv>): Promise<Principal | null> {
-    const header = c.req.header("authorization");
+  const { fallback, warm } = options;
+  async function principalOf(
+    c: Context<KeyshipEnv>,
+    header: string | undefined,
+  ): Promise<Principal | null> {
     if (header === undefined)
       return (fallback === undefined ? undefined : await fallback(c)) ?? null;
     const token = BEARER.exec(header)?.[1];
@@ -62,18 +79,38 @@ export function createAuthenticate(
     });
   }
 
-  return async function keyshipAuthenticate(c, next) {
+  async function authenticateCold(
+    c: Context<KeyshipEnv>,
+    next: Next,
+    header: string | undefined,
+  ): Promise<Response | undefined> {
+    try {
+      c.set("principal", await principalOf(c, header));
+    } catch (error) {
+      return refuse(c, error);
+    }
+    await next();
+    return undefined;
+  }
+
+  // Not async: a warm request passes straight to next() without an extra promise.
+  return function keyshipAuthenticate(c, next) {
     // Runs once per request even when both the app and a router install it.
     if (c.get("authenticated")) return next();
     c.set("authenticated", true);
-    try {
-      c.set("principal", await principalOf(c));
-    } catch (error) {
-      recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
-      // Answered here, not thrown, so the middleware works in apps without keyship's handler.
-      if (error instanceof ProblemError) return problemResponse(c, error);
-      throw error;
+    const header = c.req.header("authorization");
+    if (warm !== undefined && header !== undefined && BEARER_SCHEME.test(header)) {
+      let principal: Principal | undefined;
+      try {
+        principal = warm(header.slice(7));
+      } catch (error) {
+        return Promise.resolve(refuse(c, error));
+      }
+      if (principal !== undefined) {
+        c.set("principal", principal);
+        return next();
+      }
     }
-    return next();
+    return authenticateCold(c, next, header);
   };
 }

@@ -29,12 +29,12 @@ function guard(
   name: string,
   check: (principal: Principal) => ProblemError | undefined,
 ): MiddlewareHandler<KeyshipEnv> {
-  const middleware: MiddlewareHandler<KeyshipEnv> = async (c, next) => {
+  // Not async: an allowed request passes straight to next() without an extra promise.
+  const middleware: MiddlewareHandler<KeyshipEnv> = (c, next) => {
     const principal = c.get("principal");
     const problem =
       principal === null || principal === undefined ? unauthenticated() : check(principal);
-    if (problem !== undefined) return problemResponse(c, problem);
-    await next();
+    return problem === undefined ? next() : Promise.resolve(problemResponse(c, problem));
   };
   Object.defineProperty(middleware, "name", { value: name });
   return middleware;

@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { problemResponse } from "./problem.ts";
-import { traceIdFrom } from "./trace.ts";
+import { echoTraceId, traceIdFrom } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /**
@@ -25,7 +25,7 @@ export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void
     c.set("traceId", traceId);
     c.set("logger", logger);
     c.set("principal", null);
-    c.header("X-Trace-Id", traceId);
+    echoTraceId(c, traceId);
   };
 }
 

@@ -7,7 +7,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { ProblemError, toProblemBody } from "../errors.ts";
-import { newTraceId } from "./trace.ts";
+import { echoTraceId, newTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /** Media type of every keyship error response. */
@@ -18,7 +18,7 @@ function traceIdOf(c: Context): string {
   if (existing !== undefined) return existing;
   const created = newTraceId();
   c.set("traceId", created);
-  c.header("X-Trace-Id", created);
+  echoTraceId(c, created);
   return created;
 }
 

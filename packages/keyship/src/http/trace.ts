@@ -3,19 +3,35 @@
  * request carries the same id.
  * @module
  */
-import { randomUUID } from "node:crypto";
+import { randomFillSync } from "node:crypto";
+import type { Context } from "hono";
+
+/** The response header that carries the request's trace id. */
+export const TRACE_ID_HEADER = "X-Trace-Id";
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ZERO_TRACE = "0".repeat(32);
 
+const ID_BYTES = 16;
+const IDS_PER_FILL = 256;
+const pool = Buffer.allocUnsafe(ID_BYTES * IDS_PER_FILL);
+let nextId = IDS_PER_FILL;
+
 /**
- * A new random 32-hex-character trace id (W3C trace-context compatible). Built from
- * `randomUUID()`, whose entropy comes from a pre-filled buffer: far cheaper per request than
- * a `randomBytes()` call.
+ * A new random 32-hex-character trace id (W3C trace-context compatible). Ids are cut from a
+ * pool of CSPRNG bytes refilled every 256 ids: one `randomFillSync()` call serves many
+ * requests, which keeps the per-request cost to a hex encoding.
  */
 export function newTraceId(): string {
-  return randomUUID().replaceAll("-", "");
+  if (nextId === IDS_PER_FILL) {
+    randomFillSync(pool);
+    nextId = 0;
+  }
+  const start = nextId++ * ID_BYTES;
+  const id = pool.toString("hex", start, start + ID_BYTES);
+  // W3C: all zeroes is invalid. 2^-128, but the rule costs one comparison.
+  return id === ZERO_TRACE ? newTraceId() : id;
 }
 
 /**
@@ -30,4 +46,39 @@ export function traceIdFrom(xTraceId: string | undefined, traceparent: string | 
     traceparent === undefined ? null : TRACEPARENT.exec(traceparent.trim().toLowerCase());
   if (match?.[1] !== undefined && match[1] !== ZERO_TRACE) return match[1];
   return newTraceId();
+}
+
+/** The part of Node's `ServerResponse` the trace header needs. */
+interface NodeResponse {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+  hasHeader(name: string): boolean;
+}
+
+/** Node's response when the app is served by `@hono/node-server` (`c.env.outgoing`). */
+function nodeResponseOf(c: Context): NodeResponse | undefined {
+  const outgoing = (c.env as { outgoing?: Partial<NodeResponse> } | undefined)?.outgoing;
+  return typeof outgoing?.setHeader === "function" && typeof outgoing.hasHeader === "function"
+    ? (outgoing as NodeResponse)
+    : undefined;
+}
+
+/**
+ * Puts `X-Trace-Id: traceId` on the response. Served by Node, the header goes straight onto
+ * Node's response, where it survives whatever Response the handler returns and keeps Hono's
+ * header-free fast path (measured: a `c.header()` call costs ~1.5 µs per request, mostly
+ * building and copying a `Headers` object). Elsewhere (`app.request()`, other runtimes) it
+ * is set with `c.header()`.
+ */
+export function echoTraceId(c: Context, traceId: string): void {
+  const node = nodeResponseOf(c);
+  if (node !== undefined && !node.headersSent) node.setHeader(TRACE_ID_HEADER, traceId);
+  else c.header(TRACE_ID_HEADER, traceId);
+}
+
+/** Whether the response already carries `X-Trace-Id` (on Node's response or on `c.res`). */
+export function hasTraceIdHeader(c: Context): boolean {
+  return (
+    nodeResponseOf(c)?.hasHeader(TRACE_ID_HEADER) === true || c.res.headers.has(TRACE_ID_HEADER)
+  );
 }

@@ -148,7 +148,7 @@ export function observabilityHook<E extends Env, S extends Schema, B extends str
 ): MiddlewareHandler<E> {
   const slot: Slot = { observer: undefined };
   slots.set(app, slot);
-  const hook: MiddlewareHandler<KeyshipEnv> = async function keyshipObservabilityHook(c, next) {
+  const hook: MiddlewareHandler<KeyshipEnv> = function keyshipObservabilityHook(c, next) {
     const observer = slot.observer;
     return observer === undefined ? next() : observer(c, next);
   };

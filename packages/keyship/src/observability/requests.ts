@@ -6,7 +6,7 @@
 import { type Attributes, type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { traceIdFrom } from "../http/trace.ts";
+import { echoTraceId, hasTraceIdHeader, traceIdFrom } from "../http/trace.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import type { Logger } from "./logger.ts";
 import { observeHttpRequest } from "./metrics.ts";
@@ -63,7 +63,7 @@ function ensureTraceId(c: Context<KeyshipEnv>): string {
   if (existing !== undefined) return existing;
   const created = traceIdFrom(c.req.header("x-trace-id"), c.req.header("traceparent"));
   c.set("traceId", created);
-  c.header("X-Trace-Id", created);
+  echoTraceId(c, created);
   return created;
 }
 
@@ -160,7 +160,7 @@ export function observeRequests(
       } finally {
         // Middleware that ran after us (keyship's requestContext) may have settled the id.
         const traceId = c.get("traceId") ?? incomingTraceId;
-        if (!c.res.headers.has("X-Trace-Id")) c.header("X-Trace-Id", traceId);
+        if (!hasTraceIdHeader(c)) echoTraceId(c, traceId);
         const outcome: Outcome = {
           method,
           route: routeOf(c),

@@ -9,7 +9,7 @@
  * @module
  */
 import { decodeProtectedHeader } from "jose";
-import { createLruCache } from "../cache/lru.ts";
+import { createLruCache, createTokenCache } from "../cache/lru.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { INVALID_TOKEN_CHALLENGE } from "../guards/authenticate.ts";
@@ -80,7 +80,7 @@ export function createSessionTokenVerifier(
   const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
   const size = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
   const sessions = createLruCache<string, SessionEntry>({ max: size, now: nowMs });
-  const tokens = createLruCache<string, TokenEntry>({ max: size, now: nowMs });
+  const tokens = createTokenCache<TokenEntry>({ max: size, now: nowMs });
   const { issuer, revocations } = ctx.sessions;
 
   async function loadSession(sessionId: string, userId: string): Promise<SessionEntry> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLruCache } from "../../src/cache/lru.ts";
+import { createLruCache, createTokenCache } from "../../src/cache/lru.ts";
 
 describe("createLruCache", () => {
   it("returns values until they expire", () => {
@@ -42,5 +42,43 @@ describe("createLruCache", () => {
     cache.deleteWhere((v) => v.user === "a");
     expect(cache.get("t1")).toBeUndefined();
     expect(cache.get("t2")).toEqual({ user: "b" });
+  });
+});
+
+describe("createTokenCache", () => {
+  const ending = "0123456789abcdef"; // the 16 characters entries are filed under
+  const forever = Number.MAX_SAFE_INTEGER;
+
+  it("answers only the exact token, even when another one ends alike", () => {
+    const cache = createTokenCache<string>({ max: 10 });
+    cache.set(`header.payload-a.${ending}`, "a", forever);
+    expect(cache.get(`header.payload-a.${ending}`)).toBe("a");
+    // A tampered payload under the same signature must never hit.
+    expect(cache.get(`header.payload-b.${ending}`)).toBeUndefined();
+    expect(cache.get(ending)).toBeUndefined();
+  });
+
+  it("lets a later token with the same ending replace the earlier one", () => {
+    const cache = createTokenCache<string>({ max: 10 });
+    cache.set(`x.a.${ending}`, "a", forever);
+    cache.set(`x.b.${ending}`, "b", forever);
+    expect(cache.get(`x.b.${ending}`)).toBe("b");
+    expect(cache.get(`x.a.${ending}`)).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it("deletes by token and by value, and keeps expiry and bounds", () => {
+    let now = 0;
+    const cache = createTokenCache<{ user: string }>({ max: 2, now: () => now });
+    cache.set("short", { user: "u1" }, 100);
+    cache.set(`long.token.${ending}`, { user: "u2" }, 50);
+    cache.delete(`other.token.${ending}`); // same slot, other token: kept
+    expect(cache.get(`long.token.${ending}`)).toEqual({ user: "u2" });
+    now = 50;
+    expect(cache.get(`long.token.${ending}`)).toBeUndefined();
+    cache.deleteWhere((v) => v.user === "u1");
+    expect(cache.get("short")).toBeUndefined();
+    for (let i = 0; i < 5; i++) cache.set(`t${i}.${ending}${i}`, { user: "u" }, 1000);
+    expect(cache.size).toBe(2);
   });
 });

@@ -2,7 +2,9 @@
  * Every response carries X-Trace-Id, continued from X-Trace-Id or traceparent or created, and
  * the request's log line carries the same id — on a plain Hono app and on a keyship app.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppKind, type ObservedApp, observedApp, TRACE_ID } from "./helpers.ts";
 
 const INCOMING = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -94,3 +96,58 @@ describe("trace ids in problem responses", () => {
     expect(observed.logs.requests().at(-1)?.trace_id).toBe(INCOMING);
   });
 });
+
+describe.each<AppKind>(["hono", "keyship", "hooked"])(
+  "trace ids over Node's HTTP server on a %s app",
+  (kind) => {
+    // Served by @hono/node-server, the header is put on Node's response directly; these
+    // check it arrives exactly once, also on responses the handler built itself.
+    const observed = observedApp(kind, {}, (app) => {
+      app.get("/plain", (c) => c.json({ ok: true }));
+      app.get("/raw", () => new Response("raw", { headers: { "content-type": "text/plain" } }));
+      app.get("/stream", () => new Response(new Blob(["a", "b"]).stream()));
+    });
+    let server: ServerType;
+    let base = "";
+    beforeAll(async () => {
+      server = await new Promise<ServerType>((resolve) => {
+        const s = serve({ fetch: observed.app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
+          resolve(s),
+        );
+      });
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await observed.close();
+    });
+
+    it.each(["/plain", "/raw", "/stream", "/no/such/route"])(
+      "sends one X-Trace-Id on %s, the one in the log line",
+      async (path) => {
+        const before = observed.logs.requests().length;
+        const response = await fetch(`${base}${path}`);
+        await response.arrayBuffer();
+        const id = response.headers.get("x-trace-id");
+        expect(id).toMatch(TRACE_ID); // a duplicate would read "id, id"
+        expect(
+          observed.logs
+            .requests()
+            .slice(before)
+            .map((l) => l.trace_id),
+        ).toEqual([id]);
+      },
+    );
+
+    it("continues an incoming id and repeats it in a problem body", async () => {
+      const response = await fetch(`${base}/no/such/route`, {
+        headers: { "X-Trace-Id": INCOMING },
+      });
+      expect(response.headers.get("x-trace-id")).toBe(INCOMING);
+      // A plain Hono app answers its own text 404; keyship's problem body repeats the id.
+      if (kind === "keyship") {
+        expect(((await response.json()) as { trace_id?: string }).trace_id).toBe(INCOMING);
+      }
+    });
+  },
+);
