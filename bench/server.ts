@@ -1,15 +1,15 @@
 /**
  * The benchmark's server process: a keyship app on a temporary SQLite file with one registered
- * account (a device and a bearer session), and a bare Hono app as the baseline. Prints
+ * account (a device and a bearer session), and a bare Hono app with the reference routes. Prints
  * `{ keyshipUrl, bareUrl, token, accessToken }` as one JSON line, then serves until killed.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { createApp, listen, requireUser } from "keyship";
-import { newTraceId } from "../packages/keyship/src/http/trace.ts";
+import { echoTraceId, newTraceId } from "../packages/keyship/src/http/trace.ts";
 import { createLogger } from "../packages/keyship/src/observability/logger.ts";
 import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
 import {
@@ -43,9 +43,18 @@ const bare = new Hono();
 bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
 // The same bare route plus only what every keyship response must carry: a fresh X-Trace-Id.
 bare.get("/bench/bare-traced", (c) => {
-  c.header("X-Trace-Id", newTraceId());
+  echoTraceId(c, newTraceId());
   return c.json({ ok: true, user: "anonymous" });
 });
+// The structural floor of any protected route: two pass-through middleware (Hono then composes
+// the chain asynchronously instead of calling one handler) plus the trace header.
+const pass: MiddlewareHandler = (_c, next) => next();
+bare.get("/bench/floor", pass, pass, (c) => {
+  echoTraceId(c, newTraceId());
+  return c.json({ ok: true, user: "anonymous" });
+});
+// The server's own CPU time, so the bench can report microseconds per request.
+bare.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
 const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
 });

@@ -9,7 +9,7 @@ import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./apidocs/routes.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
-import type { KeyshipContext } from "./context.ts";
+import { type KeyshipContext, systemNow } from "./context.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
@@ -112,7 +112,7 @@ function build(options: KeyshipOptions): Built {
   for (const warning of warnings) logger.warn(warning);
 
   const { db, dialect } = openDatabase(settings.databaseUrl);
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemNow;
   const context: KeyshipContext = {
     db,
     dialect,

@@ -21,3 +21,15 @@ export interface KeyshipContext {
   /** The access-token issuer, revocation list and cookie policy of sessions. */
   readonly sessions: SessionRuntime;
 }
+
+/** The real clock: the default of {@link KeyshipContext.now}. */
+export const systemNow = (): Date => new Date();
+
+/**
+ * Milliseconds since the epoch, read from `now`. For the real clock this is `Date.now`
+ * itself, so hot-path cache lookups allocate no `Date`.
+ * @param now the context's clock
+ */
+export function millisecondsOf(now: () => Date): () => number {
+  return now === systemNow ? Date.now : () => now().getTime();
+}

@@ -10,7 +10,7 @@
 import type { webcrypto } from "node:crypto";
 import { decodeProtectedHeader, importJWK, errors as joseErrors, jwtVerify } from "jose";
 import { createLruCache, createTokenCache } from "../cache/lru.ts";
-import type { KeyshipContext } from "../context.ts";
+import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Principal } from "../http/variables.ts";
 import { isId } from "../ids.ts";
@@ -75,7 +75,7 @@ function expired(): ProblemError {
 export function createDeviceTokenVerifier(
   ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
 ): DeviceTokenVerifier {
-  const nowMs = () => ctx.now().getTime();
+  const nowMs = millisecondsOf(ctx.now);
   const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
   const size = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
   const devices = createLruCache<string, DeviceEntry>({ max: size, now: nowMs });

@@ -6,6 +6,7 @@
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { ProblemError } from "../errors.ts";
+import { authorizationHeader } from "../http/headers.ts";
 import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv, Principal } from "../http/variables.ts";
 import { recordTokenFailure } from "../observability/metrics.ts";
@@ -98,7 +99,7 @@ export function createAuthenticate(
     // Runs once per request even when both the app and a router install it.
     if (c.get("authenticated")) return next();
     c.set("authenticated", true);
-    const header = c.req.header("authorization");
+    const header = authorizationHeader(c);
     if (warm !== undefined && header !== undefined && BEARER_SCHEME.test(header)) {
       let principal: Principal | undefined;
       try {

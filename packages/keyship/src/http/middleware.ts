@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
+import { joinedHeader } from "./headers.ts";
 import { problemResponse } from "./problem.ts";
 import { echoTraceId, traceIdFrom } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
@@ -21,7 +22,7 @@ export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void
     // initObservability() may have settled the id already.
     const traceId =
       (c.get("traceId") as string | undefined) ??
-      traceIdFrom(c.req.header("x-trace-id"), c.req.header("traceparent"));
+      traceIdFrom(joinedHeader(c, "x-trace-id"), joinedHeader(c, "traceparent"));
     c.set("traceId", traceId);
     c.set("logger", logger);
     c.set("principal", null);

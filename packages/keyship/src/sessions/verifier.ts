@@ -10,7 +10,7 @@
  */
 import { decodeProtectedHeader } from "jose";
 import { createLruCache, createTokenCache } from "../cache/lru.ts";
-import type { KeyshipContext } from "../context.ts";
+import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { INVALID_TOKEN_CHALLENGE } from "../guards/authenticate.ts";
 import type { Principal } from "../http/variables.ts";
@@ -76,7 +76,7 @@ function isOurs(token: string): boolean {
 export function createSessionTokenVerifier(
   ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions">,
 ): SessionTokenVerifier {
-  const nowMs = () => ctx.now().getTime();
+  const nowMs = millisecondsOf(ctx.now);
   const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
   const size = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
   const sessions = createLruCache<string, SessionEntry>({ max: size, now: nowMs });
