@@ -93,6 +93,7 @@ try {
     { name: "bare Hono route", url: `${bareUrl}/bench/bare` },
     { name: "bare + X-Trace-Id", url: `${bareUrl}/bench/bare-traced` },
     { name: "bare + 2 middleware + id", url: `${bareUrl}/bench/floor` },
+    { name: "keyship, unprotected", url: `${keyshipUrl}/bench/open` },
     {
       name: "keyship, device token",
       url: `${keyshipUrl}/bench/protected`,

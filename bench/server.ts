@@ -29,6 +29,9 @@ const app = createApp({
 app.get("/bench/protected", requireUser(), (c) =>
   c.json({ ok: true, user: c.var.principal?.userId }),
 );
+// The same route without the guard, called without a credential: keyship's request pipeline
+// (trace id, context, authenticate finding nothing) without the token work.
+app.get("/bench/open", (c) => c.json({ ok: true, user: c.var.principal?.userId ?? "anonymous" }));
 
 const account = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
 const nowSeconds = Math.floor(Date.now() / 1000);

@@ -142,13 +142,17 @@ function build(options: KeyshipOptions): Built {
         verifier.cached(token, settings.deviceTokenAudience) ?? sessionVerifier.cached(token),
       // Cookie mode: the access cookie, when there is no Authorization header. Unsafe methods
       // must pass the CSRF check first.
-      fallback: async (c) => {
+      fallback: (c) => {
         const token = readAccessCookie(c, context.sessions.cookies);
         if (token === undefined) return undefined;
         csrf(c);
-        const principal = await sessionVerifier.verify(token);
-        if (principal === undefined) throw new ProblemError("token.invalid");
-        return principal;
+        return (
+          sessionVerifier.cached(token) ??
+          sessionVerifier.verify(token).then((principal) => {
+            if (principal === undefined) throw new ProblemError("token.invalid");
+            return principal;
+          })
+        );
       },
     },
   );

@@ -20,9 +20,13 @@ export type BearerVerifier = (token: string) => Promise<Principal | undefined>;
 /**
  * Reads a credential from somewhere other than the `Authorization` header (cookie mode).
  * Returns `undefined` when the request carries none, a principal when valid, and throws a
- * ProblemError when present but invalid (or when the request fails the CSRF check).
+ * ProblemError when present but invalid (or when the request fails the CSRF check). Answers
+ * it can give at once (no credential, a warm cache) should be returned directly, not as a
+ * promise: the request then passes without awaiting.
  */
-export type RequestAuthenticator = (c: Context<KeyshipEnv>) => Promise<Principal | undefined>;
+export type RequestAuthenticator = (
+  c: Context<KeyshipEnv>,
+) => Principal | undefined | Promise<Principal | undefined>;
 
 /** Options of {@link createAuthenticate}. */
 export interface AuthenticateOptions {
@@ -62,12 +66,8 @@ export function createAuthenticate(
   options: AuthenticateOptions = {},
 ): MiddlewareHandler<KeyshipEnv> {
   const { fallback, warm } = options;
-  async function principalOf(
-    c: Context<KeyshipEnv>,
-    header: string | undefined,
-  ): Promise<Principal | null> {
-    if (header === undefined)
-      return (fallback === undefined ? undefined : await fallback(c)) ?? null;
+
+  async function verifyBearer(header: string): Promise<Principal> {
     const token = BEARER.exec(header)?.[1];
     if (token !== undefined) {
       for (const verify of verifiers) {
@@ -80,13 +80,26 @@ export function createAuthenticate(
     });
   }
 
-  async function authenticateCold(
+  /** The caller now when that needs no I/O (no credential, a warm token), else a promise. */
+  function principalOf(
+    c: Context<KeyshipEnv>,
+  ): Principal | undefined | Promise<Principal | undefined> {
+    const header = authorizationHeader(c);
+    if (header === undefined) return fallback?.(c);
+    if (warm !== undefined && BEARER_SCHEME.test(header)) {
+      const principal = warm(header.slice(7));
+      if (principal !== undefined) return principal;
+    }
+    return verifyBearer(header);
+  }
+
+  async function settle(
     c: Context<KeyshipEnv>,
     next: Next,
-    header: string | undefined,
+    pending: Promise<Principal | undefined>,
   ): Promise<Response | undefined> {
     try {
-      c.set("principal", await principalOf(c, header));
+      c.set("principal", (await pending) ?? null);
     } catch (error) {
       return refuse(c, error);
     }
@@ -94,24 +107,19 @@ export function createAuthenticate(
     return undefined;
   }
 
-  // Not async: a warm request passes straight to next() without an extra promise.
+  // Not async: a request answered at once passes straight to next() without an extra promise.
   return function keyshipAuthenticate(c, next) {
     // Runs once per request even when both the app and a router install it.
     if (c.get("authenticated")) return next();
     c.set("authenticated", true);
-    const header = authorizationHeader(c);
-    if (warm !== undefined && header !== undefined && BEARER_SCHEME.test(header)) {
-      let principal: Principal | undefined;
-      try {
-        principal = warm(header.slice(7));
-      } catch (error) {
-        return Promise.resolve(refuse(c, error));
-      }
-      if (principal !== undefined) {
-        c.set("principal", principal);
-        return next();
-      }
+    let found: ReturnType<typeof principalOf>;
+    try {
+      found = principalOf(c);
+    } catch (error) {
+      return Promise.resolve(refuse(c, error));
     }
-    return authenticateCold(c, next, header);
+    if (found instanceof Promise) return settle(c, next, found);
+    c.set("principal", found ?? null);
+    return next();
   };
 }
