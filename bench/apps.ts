@@ -1,0 +1,80 @@
+/**
+ * The apps every benchmark serves: a keyship app on a temporary SQLite file with one
+ * registered account (a device and a bearer session), and a bare Hono app with the reference
+ * routes. Shared by `server.ts` (autocannon over sockets) and `inprocess.ts`.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono, type MiddlewareHandler } from "hono";
+import { createApp, type KeyshipApp, requireUser } from "keyship";
+import { echoTraceId, newTraceId } from "../packages/keyship/src/http/trace.ts";
+import { createLogger } from "../packages/keyship/src/observability/logger.ts";
+import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
+import {
+  mintDeviceToken,
+  registerAccount,
+  TEST_ORIGIN,
+} from "../packages/keyship/test/helpers/passkeys.ts";
+import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
+
+/** The benchmark apps and the credentials their protected route accepts. */
+export interface BenchApps {
+  /** `/bench/protected` (requireUser) and `/bench/open` (no guard). */
+  readonly keyship: KeyshipApp;
+  /** `/bench/bare`, `/bench/bare-traced`, `/bench/floor`, `/bench/cpu`. */
+  readonly bare: Hono;
+  /** A device token (ES256), valid for ten minutes. */
+  readonly token: string;
+  /** A server-issued access token. */
+  readonly accessToken: string;
+}
+
+/** Builds the apps, registers the account and mints its tokens. */
+export async function buildBenchApps(): Promise<BenchApps> {
+  const dir = mkdtempSync(join(tmpdir(), "keyship-bench-"));
+  const keyship = createApp({
+    databaseUrl: `sqlite:${join(dir, "bench.db")}`,
+    envFile: false,
+    processEnv: {},
+    logger: createLogger("silent"),
+  });
+  keyship.get("/bench/protected", requireUser(), (c) =>
+    c.json({ ok: true, user: c.var.principal?.userId }),
+  );
+  // The same route without the guard, called without a credential: keyship's request
+  // pipeline (trace id, context, authenticate finding nothing) without the token work.
+  keyship.get("/bench/open", (c) =>
+    c.json({ ok: true, user: c.var.principal?.userId ?? "anonymous" }),
+  );
+
+  const account = await registerAccount(
+    keyship,
+    new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
+  );
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const token = await mintDeviceToken(account.deviceKey, account.deviceId, {
+    iat: nowSeconds,
+    exp: nowSeconds + 600,
+  });
+  const { accessToken } = (await registerWithSession(keyship, "bearer")).body;
+  if (accessToken === undefined) throw new Error("bearer sign-up returned no access token");
+
+  const bare = new Hono();
+  bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
+  // The bare route plus only what every keyship response must carry: a fresh X-Trace-Id.
+  bare.get("/bench/bare-traced", (c) => {
+    echoTraceId(c, newTraceId());
+    return c.json({ ok: true, user: "anonymous" });
+  });
+  // The floor of any protected route: two pass-through middleware (Hono then composes the
+  // chain asynchronously instead of calling one handler) plus the trace header.
+  const pass: MiddlewareHandler = (_c, next) => next();
+  bare.get("/bench/floor", pass, pass, (c) => {
+    echoTraceId(c, newTraceId());
+    return c.json({ ok: true, user: "anonymous" });
+  });
+  // The server's own CPU time, so the bench can report microseconds per request.
+  bare.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
+  return { keyship, bare, token, accessToken };
+}

@@ -1,0 +1,95 @@
+/**
+ * Microseconds per request through Node's real HTTP stack (parser, `http.Server`,
+ * `@hono/node-server`, Hono, keyship) without sockets: each target's server is handed an
+ * in-memory connection that is fed keep-alive requests in batches, and every response is
+ * checked for 200. With no kernel and no load generator sharing the two cores, the figures
+ * repeat to within a few percent, so this is the tool for finding and checking hot-path
+ * changes; `npm run bench` (autocannon over real sockets) stays the measure of record.
+ *
+ *   npm run bench:inprocess   (BENCH_ROUNDS=7 rounds of BENCH_REQUESTS=100000 per target)
+ *
+ * Reports the fastest and the median round per target; the fastest is the least disturbed.
+ */
+import { createServer, type Server } from "node:http";
+import { Duplex } from "node:stream";
+import { getRequestListener } from "@hono/node-server";
+import { buildBenchApps } from "./apps.ts";
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const requests = Number(process.env.BENCH_REQUESTS ?? 100_000);
+const BATCH = 16;
+
+/** Sends `n` copies of `request` over one in-memory connection; resolves µs per request. */
+function drive(server: Server, request: string, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let answered = 0;
+    let sent = 0;
+    const started = process.hrtime.bigint();
+    const send = () => {
+      const k = Math.min(BATCH, n - sent);
+      sent += k;
+      connection.push(request.repeat(k));
+    };
+    const connection = new Duplex({
+      read() {},
+      write(chunk: Buffer | string, _encoding, callback) {
+        const text = typeof chunk === "string" ? chunk : chunk.toString("latin1");
+        for (
+          let at = text.indexOf("HTTP/1.1 ");
+          at !== -1;
+          at = text.indexOf("HTTP/1.1 ", at + 1)
+        ) {
+          if (!text.startsWith("HTTP/1.1 200", at)) {
+            reject(new Error(`unexpected answer: ${text.slice(at, at + 200)}`));
+            return;
+          }
+          answered++;
+        }
+        callback();
+        if (answered === n) {
+          resolve(Number(process.hrtime.bigint() - started) / 1000 / n);
+          connection.destroy();
+        } else if (answered === sent) send();
+      },
+    });
+    server.emit("connection", connection);
+    send();
+  });
+}
+
+const { keyship, bare, token, accessToken } = await buildBenchApps();
+await keyship.keyship.ready;
+const keyshipServer = createServer(getRequestListener(keyship.fetch));
+const bareServer = createServer(getRequestListener(bare.fetch));
+const get = (path: string, bearer?: string) =>
+  `GET ${path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: bench\r\n${bearer === undefined ? "" : `Authorization: Bearer ${bearer}\r\n`}\r\n`;
+
+const targets: Array<readonly [string, Server, string]> = [
+  ["bare Hono route", bareServer, get("/bench/bare")],
+  ["bare + X-Trace-Id", bareServer, get("/bench/bare-traced")],
+  ["bare + 2 middleware + id", bareServer, get("/bench/floor")],
+  ["keyship, unprotected", keyshipServer, get("/bench/open")],
+  ["keyship, device token", keyshipServer, get("/bench/protected", token)],
+  ["keyship, access token", keyshipServer, get("/bench/protected", accessToken)],
+];
+
+for (const [, server, request] of targets) await drive(server, request, 20_000); // warm-up
+const timings = targets.map((): number[] => []);
+for (let round = 0; round < rounds; round++) {
+  for (const [i, [, server, request]] of targets.entries()) {
+    (timings[i] as number[]).push(await drive(server, request, requests));
+  }
+}
+
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+console.log(`\n${rounds} rounds of ${requests} requests per target, Node ${process.version}\n`);
+console.log("target                     fastest µs/req  median µs/req  + over bare (fastest)");
+const bareFastest = sorted(timings[0] as number[])[0] as number;
+for (const [i, [name]] of targets.entries()) {
+  const own = sorted(timings[i] as number[]);
+  const fastest = own[0] as number;
+  console.log(
+    `${name.padEnd(26)} ${fastest.toFixed(2).padStart(14)} ${(own[Math.floor(own.length / 2)] as number).toFixed(2).padStart(14)} ${`+${(fastest - bareFastest).toFixed(2)}`.padStart(22)}`,
+  );
+}
+await keyship.keyship.close();
