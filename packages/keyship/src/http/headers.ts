@@ -54,3 +54,11 @@ export function authorizationHeader(c: Context): string | undefined {
   }
   return first;
 }
+
+/** Whether the request carries the header at all (any value, repeated or not). */
+export function hasRequestHeader(c: Context, name: Lowercase<string>): boolean {
+  const incoming = nodeIncomingOf(c);
+  return incoming === undefined
+    ? c.req.header(name) !== undefined
+    : incoming.headers[name] !== undefined;
+}

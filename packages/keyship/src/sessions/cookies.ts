@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
+import { hasRequestHeader } from "../http/headers.ts";
 import type { IssuedSession } from "./issue.ts";
 import type { CookiePolicy } from "./runtime.ts";
 
@@ -18,6 +19,8 @@ function options(policy: CookiePolicy, httpOnly: boolean, maxAge: number): Cooki
 }
 
 function read(c: Context, policy: CookiePolicy, name: string): string | undefined {
+  // Most API requests carry no cookies: skip parsing (this runs for every anonymous request).
+  if (!hasRequestHeader(c, "cookie")) return undefined;
   const value = policy.secure ? getCookie(c, name, "host") : getCookie(c, name);
   return value === undefined || value === "" ? undefined : value;
 }
