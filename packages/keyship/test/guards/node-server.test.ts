@@ -16,6 +16,7 @@ import {
   TEST_ORIGIN,
   type TestAccount,
 } from "../helpers/passkeys.ts";
+import { cookieHeader, registerWithSession } from "../helpers/sessions.ts";
 
 interface Answer {
   readonly status: number;
@@ -85,6 +86,18 @@ describe("authenticate() over Node's HTTP server", () => {
     expect(answer.status).toBe(401);
     expect(answer.headers["x-trace-id"]).toBe(id);
     expect(answer.body.trace_id).toBe(id);
+  });
+
+  it("accepts a cookie session, cold and warm, and treats no cookie as anonymous", async () => {
+    const { cookies } = await registerWithSession(app, "cookie");
+    const cookie = cookieHeader(cookies);
+    for (let i = 0; i < 2; i++) {
+      const answer = await get("/whoami", { cookie });
+      expect(answer.status).toBe(200);
+      expect(answer.body.userId).toMatch(/^u/);
+    }
+    expect((await get("/whoami", { cookie: "unrelated=1" })).status).toBe(401);
+    expect((await get("/whoami")).body.code).toBe("auth.unauthenticated");
   });
 
   it("refuses a warm token on the request after its device is revoked", async () => {
