@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono, type MiddlewareHandler } from "hono";
-import { createApp, type KeyshipApp, requireUser } from "keyship";
+import { createApp, type KeyshipApp, type KeyshipOptions, requireUser } from "keyship";
 import { echoTraceId, newTraceId } from "../packages/keyship/src/http/trace.ts";
 import { createLogger } from "../packages/keyship/src/observability/logger.ts";
 import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
@@ -30,18 +30,29 @@ export interface BenchApps {
   readonly accessToken: string;
 }
 
-/** Builds the apps, registers the account and mints its tokens. */
-export async function buildBenchApps(): Promise<BenchApps> {
+/**
+ * A keyship app on a fresh SQLite file in a temporary folder, logging nothing, with
+ * `GET /bench/protected` behind `requireUser()`.
+ * @param options settings on top of those
+ */
+export function createBenchKeyship(options: KeyshipOptions = {}): KeyshipApp {
   const dir = mkdtempSync(join(tmpdir(), "keyship-bench-"));
-  const keyship = createApp({
+  const app = createApp({
     databaseUrl: `sqlite:${join(dir, "bench.db")}`,
     envFile: false,
     processEnv: {},
     logger: createLogger("silent"),
+    ...options,
   });
-  keyship.get("/bench/protected", requireUser(), (c) =>
+  app.get("/bench/protected", requireUser(), (c) =>
     c.json({ ok: true, user: c.var.principal?.userId }),
   );
+  return app;
+}
+
+/** Builds the apps, registers the account and mints its tokens. */
+export async function buildBenchApps(): Promise<BenchApps> {
+  const keyship = createBenchKeyship();
   // The same route without the guard, called without a credential: keyship's request
   // pipeline (trace id, context, authenticate finding nothing) without the token work.
   keyship.get("/bench/open", (c) =>

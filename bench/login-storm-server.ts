@@ -3,20 +3,12 @@
  * temporary SQLite file, one password account, and a protected route. Prints
  * `{ url, token, email, password, devicePublicKey }` as one JSON line, then serves until killed.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createApp, listen, requireUser } from "keyship";
-import { createLogger } from "../packages/keyship/src/observability/logger.ts";
+import { listen } from "keyship";
 import { mintDeviceToken, newDeviceKey } from "../packages/keyship/test/helpers/passkeys.ts";
+import { createBenchKeyship } from "./apps.ts";
 
 const NO_LIMIT = "1000000/1m";
-const dir = mkdtempSync(join(tmpdir(), "keyship-storm-"));
-const app = createApp({
-  databaseUrl: `sqlite:${join(dir, "storm.db")}`,
-  envFile: false,
-  processEnv: {},
-  logger: createLogger("silent"),
+const app = createBenchKeyship({
   passwords: true,
   mailer: { send: async () => {} },
   rateLimitLoginPerIp: NO_LIMIT,
@@ -26,9 +18,6 @@ const app = createApp({
     ? { passwordHashConcurrency: Number(process.env.STORM_CONCURRENCY) }
     : {}),
 });
-app.get("/bench/protected", requireUser(), (c) =>
-  c.json({ ok: true, user: c.var.principal?.userId }),
-);
 
 const email = "storm@example.com";
 const password = "a long enough storm passphrase";
