@@ -3,19 +3,7 @@ import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest, migrationStatus } from "../../src/db/migrate.ts";
 import type { DB } from "../../src/db/schema.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
-
-const userRow = (id: string, email: string) => ({
-  id,
-  email,
-  display_name: null,
-  role: "user",
-  scopes: "[]",
-  password_hash: null,
-  email_verified_at: null,
-  disabled_at: null,
-  created_at: "2026-01-01T00:00:00.000Z",
-  updated_at: "2026-01-01T00:00:00.000Z",
-});
+import { userRow } from "../users/fixtures.ts";
 
 describe.each(dialects)("migrations and transactions on $name", (dialect) => {
   let target: TestDatabase;
@@ -45,7 +33,10 @@ describe.each(dialects)("migrations and transactions on $name", (dialect) => {
   });
 
   it("stores and reads timestamps as ISO-8601 strings", async () => {
-    await db.insertInto("users").values(userRow("u-ts", "ts@example.com")).execute();
+    await db
+      .insertInto("users")
+      .values(userRow({ id: "u-ts", email: "ts@example.com" }))
+      .execute();
     const row = await db
       .selectFrom("users")
       .select("created_at")
@@ -57,9 +48,15 @@ describe.each(dialects)("migrations and transactions on $name", (dialect) => {
   it("rolls back every row of a failing transaction", async () => {
     await expect(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto("users").values(userRow("u-tx-1", "tx@example.com")).execute();
+        await trx
+          .insertInto("users")
+          .values(userRow({ id: "u-tx-1", email: "tx@example.com" }))
+          .execute();
         // Same email: the unique index fails the second insert, so the first must vanish too.
-        await trx.insertInto("users").values(userRow("u-tx-2", "tx@example.com")).execute();
+        await trx
+          .insertInto("users")
+          .values(userRow({ id: "u-tx-2", email: "tx@example.com" }))
+          .execute();
       }),
     ).rejects.toThrow();
     const rows = await db
