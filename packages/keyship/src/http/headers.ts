@@ -8,18 +8,7 @@
  * @module
  */
 import type { Context } from "hono";
-
-interface NodeIncoming {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly rawHeaders: readonly string[];
-}
-
-function nodeIncomingOf(c: Context): NodeIncoming | undefined {
-  const incoming = (c.env as { incoming?: Partial<NodeIncoming> } | undefined)?.incoming;
-  return incoming?.headers !== undefined && Array.isArray(incoming.rawHeaders)
-    ? (incoming as NodeIncoming)
-    : undefined;
-}
+import { nodeIncomingOf } from "./node.ts";
 
 /**
  * A request header that Node joins like the Fetch API does when repeated (`a, b`): any

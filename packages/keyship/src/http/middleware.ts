@@ -7,9 +7,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import { joinedHeader } from "./headers.ts";
 import { problemResponse } from "./problem.ts";
-import { echoTraceId, traceIdFrom } from "./trace.ts";
+import { echoTraceId, incomingTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /**
@@ -20,9 +19,7 @@ import type { KeyshipEnv } from "./variables.ts";
 export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void {
   return function keyshipRequestContext(c) {
     // initObservability() may have settled the id already.
-    const traceId =
-      (c.get("traceId") as string | undefined) ??
-      traceIdFrom(joinedHeader(c, "x-trace-id"), joinedHeader(c, "traceparent"));
+    const traceId = (c.get("traceId") as string | undefined) ?? incomingTraceId(c);
     c.set("traceId", traceId);
     c.set("logger", logger);
     c.set("principal", null);

@@ -5,6 +5,8 @@
  */
 import { randomFillSync } from "node:crypto";
 import type { Context } from "hono";
+import { joinedHeader } from "./headers.ts";
+import { nodeResponseOf } from "./node.ts";
 
 /** The response header that carries the request's trace id. */
 export const TRACE_ID_HEADER = "X-Trace-Id";
@@ -48,19 +50,12 @@ export function traceIdFrom(xTraceId: string | undefined, traceparent: string | 
   return newTraceId();
 }
 
-/** The part of Node's `ServerResponse` the trace header needs. */
-interface NodeResponse {
-  readonly headersSent: boolean;
-  setHeader(name: string, value: string): unknown;
-  hasHeader(name: string): boolean;
-}
-
-/** Node's response when the app is served by `@hono/node-server` (`c.env.outgoing`). */
-function nodeResponseOf(c: Context): NodeResponse | undefined {
-  const outgoing = (c.env as { outgoing?: Partial<NodeResponse> } | undefined)?.outgoing;
-  return typeof outgoing?.setHeader === "function" && typeof outgoing.hasHeader === "function"
-    ? (outgoing as NodeResponse)
-    : undefined;
+/**
+ * The trace id the request brings: its valid `X-Trace-Id` or `traceparent` (see
+ * {@link traceIdFrom}), else a new one.
+ */
+export function incomingTraceId(c: Context): string {
+  return traceIdFrom(joinedHeader(c, "x-trace-id"), joinedHeader(c, "traceparent"));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { type Attributes, type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { echoTraceId, hasTraceIdHeader, traceIdFrom } from "../http/trace.ts";
+import { echoTraceId, hasTraceIdHeader, incomingTraceId } from "../http/trace.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import type { Logger } from "./logger.ts";
 import { observeHttpRequest } from "./metrics.ts";
@@ -61,7 +61,7 @@ function routeOf(c: Context): string {
 function ensureTraceId(c: Context<KeyshipEnv>): string {
   const existing = c.get("traceId") as string | undefined;
   if (existing !== undefined) return existing;
-  const created = traceIdFrom(c.req.header("x-trace-id"), c.req.header("traceparent"));
+  const created = incomingTraceId(c);
   c.set("traceId", created);
   echoTraceId(c, created);
   return created;

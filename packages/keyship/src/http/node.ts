@@ -1,0 +1,42 @@
+/**
+ * What keyship reads of `@hono/node-server`'s bindings (`c.env.incoming` and
+ * `c.env.outgoing`, Node's request and response), in one place. Both are undefined when the
+ * app is not served by Node (`app.request()`, other runtimes); callers then use Hono's API.
+ * @module
+ */
+import type { Context } from "hono";
+
+/** The part of Node's `IncomingMessage` keyship reads. */
+export interface NodeIncoming {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly rawHeaders: readonly string[];
+}
+
+/** The part of Node's `ServerResponse` keyship writes. */
+export interface NodeResponse {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+  hasHeader(name: string): boolean;
+}
+
+type NodeBindings = { incoming?: Partial<NodeIncoming>; outgoing?: Partial<NodeResponse> };
+
+function bindingsOf(c: Context): NodeBindings | undefined {
+  return c.env as NodeBindings | undefined;
+}
+
+/** Node's request, with headers parsed, when the app is served by Node. */
+export function nodeIncomingOf(c: Context): NodeIncoming | undefined {
+  const incoming = bindingsOf(c)?.incoming;
+  return incoming?.headers !== undefined && Array.isArray(incoming.rawHeaders)
+    ? (incoming as NodeIncoming)
+    : undefined;
+}
+
+/** Node's response when the app is served by Node. */
+export function nodeResponseOf(c: Context): NodeResponse | undefined {
+  const outgoing = bindingsOf(c)?.outgoing;
+  return typeof outgoing?.setHeader === "function" && typeof outgoing.hasHeader === "function"
+    ? (outgoing as NodeResponse)
+    : undefined;
+}
