@@ -2,10 +2,13 @@
  * Issuing an emailed token and sending its email.
  * @module
  */
-import type { DB } from "../db/schema.ts";
+import type { DB, UsersTable } from "../db/schema.ts";
 import type { MailMessage } from "../email/mailer.ts";
 import { emailVerificationEmail, passwordResetEmail } from "../email/templates.ts";
+import { normalizeEmail } from "../users/model.ts";
+import { findUserByEmail } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
+import { limitAttempt } from "./limits.ts";
 import { type EmailTokenTable, insertEmailToken } from "./store.ts";
 import { newEmailToken } from "./tokens.ts";
 
@@ -69,4 +72,25 @@ export function sendInBackground(
   sending.catch((err: unknown) => {
     ctx.logger.error({ err, subject: message.subject }, "keyship email not sent");
   });
+}
+
+/**
+ * The request step both emailed-token flows share: rate-limits per IP, then per email (known
+ * or not); then, only when the address belongs to an account that `qualifies`, issues a
+ * token and emails it in the background. Resolves the same way either way, so neither the
+ * caller's answer nor its timing tells whether the account exists.
+ * @throws ProblemError `rate_limited` (per IP, then per email)
+ */
+export async function emailTokenIfQualified(
+  ctx: PasswordsContext,
+  table: EmailTokenTable,
+  input: { email: string; clientIp: string },
+  qualifies: (user: UsersTable) => boolean,
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  await limitAttempt(ctx.limiter, "email", input.clientIp, email);
+  const user = await findUserByEmail(ctx.db, email);
+  if (user === undefined || !qualifies(user)) return;
+  const token = await issueEmailToken(ctx.db, ctx, table, user.id);
+  sendInBackground(ctx, tokenEmail(ctx, table, email, token));
 }

@@ -5,11 +5,9 @@
  */
 import { revokeOtherDevices } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
-import { normalizeEmail } from "../users/model.ts";
-import { findUserByEmail, findUserById } from "../users/store.ts";
+import { findUserById } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
-import { limitAttempt } from "./limits.ts";
-import { issueEmailToken, sendInBackground, tokenEmail } from "./mail.ts";
+import { emailTokenIfQualified } from "./mail.ts";
 import { checkPasswordPolicy } from "./policy.ts";
 import {
   consumeEmailToken,
@@ -30,13 +28,13 @@ export async function requestPasswordReset(
   ctx: PasswordsContext,
   input: { email: string; clientIp: string },
 ): Promise<void> {
-  const email = normalizeEmail(input.email);
-  await limitAttempt(ctx.limiter, "email", input.clientIp, email);
-  const user = await findUserByEmail(ctx.db, email);
-  // Passkey-only accounts get no reset: email alone must not add a weaker way in.
-  if (user === undefined || user.password_hash === null || user.disabled_at !== null) return;
-  const token = await issueEmailToken(ctx.db, ctx, "password_resets", user.id);
-  sendInBackground(ctx, tokenEmail(ctx, "password_resets", email, token));
+  await emailTokenIfQualified(
+    ctx,
+    "password_resets",
+    input,
+    // Passkey-only accounts get no reset: email alone must not add a weaker way in.
+    (user) => user.password_hash !== null && user.disabled_at === null,
+  );
 }
 
 /**

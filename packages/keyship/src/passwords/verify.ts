@@ -4,11 +4,9 @@
  * @module
  */
 import { ProblemError } from "../errors.ts";
-import { normalizeEmail } from "../users/model.ts";
-import { findUserByEmail, findUserById } from "../users/store.ts";
+import { findUserById } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
-import { limitAttempt } from "./limits.ts";
-import { issueEmailToken, sendInBackground, tokenEmail } from "./mail.ts";
+import { emailTokenIfQualified } from "./mail.ts";
 import { consumeEmailToken, markEmailVerified } from "./store.ts";
 import { hashEmailToken } from "./tokens.ts";
 
@@ -22,12 +20,12 @@ export async function requestEmailVerification(
   ctx: PasswordsContext,
   input: { email: string; clientIp: string },
 ): Promise<void> {
-  const email = normalizeEmail(input.email);
-  await limitAttempt(ctx.limiter, "email", input.clientIp, email);
-  const user = await findUserByEmail(ctx.db, email);
-  if (user === undefined || user.email_verified_at !== null || user.disabled_at !== null) return;
-  const token = await issueEmailToken(ctx.db, ctx, "email_verifications", user.id);
-  sendInBackground(ctx, tokenEmail(ctx, "email_verifications", email, token));
+  await emailTokenIfQualified(
+    ctx,
+    "email_verifications",
+    input,
+    (user) => user.email_verified_at === null && user.disabled_at === null,
+  );
 }
 
 /**
