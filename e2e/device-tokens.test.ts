@@ -67,7 +67,7 @@ describeWithBrowser("device tokens in Chromium", () => {
     expect(response).toMatchObject({
       status: 401,
       contentType: "application/problem+json",
-      body: { code: "auth.invalid_token" },
+      body: { code: "token.revoked" },
     });
   });
 
@@ -77,7 +77,7 @@ describeWithBrowser("device tokens in Chromium", () => {
     expect(response).toMatchObject({
       status: 401,
       contentType: "application/problem+json",
-      body: { code: "auth.invalid_token" },
+      body: { code: "token.revoked" },
     });
   });
 });

@@ -88,7 +88,7 @@ export interface KeyshipClient {
   me(): Promise<Me>;
   /**
    * `fetch` with `Authorization: Bearer <device token>`. The token is cached until shortly
-   * before it expires; a 401 `auth.token_expired` is retried exactly once with a new token.
+   * before it expires; a 401 `token.expired` is retried exactly once with a new token.
    * Relative URLs resolve against `baseUrl`. Other statuses are returned, not thrown.
    * @throws {KeyshipError} `client.not_signed_in`, `client.untrusted_origin`, `client.network_error`
    */

@@ -3,12 +3,13 @@
  *
  * Server failures arrive as `application/problem+json` (RFC 9457) with a stable `code`;
  * failures that never reached the server, or whose answer was not a problem, get a
- * `client.*` or `webauthn.*` code of their own. Callers switch on `code`, never on text.
+ * `client.*` or `webauthn.*` code of their own (as do problems with a code this SDK does not
+ * know: `client.unexpected_response`). Callers switch on `code`, never on text.
  * @module
  */
 
 /**
- * Codes the SDK itself produces (the server's codes, such as `auth.token_expired` or
+ * Codes the SDK itself produces (the server's codes, such as `token.expired` or
  * `passkey.last_passkey`, arrive unchanged from its problem responses).
  *
  * | code | when |
@@ -65,12 +66,58 @@ const CLIENT_TITLES: Readonly<Record<ClientErrorCode, string>> = {
 };
 
 /**
- * A code carried by a {@link KeyshipError}: one of the SDK's {@link ClientErrorCode}s or
- * any `area.snake_case` code the server answers with.
+ * Every code the keyship server answers with: its catalogue (`PROBLEM_CATALOG`, listed in
+ * docs/errors.md). A test in the server package fails when the two drift apart.
+ */
+export const SERVER_ERROR_CODES = [
+  "validation.failed",
+  "request.malformed_json",
+  "request.unsupported_media_type",
+  "request.body_too_large",
+  "route.not_found",
+  "route.method_not_allowed",
+  "resource.not_found",
+  "internal.error",
+  "health.database_unavailable",
+  "rate_limited",
+  "auth.unauthenticated",
+  "auth.forbidden",
+  "auth.invalid_credentials",
+  "auth.csrf_failed",
+  "passkey.challenge_invalid",
+  "passkey.verification_failed",
+  "passkey.user_verification_required",
+  "passkey.unknown_credential",
+  "passkey.counter_regression",
+  "passkey.already_registered",
+  "passkey.last_passkey",
+  "passkey.email_taken",
+  "device.invalid_public_key",
+  "token.expired",
+  "token.invalid",
+  "token.revoked",
+  "token.wrong_type",
+  "token.refresh_reused",
+  "password.disabled",
+  "password.too_short",
+  "password.too_long",
+  "password.token_invalid",
+  "password.email_unverified",
+  "password.email_taken",
+] as const;
+
+/** A code of the keyship server's problem responses, e.g. `"token.expired"`. */
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+
+const SERVER_CODES: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);
+
+/**
+ * A code carried by a {@link KeyshipError}: one of the SDK's {@link ClientErrorCode}s or one
+ * of the server's {@link ServerErrorCode}s. A closed union: `switch` on it is checked.
  * @example
  * const retryable: KeyshipErrorCode[] = ["client.network_error", "rate_limited"];
  */
-export type KeyshipErrorCode = ClientErrorCode | (string & {});
+export type KeyshipErrorCode = ClientErrorCode | ServerErrorCode;
 
 /**
  * The fields of a {@link KeyshipError}, as accepted by its constructor.
@@ -107,7 +154,7 @@ export interface KeyshipErrorInit {
  * }
  */
 export class KeyshipError extends Error {
-  /** The stable code to switch on, e.g. `"auth.token_expired"` or `"client.network_error"`. */
+  /** The stable code to switch on, e.g. `"token.expired"` or `"client.network_error"`. */
   readonly code: KeyshipErrorCode;
   /** The HTTP status of the answer, or `0` when the failure happened in the browser. */
   readonly status: number;
@@ -176,7 +223,7 @@ export interface ProblemDetails {
  * @param response any fetch response
  * @example
  * const problem = await readProblem(response);
- * if (problem?.code === "auth.token_expired") retry();
+ * if (problem?.code === "token.expired") retry();
  */
 export async function readProblem(response: Response): Promise<ProblemDetails | undefined> {
   const contentType = response.headers.get("content-type") ?? "";
@@ -213,11 +260,12 @@ export async function readProblem(response: Response): Promise<ProblemDetails | 
  */
 export async function errorFromResponse(response: Response): Promise<KeyshipError> {
   const problem = await readProblem(response);
-  if (problem === undefined) {
+  // A code this SDK does not know (a newer server, or not keyship at all) is no promise.
+  if (problem === undefined || !SERVER_CODES.has(problem.code)) {
     return new KeyshipError({ code: "client.unexpected_response", status: response.status });
   }
   return new KeyshipError({
-    code: problem.code,
+    code: problem.code as ServerErrorCode,
     // The HTTP status wins over the body's copy: it is what the transport actually carried.
     status: response.status,
     title: problem.title,

@@ -30,6 +30,7 @@ export {
   type KeyshipErrorInit,
   type ProblemDetails,
   readProblem,
+  type ServerErrorCode,
 } from "./errors.ts";
 export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";

@@ -1,6 +1,6 @@
 /**
  * The device session: the stored device record, its token caches, and the authorised
- * `fetch` with its single retry on `auth.token_expired`.
+ * `fetch` with its single retry on `token.expired`.
  * @module
  */
 
@@ -59,7 +59,7 @@ export interface DeviceSession {
   httpToken(): Promise<string>;
   /** A fresh, short `keyship:ws` token. */
   wsToken(): Promise<string>;
-  /** Sends `request` with a token; retries once on `auth.token_expired`. */
+  /** Sends `request` with a token; retries once on `token.expired`. */
   send(request: Request): Promise<Response>;
 }
 
@@ -68,9 +68,8 @@ export interface DeviceSession {
  * key no longer matches), so the stored key is useless and is cleared.
  */
 const DEVICE_REJECTED_CODES: ReadonlySet<string> = new Set([
-  "auth.invalid_token",
-  "auth.unauthenticated",
   "token.invalid",
+  "auth.unauthenticated",
   "token.revoked",
 ]);
 
@@ -188,11 +187,11 @@ export function createDeviceSession(options: DeviceSessionOptions): DeviceSessio
       const response = await sendWithToken(request, await current.httpTokens.get());
       if (response.status !== 401) return response;
       const problem = await readProblem(response);
-      if (problem?.code !== "auth.token_expired") {
+      if (problem?.code !== "token.expired") {
         await forgetIfRejected(response, current);
         return response;
       }
-      // Exactly one retry, with a freshly minted token. A second auth.token_expired means
+      // Exactly one retry, with a freshly minted token. A second token.expired means
       // the clocks disagree; it is returned to the caller rather than retried again.
       current.httpTokens.invalidate();
       const retried = await sendWithToken(spare, await current.httpTokens.get());

@@ -12,7 +12,7 @@ import type { MintedDeviceToken } from "./token.ts";
  * createTokenCache({ mint, now: Date.now, refreshMarginMs: 60_000 });
  * @example
  * const token = await cache.get();
- * cache.invalidate(); // after the server said auth.token_expired
+ * cache.invalidate(); // after the server said token.expired
  */
 export interface TokenCacheOptions {
   /** Mints a new token; called when there is no cached token fresh enough. */

@@ -56,12 +56,12 @@ describe("client.fetch", () => {
     expect(third).not.toBe(first);
   });
 
-  it("retries exactly once, with a new token, on 401 auth.token_expired", async () => {
+  it("retries exactly once, with a new token, on 401 token.expired", async () => {
     const { client } = await signedInClient(server, { now: clock.now });
     let calls = 0;
     server.route("POST", "/api/orders", async (request) => {
       calls += 1;
-      if (calls === 1) return problem(401, "auth.token_expired");
+      if (calls === 1) return problem(401, "token.expired");
       await server.verifyBearer(request);
       return { status: 201, json: { received: request.body } };
     });
@@ -77,9 +77,9 @@ describe("client.fetch", () => {
     expect(second).not.toBe(first);
   });
 
-  it("returns the second auth.token_expired instead of retrying again", async () => {
+  it("returns the second token.expired instead of retrying again", async () => {
     const { client } = await signedInClient(server, { now: clock.now });
-    server.route("GET", "/api/stale", () => problem(401, "auth.token_expired"));
+    server.route("GET", "/api/stale", () => problem(401, "token.expired"));
     const response = await client.fetch("/api/stale");
     expect(response.status).toBe(401);
     expect(server.requests).toHaveLength(2);
@@ -105,7 +105,7 @@ describe("client.fetch", () => {
       now: clock.now,
       onSignedOut: (event) => events.push(event),
     });
-    server.route("GET", "/api/x", () => problem(401, "auth.invalid_token"));
+    server.route("GET", "/api/x", () => problem(401, "token.invalid"));
     const response = await client.fetch("/api/x");
     expect(response.status).toBe(401);
     expect(await client.isSignedIn()).toBe(false);

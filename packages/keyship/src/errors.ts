@@ -32,8 +32,6 @@ export const PROBLEM_CATALOG = {
   rate_limited: { status: 429, title: "Too many requests." },
 
   "auth.unauthenticated": { status: 401, title: "Authentication is required." },
-  "auth.invalid_token": { status: 401, title: "The token is not valid." },
-  "auth.token_expired": { status: 401, title: "The token has expired." },
   "auth.forbidden": { status: 403, title: "You are not allowed to do this." },
   "auth.invalid_credentials": { status: 401, title: "The credentials are not valid." },
   "auth.csrf_failed": { status: 403, title: "The request failed the cross-site check." },

@@ -87,7 +87,7 @@ export async function startTestServer(now: () => number = Date.now): Promise<Tes
     try {
       reply = handler === undefined ? problem(404, "route.not_found") : await handler(recorded);
     } catch {
-      reply = problem(401, "auth.invalid_token");
+      reply = problem(401, "token.invalid");
     }
     const body = reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
     res.writeHead(reply.status ?? 200, {

@@ -4,13 +4,32 @@
  */
 import { createPublicKey } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import { ProblemError } from "../errors.ts";
 
 const coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be 32 bytes of base64url");
 
+/** A canonical device public key: the four members that define a P-256 public key. */
+export interface DevicePublicJwk {
+  readonly kty: "EC";
+  readonly crv: "P-256";
+  readonly x: string;
+  readonly y: string;
+}
+
+/** Whether `jwk` is a point on P-256 (Node refuses coordinates that are not). */
+function isP256Point(jwk: DevicePublicJwk): boolean {
+  try {
+    return createPublicKey({ key: { ...jwk }, format: "jwk" }).asymmetricKeyType === "ec";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The JSON schema of `devicePublicKey`: what `crypto.subtle.exportKey("jwk", publicKey)` gives
- * for an ECDSA P-256 key. Private members (`d`) and unknown members are refused.
+ * for an ECDSA P-256 key. Private members (`d`) and unknown members are refused; a key whose
+ * coordinates are not a point on the curve fails with `device.invalid_public_key`. Parsing
+ * yields the canonical {@link DevicePublicJwk}, so what is stored never depends on how the
+ * browser spelled it.
  */
 export const DevicePublicJwkSchema = z
   .object({
@@ -24,6 +43,18 @@ export const DevicePublicJwkSchema = z
     use: z.literal("sig").optional(),
   })
   .strict()
+  .transform((jwk, ctx): DevicePublicJwk => {
+    const canonical: DevicePublicJwk = { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
+    if (!isP256Point(canonical)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a point on P-256",
+        params: { problem: "device.invalid_public_key" },
+      });
+      return z.NEVER;
+    }
+    return canonical;
+  })
   .openapi("DevicePublicKey", {
     description: "The device's ECDSA P-256 public key as a JWK (public members only).",
     example: {
@@ -33,27 +64,3 @@ export const DevicePublicJwkSchema = z
       y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
     },
   });
-
-/** A canonical device public key. */
-export interface DevicePublicJwk {
-  readonly kty: "EC";
-  readonly crv: "P-256";
-  readonly x: string;
-  readonly y: string;
-}
-
-/**
- * Checks that `jwk` is a point on P-256 and returns its canonical public form.
- * @throws ProblemError `device.invalid_public_key` when it is not a valid P-256 public key
- */
-export function canonicalDeviceJwk(jwk: z.infer<typeof DevicePublicJwkSchema>): DevicePublicJwk {
-  const canonical: DevicePublicJwk = { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
-  try {
-    // Node refuses coordinates that are not a point on the curve.
-    const key = createPublicKey({ key: { ...canonical }, format: "jwk" });
-    if (key.asymmetricKeyType !== "ec") throw new Error("not an EC key");
-  } catch (cause) {
-    throw new ProblemError("device.invalid_public_key", { cause });
-  }
-  return canonical;
-}

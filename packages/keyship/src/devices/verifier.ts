@@ -8,13 +8,13 @@
  * @module
  */
 import type { webcrypto } from "node:crypto";
-import { decodeProtectedHeader, importJWK, errors as joseErrors, jwtVerify } from "jose";
-import { createLruCache, createTokenCache } from "../cache/lru.ts";
+import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
+import type { Principal } from "../auth/principal.ts";
+import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-tokens.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
-import { ProblemError } from "../errors.ts";
-import type { Principal } from "../http/variables.ts";
 import { isId } from "../ids.ts";
 import { withSpan } from "../observability/tracing.ts";
+import { TokenError, toTokenError } from "../tokens/errors.ts";
 import { principalOf } from "../users/model.ts";
 import { findDeviceWithOwner, touchDevice } from "./store.ts";
 
@@ -24,29 +24,25 @@ export const DEVICE_TOKEN_CLOCK_SKEW_SECONDS = 30;
 // RFC 8725 §3.1 / SECURITY: keys come only from our device table, never from the token.
 const FORBIDDEN_HEADER_MEMBERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit"] as const;
 
-interface DeviceEntry {
-  readonly deviceId: string;
-  readonly userId: string;
+interface DeviceEntry extends CachedSubject {
   readonly key: webcrypto.CryptoKey;
-  readonly principal: Principal;
-}
-
-interface TokenEntry {
-  readonly device: DeviceEntry;
-  readonly audience: string;
 }
 
 /** Verifies device tokens and keeps the caches coherent. Built once per keyship instance. */
 export interface DeviceTokenVerifier {
   /**
-   * Verifies `token` for `audience`. Returns undefined when the token is not a device token
-   * (its `kid` is not a device id), so other verifiers may try it.
-   * @throws ProblemError `auth.invalid_token` or `auth.token_expired`
+   * Is this a device token? True when its header names a device (`kid` is a device id); the
+   * token is not verified.
    */
-  verify(token: string, audience: string): Promise<Principal | undefined>;
+  isDeviceToken(token: string): boolean;
+  /**
+   * Verifies a device token for `audience`.
+   * @throws TokenError `token.invalid`, `token.expired` or `token.revoked`
+   */
+  verify(token: string, audience: string): Promise<Principal>;
   /**
    * The principal of a token verified before for `audience` (warm cache), without decoding
-   * it; undefined on a miss. Lets `authenticate()` answer warm tokens without awaiting.
+   * it; undefined on a miss.
    */
   cached(token: string, audience: string): Principal | undefined;
   /** Forgets a device (call after revoking it). */
@@ -55,17 +51,16 @@ export interface DeviceTokenVerifier {
   invalidateUser(userId: string): void;
 }
 
-function invalid(cause: string): ProblemError {
-  return new ProblemError("auth.invalid_token", {
-    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
-    cause: new Error(cause),
-  });
+function invalid(reason: string): TokenError {
+  return new TokenError("token.invalid", { cause: new Error(reason) });
 }
 
-function expired(): ProblemError {
-  return new ProblemError("auth.token_expired", {
-    headers: { "WWW-Authenticate": 'Bearer error="invalid_token", error_description="expired"' },
-  });
+function headerOf(token: string): ReturnType<typeof decodeProtectedHeader> | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -76,28 +71,28 @@ export function createDeviceTokenVerifier(
   ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
 ): DeviceTokenVerifier {
   const nowMs = millisecondsOf(ctx.now);
-  const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
-  const size = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
-  const devices = createLruCache<string, DeviceEntry>({ max: size, now: nowMs });
-  const tokens = createTokenCache<TokenEntry>({ max: size, now: nowMs });
+  const cache = createVerifiedTokenCache<DeviceEntry>({
+    max: ctx.settings.authCacheSize,
+    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    now: nowMs,
+  });
   const maxLifetime = ctx.settings.deviceTokenMaxTtlSeconds;
 
   async function loadDevice(deviceId: string): Promise<DeviceEntry> {
-    const cached = devices.get(deviceId);
+    const cached = cache.subject(deviceId);
     if (cached !== undefined) return cached;
     const row = await findDeviceWithOwner(ctx.db, deviceId);
     // SECURITY: revoked devices and disabled users are refused on the very next request.
     if (row === undefined) throw invalid("unknown device");
-    if (row.revokedAt !== null) throw invalid("revoked device");
+    if (row.revokedAt !== null) throw new TokenError("token.revoked");
     if (row.disabledAt !== null) throw invalid("disabled user");
     const key = (await importJWK(JSON.parse(row.publicJwk), "ES256")) as webcrypto.CryptoKey;
     const entry: DeviceEntry = {
-      deviceId,
-      userId: row.userId,
+      id: deviceId,
       key,
       principal: principalOf(row, { via: "device", deviceId }),
     };
-    devices.set(deviceId, entry, nowMs() + ttlMs);
+    cache.rememberSubject(entry);
     const seen = ctx.now().toISOString();
     touchDevice(ctx.db, deviceId, seen).catch((err: unknown) =>
       ctx.logger.warn({ err, deviceId }, "could not record device last_seen_at"),
@@ -109,7 +104,7 @@ export function createDeviceTokenVerifier(
     token: string,
     kid: string,
     audience: string,
-  ): Promise<TokenEntry & { exp: number }> {
+  ): Promise<{ device: DeviceEntry; exp: number }> {
     const device = await loadDevice(kid);
     let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
     try {
@@ -121,8 +116,7 @@ export function createDeviceTokenVerifier(
         currentDate: ctx.now(),
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw expired();
-      throw invalid(error instanceof Error ? error.message : "verification failed");
+      throw toTokenError(error);
     }
     const exp = payload.exp as number;
     const iat = payload.iat as number;
@@ -130,56 +124,41 @@ export function createDeviceTokenVerifier(
     if (iat > now + DEVICE_TOKEN_CLOCK_SKEW_SECONDS) throw invalid("iat in the future");
     if (exp - iat > maxLifetime) throw invalid("lifetime over the maximum");
     // SECURITY: identity is the device's owner; a token naming someone else is refused.
-    if (payload.sub !== undefined && payload.sub !== device.userId)
+    if (payload.sub !== undefined && payload.sub !== device.principal.userId)
       throw invalid("sub is not the owner");
-    return { device, audience, exp };
+    return { device, exp };
   }
 
-  // Hot path: a token verified before stays valid while its device's cache entry is the same
-  // one (revocation deletes it), for the audience it was verified for, until its exp.
-  function cached(token: string, audience: string): Principal | undefined {
-    const hit = tokens.get(token);
-    return hit !== undefined &&
-      hit.audience === audience &&
-      devices.get(hit.device.deviceId) === hit.device
-      ? hit.device.principal
-      : undefined;
+  function isDeviceToken(token: string): boolean {
+    const kid = headerOf(token)?.kid;
+    return typeof kid === "string" && isId(kid, "device");
   }
 
   return {
-    cached,
+    isDeviceToken,
+    cached: (token, audience) => cache.lookup(token, audience)?.principal,
     async verify(token, audience) {
-      const warm = cached(token, audience);
-      if (warm !== undefined) return warm;
-      let header: ReturnType<typeof decodeProtectedHeader>;
-      try {
-        header = decodeProtectedHeader(token);
-      } catch {
-        return undefined;
-      }
-      if (typeof header.kid !== "string" || !isId(header.kid, "device")) return undefined;
+      const warm = cache.lookup(token, audience);
+      if (warm !== undefined) return warm.principal;
+      const header = headerOf(token);
+      const kid = header?.kid;
+      if (header === undefined || typeof kid !== "string" || !isId(kid, "device"))
+        throw invalid("not a device token");
       if (header.alg !== "ES256") throw invalid("algorithm not allowed");
       if (header.typ !== undefined && header.typ.toUpperCase() !== "JWT")
         throw invalid("wrong typ");
       for (const member of FORBIDDEN_HEADER_MEMBERS) {
         if (member in header) throw invalid(`header member ${member} is not allowed`);
       }
-      const kid = header.kid;
       const verified = await withSpan(
         "keyship.token.verify",
         { "keyship.token.kind": "device" },
         () => verifyFully(token, kid, audience),
       );
-      tokens.set(token, { device: verified.device, audience }, verified.exp * 1000);
+      cache.rememberToken(token, verified.device, verified.exp * 1000, audience);
       return verified.device.principal;
     },
-    invalidateDevice(deviceId) {
-      devices.delete(deviceId);
-      tokens.deleteWhere((entry) => entry.device.deviceId === deviceId);
-    },
-    invalidateUser(userId) {
-      devices.deleteWhere((entry) => entry.userId === userId);
-      tokens.deleteWhere((entry) => entry.device.userId === userId);
-    },
+    invalidateDevice: (deviceId) => cache.forgetSubject(deviceId),
+    invalidateUser: (userId) => cache.forgetUser(userId),
   };
 }

@@ -8,16 +8,18 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponse } from "../http/problem.ts";
-import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
 
 /** A predicate over the principal, for {@link requireClaims}. */
 export type PrincipalPredicate = (principal: Principal) => boolean;
 
 function unauthenticated(): ProblemError {
-  // RFC 6750 §3.1: no error code when the request carried no credentials.
-  return new ProblemError("auth.unauthenticated", { headers: { "WWW-Authenticate": "Bearer" } });
+  // RFC 6750 §3.1: no error code when the request carried no credentials (the problem
+  // response adds the bare `WWW-Authenticate: Bearer`).
+  return new ProblemError("auth.unauthenticated");
 }
 
 /**

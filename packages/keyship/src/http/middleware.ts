@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { problemResponse } from "./problem.ts";
@@ -57,5 +58,40 @@ export function requireJsonBodies(): (c: Context<KeyshipEnv>) => void {
     if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
       throw new ProblemError("request.unsupported_media_type");
     }
+  };
+}
+
+/**
+ * The setup every keyship request passes once, first: trace id and logger, waiting for startup
+ * migrations, the body limit and JSON-only bodies. `createApp()` installs it on the app; the
+ * standalone `/auth` router of `keyship()` installs it on itself.
+ * @param context the instance's logger and settings (`bodyLimitBytes`)
+ * @param ready resolves when migrations have run
+ */
+export function createBaseMiddleware(
+  context: Pick<KeyshipContext, "logger" | "settings">,
+  ready: Promise<void>,
+): MiddlewareHandler<KeyshipEnv> {
+  let isReady = false;
+  void ready.then(
+    () => {
+      isReady = true;
+    },
+    () => {},
+  );
+  const setContext = requestContext(context.logger);
+  const limit = limitBody(context.settings.bodyLimitBytes);
+  const jsonOnly = requireJsonBodies();
+  const checkBody: MiddlewareHandler<KeyshipEnv> = (c, next) => {
+    // Bodies are only read on methods that carry one; GET and HEAD skip both checks.
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    jsonOnly(c);
+    return limit(c, next);
+  };
+  // Not async: once migrations are done a request passes without an extra promise.
+  return function keyshipBase(c, next) {
+    setContext(c);
+    return isReady ? checkBody(c, next) : ready.then(() => checkBody(c, next));
   };
 }

@@ -22,8 +22,24 @@ function traceIdOf(c: Context): string {
   return created;
 }
 
+/** The `WWW-Authenticate` value for a refused token (RFC 6750 §3). */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
+
 /**
- * Builds the problem response for `error`, with its headers and `Cache-Control: no-store`.
+ * The challenge a 401 carries when its error sets none: RFC 9110 §15.5.2 requires one on every
+ * 401, and RFC 6750 §3.1 says `invalid_token` when a token was presented and refused (every
+ * `token.*` code); without a token, the bare scheme.
+ */
+function challengeOf(error: ProblemError): Record<string, string> {
+  if (error.status !== 401 || error.headers["WWW-Authenticate"] !== undefined) return {};
+  if (!error.code.startsWith("token.")) return { "WWW-Authenticate": "Bearer" };
+  const description = error.code === "token.expired" ? ', error_description="expired"' : "";
+  return { "WWW-Authenticate": `${INVALID_TOKEN_CHALLENGE}${description}` };
+}
+
+/**
+ * Builds the problem response for `error`, with its headers, the 401 challenge (see
+ * `challengeOf`) and `Cache-Control: no-store`.
  * @param c the request context
  * @param error the problem to answer with
  */
@@ -32,6 +48,7 @@ export function problemResponse(c: Context, error: ProblemError): Response {
   const headers: Record<string, string> = {
     "Content-Type": PROBLEM_CONTENT_TYPE,
     "Cache-Control": "no-store",
+    ...challengeOf(error),
     ...error.headers,
   };
   return c.body(JSON.stringify(body), error.status as 400, headers);

@@ -4,7 +4,7 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { ProblemError } from "../errors.ts";
+import { isProblemCode, type ProblemCode, ProblemError } from "../errors.ts";
 import { handleError } from "./problem.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -13,13 +13,20 @@ export type KeyshipRouter = OpenAPIHono<KeyshipEnv>;
 
 /**
  * Creates a router whose zod validation failures become 400 `validation.failed` problems
- * listing the failing fields (paths and zod's messages; input values are never echoed).
+ * listing the failing fields (paths and zod's messages; input values are never echoed), or
+ * the problem a schema names for its check (a custom issue's `params.problem`, e.g.
+ * `device.invalid_public_key`).
  * @example const router = createRouter(); router.openapi(route, handler);
  */
 export function createRouter(): KeyshipRouter {
   const router = new OpenAPIHono<KeyshipEnv>({
     defaultHook: (result) => {
       if (!result.success) {
+        // A schema may name the problem a failure stands for (`params.problem`).
+        const named = result.error.issues
+          .map((issue) => (issue as { params?: { problem?: unknown } }).params?.problem)
+          .find((code): code is ProblemCode => typeof code === "string" && isProblemCode(code));
+        if (named !== undefined) throw new ProblemError(named, { cause: result.error });
         throw new ProblemError("validation.failed", {
           extensions: {
             errors: result.error.issues.map((issue) => ({

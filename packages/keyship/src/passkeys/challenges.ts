@@ -1,57 +1,72 @@
 /**
- * Ceremony challenges: stored server-side with a TTL, bound to a purpose (and, for `add`, to
- * the signed-in user), consumed atomically on first use.
+ * Ceremony challenges, issued and spent in one place: stored server-side with a TTL, bound to
+ * a purpose (and, for `add`, to the signed-in user), spent atomically on first use.
  * @module
  */
-import type { DB, WebauthnChallengesTable } from "../db/schema.ts";
+import type { KeyshipContext } from "../context.ts";
+import type { WebauthnChallengesTable } from "../db/schema.ts";
+import { ProblemError } from "../errors.ts";
+import { type CeremonyPurpose, consumeChallenge, insertChallenge } from "./store.ts";
 
-/** What a ceremony is for. */
-export type CeremonyPurpose = "register" | "login" | "add";
+/** A started ceremony: the flow id to send back with the response, and the browser options. */
+export interface StartedCeremony<T> {
+  readonly flowId: string;
+  readonly options: T;
+}
 
-/** Stores a new challenge. */
-export async function insertChallenge(db: DB, row: WebauthnChallengesTable): Promise<void> {
-  await db.insertInto("webauthn_challenges").values(row).execute();
+/** What a challenge is issued for. */
+export interface ChallengeRequest {
+  readonly purpose: CeremonyPurpose;
+  /** The WebAuthn challenge of the options sent to the browser. */
+  readonly challenge: string;
+  /** The signed-in user an `add` ceremony belongs to; null otherwise. */
+  readonly userId: string | null;
+  /** What the finish step needs back (JSON-serialisable, never a secret). */
+  readonly data: object;
 }
 
 /**
- * Marks the challenge consumed and returns it, in one conditional UPDATE: of two concurrent
- * finishes with one flowId exactly one gets the row. Unknown, expired, already used, wrong
- * purpose or (for `add`) another user's challenge all give undefined.
+ * Stores a challenge for `webauthnTtlSeconds` and returns its flow id.
+ * @param ctx database, clock, ids and settings
  */
-export async function consumeChallenge(
-  db: DB,
-  args: { id: string; purpose: CeremonyPurpose; userId: string | null; nowIso: string },
-): Promise<WebauthnChallengesTable | undefined> {
-  let query = db
-    .updateTable("webauthn_challenges")
-    .set({ consumed_at: args.nowIso })
-    .where("id", "=", args.id)
-    .where("purpose", "=", args.purpose)
-    .where("consumed_at", "is", null)
-    .where("expires_at", ">", args.nowIso);
-  query =
-    args.userId === null
-      ? query.where("user_id", "is", null)
-      : query.where("user_id", "=", args.userId);
-  return query
-    .returning([
-      "id",
-      "purpose",
-      "challenge",
-      "user_id",
-      "data",
-      "created_at",
-      "expires_at",
-      "consumed_at",
-    ])
-    .executeTakeFirst();
+export async function issueChallenge(
+  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "settings">,
+  request: ChallengeRequest,
+): Promise<string> {
+  const now = ctx.now();
+  const flowId = ctx.newId("challenge");
+  await insertChallenge(ctx.db, {
+    id: flowId,
+    purpose: request.purpose,
+    challenge: request.challenge,
+    user_id: request.userId,
+    data: JSON.stringify(request.data),
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ctx.settings.webauthnTtlSeconds * 1000).toISOString(),
+    consumed_at: null,
+  });
+  return flowId;
 }
 
-/** Deletes challenges that expired before `beforeIso`. @returns how many */
-export async function deleteExpiredChallenges(db: DB, beforeIso: string): Promise<number> {
-  const result = await db
-    .deleteFrom("webauthn_challenges")
-    .where("expires_at", "<", beforeIso)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Spends the challenge of `flowId` inside the finish step's transaction, or throws. Of two
+ * concurrent finishes with one flow id exactly one gets it.
+ * @param trx the finish step's transaction
+ * @param expected the purpose, and the user an `add` flow must belong to (null otherwise)
+ * @throws ProblemError `passkey.challenge_invalid` when it is unknown, expired, already used,
+ *   for another purpose or (for `add`) another user's — with no hint which
+ */
+export async function spendChallenge(
+  trx: KeyshipContext["db"],
+  ctx: Pick<KeyshipContext, "now">,
+  expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
+): Promise<WebauthnChallengesTable> {
+  const row = await consumeChallenge(trx, {
+    id: expected.flowId,
+    purpose: expected.purpose,
+    userId: expected.userId,
+    nowIso: ctx.now().toISOString(),
+  });
+  if (row === undefined) throw new ProblemError("passkey.challenge_invalid");
+  return row;
 }

@@ -11,13 +11,8 @@ import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import { completeSignIn } from "../signin/complete.ts";
 import { findUserById } from "../users/store.ts";
-import { consumeChallenge } from "./challenges.ts";
-import {
-  type DeviceInput,
-  type SignInResult,
-  type StartedCeremony,
-  storeChallenge,
-} from "./register.ts";
+import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
+import type { DeviceInput, SignInResult } from "./register.ts";
 import { findPasskeyByCredentialId, recordPasskeyUse } from "./store.ts";
 import { requestOptions, userHandleOf, verifyAssertion } from "./webauthn.ts";
 
@@ -26,7 +21,7 @@ export async function startPasskeyLogin(
   ctx: KeyshipContext,
 ): Promise<StartedCeremony<PublicKeyCredentialRequestOptionsJSON>> {
   const options = await requestOptions(ctx.settings);
-  const flowId = await storeChallenge(ctx, {
+  const flowId = await issueChallenge(ctx, {
     purpose: "login",
     challenge: options.challenge,
     userId: null,
@@ -49,13 +44,11 @@ export async function finishPasskeyLogin(
   return observeSignIn("passkey", () =>
     ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
-      const challenge = await consumeChallenge(trx, {
-        id: input.flowId,
+      const challenge = await spendChallenge(trx, ctx, {
+        flowId: input.flowId,
         purpose: "login",
         userId: null,
-        nowIso: now,
       });
-      if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
       const passkey = await findPasskeyByCredentialId(trx, input.credential.id);
       const user = passkey === undefined ? undefined : await findUserById(trx, passkey.user_id);
       if (

@@ -11,8 +11,8 @@ import { lockUser } from "../db/lock.ts";
 import type { PasskeysTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
-import { consumeChallenge } from "./challenges.ts";
-import { type StartedCeremony, storeChallenge, storeNewPasskey } from "./register.ts";
+import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
+import { storeNewPasskey } from "./register.ts";
 import {
   countActivePasskeys,
   findPasskeyOfUser,
@@ -66,7 +66,7 @@ export async function startAddPasskey(
     })),
   );
   // SECURITY: an `add` challenge is bound to the signed-in user.
-  const flowId = await storeChallenge(ctx, {
+  const flowId = await issueChallenge(ctx, {
     purpose: "add",
     challenge: options.challenge,
     userId,
@@ -87,14 +87,11 @@ export async function finishAddPasskey(
   input: { flowId: string; credential: RegistrationResponseJSON; name?: string | undefined },
 ): Promise<{ passkeyId: string }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.now().toISOString();
-    const challenge = await consumeChallenge(trx, {
-      id: input.flowId,
+    const challenge = await spendChallenge(trx, ctx, {
+      flowId: input.flowId,
       purpose: "add",
       userId,
-      nowIso: now,
     });
-    if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
     const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
     const count = (await listPasskeysOfUser(trx, userId)).length;
     const passkeyId = await storeNewPasskey(

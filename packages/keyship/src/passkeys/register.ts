@@ -13,46 +13,15 @@ import { observeSignIn } from "../observability/signin.ts";
 import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
 import { createAccount } from "../users/create.ts";
 import { normalizeEmail } from "../users/model.ts";
-import { consumeChallenge, insertChallenge } from "./challenges.ts";
+import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
 import { findPasskeyByCredentialId, insertPasskey } from "./store.ts";
 import { creationOptions, type VerifiedRegistration, verifyRegistration } from "./webauthn.ts";
-
-/** A started ceremony: the flow id to send back with the response, and the browser options. */
-export interface StartedCeremony<T> {
-  readonly flowId: string;
-  readonly options: T;
-}
 
 /** The account a registration will create, kept with the challenge until finish. */
 interface PendingAccount {
   readonly userId: string;
   readonly email: string | null;
   readonly displayName: string | null;
-}
-
-/** Stores a challenge for `purpose` and returns its flow id. */
-export async function storeChallenge(
-  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "settings">,
-  args: {
-    purpose: "register" | "login" | "add";
-    challenge: string;
-    userId: string | null;
-    data: object;
-  },
-): Promise<string> {
-  const now = ctx.now();
-  const flowId = ctx.newId("challenge");
-  await insertChallenge(ctx.db, {
-    id: flowId,
-    purpose: args.purpose,
-    challenge: args.challenge,
-    user_id: args.userId,
-    data: JSON.stringify(args.data),
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + ctx.settings.webauthnTtlSeconds * 1000).toISOString(),
-    consumed_at: null,
-  });
-  return flowId;
 }
 
 /**
@@ -74,7 +43,7 @@ export async function startPasskeyRegistration(
     { id: pending.userId, name: label, displayName: pending.displayName ?? label },
     [],
   );
-  const flowId = await storeChallenge(ctx, {
+  const flowId = await issueChallenge(ctx, {
     purpose: "register",
     challenge: options.challenge,
     userId: null,
@@ -145,13 +114,11 @@ export async function finishPasskeyRegistration(
   return observeSignIn("passkey_register", () =>
     ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
-      const challenge = await consumeChallenge(trx, {
-        id: input.flowId,
+      const challenge = await spendChallenge(trx, ctx, {
+        flowId: input.flowId,
         purpose: "register",
         userId: null,
-        nowIso: now,
       });
-      if (challenge === undefined) throw new ProblemError("passkey.challenge_invalid");
       const pending = JSON.parse(challenge.data) as PendingAccount;
       const verified = await verifyRegistration(
         input.credential,

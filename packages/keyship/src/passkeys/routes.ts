@@ -5,7 +5,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { KeyshipContext } from "../context.ts";
-import { canonicalDeviceJwk } from "../devices/jwk.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
@@ -90,7 +89,6 @@ export function passkeyRoutes(
       const body = c.req.valid("json");
       const result = await finishPasskeyRegistration(ctx, {
         ...body,
-        devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
         ...signInClient(c, ctx),
       });
       return respondSignedIn(c, ctx, result, 201);
@@ -132,7 +130,6 @@ export function passkeyRoutes(
       const body = c.req.valid("json");
       const result = await finishPasskeyLogin(ctx, {
         ...body,
-        devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
         ...signInClient(c, ctx),
       });
       return respondSignedIn(c, ctx, result, 200);

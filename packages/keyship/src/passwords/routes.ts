@@ -2,14 +2,14 @@
  * Password routes (mounted under `/auth` when password sign-in is on).
  * @module
  */
-import { createRoute, type z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { canonicalDeviceJwk, type DevicePublicJwkSchema } from "../devices/jwk.ts";
+import type { Principal } from "../auth/principal.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
 import { respondSignedIn, signInClient } from "../sessions/respond.ts";
 import { changePassword } from "./change.ts";
 import type { PasswordsContext } from "./context.ts";
@@ -43,14 +43,7 @@ export function passwordRoutes(
 ): KeyshipRouter {
   const router = createRouter();
   const ipOf = (c: Context<KeyshipEnv>) => clientIp(c, ctx.settings.trustProxy);
-  const binding = (
-    c: Context<KeyshipEnv>,
-    body: { devicePublicKey?: z.infer<typeof DevicePublicJwkSchema> | undefined },
-  ) => ({
-    devicePublicKey: body.devicePublicKey && canonicalDeviceJwk(body.devicePublicKey),
-    ...signInClient(c, ctx),
-    clientIp: ipOf(c),
-  });
+  const binding = (c: Context<KeyshipEnv>) => ({ ...signInClient(c, ctx), clientIp: ipOf(c) });
 
   router.openapi(
     createRoute({
@@ -72,7 +65,7 @@ export function passwordRoutes(
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await registerWithPassword(ctx, { ...body, ...binding(c, body) });
+      const result = await registerWithPassword(ctx, { ...body, ...binding(c) });
       return respondSignedIn(c, ctx, result, 201);
     },
   );
@@ -96,11 +89,7 @@ export function passwordRoutes(
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return respondSignedIn(
-        c,
-        ctx,
-        await loginWithPassword(ctx, { ...body, ...binding(c, body) }),
-      );
+      return respondSignedIn(c, ctx, await loginWithPassword(ctx, { ...body, ...binding(c) }));
     },
   );
 

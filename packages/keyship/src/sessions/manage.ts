@@ -2,11 +2,12 @@
  * Listing and ending sessions: one, the caller's own (logout), or all of a user's.
  * @module
  */
+
+import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import { type DevicesContext, revokeOtherDevices, revokeUserDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
-import type { Principal } from "../http/variables.ts";
 import {
   listLiveSessionsOfUser,
   listUnrevokedFamilies,

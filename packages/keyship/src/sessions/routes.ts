@@ -5,11 +5,12 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
 import type { TokenIssuer } from "../tokens/issuer.ts";
 import { clearSessionCookies, readRefreshCookie } from "./cookies.ts";
 import { type CsrfCheck, csrfForCookies } from "./csrf.ts";

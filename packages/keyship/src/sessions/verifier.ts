@@ -9,38 +9,30 @@
  * @module
  */
 import { decodeProtectedHeader } from "jose";
-import { createLruCache, createTokenCache } from "../cache/lru.ts";
+import type { Principal } from "../auth/principal.ts";
+import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-tokens.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
-import { ProblemError } from "../errors.ts";
-import { INVALID_TOKEN_CHALLENGE } from "../guards/authenticate.ts";
-import type { Principal } from "../http/variables.ts";
 import { withSpan } from "../observability/tracing.ts";
 import { TokenError } from "../tokens/errors.ts";
 import { principalOf } from "../users/model.ts";
 import { findLiveSessionOwner } from "./store.ts";
 
-interface SessionEntry {
-  readonly sessionId: string;
-  readonly principal: Principal;
-}
-
-interface TokenEntry {
-  readonly session: SessionEntry;
-}
-
 /** Verifies access tokens and keeps its caches coherent. Built once per keyship instance. */
 export interface SessionTokenVerifier {
   /**
-   * Verifies an access token. Returns undefined when `token` is not one of ours (its header
-   * `typ` is neither `at+jwt` nor `refresh+jwt`), so other verifiers may try it.
-   * @throws ProblemError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
-   *   (401, `WWW-Authenticate: Bearer error="invalid_token"`)
+   * Is this one of our server-issued tokens? True when its header `typ` is `at+jwt` or
+   * `refresh+jwt` (a refresh token is then refused as `token.wrong_type`); not verified.
    */
-  verify(token: string): Promise<Principal | undefined>;
+  isSessionToken(token: string): boolean;
+  /**
+   * Verifies an access token.
+   * @throws TokenError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
+   */
+  verify(token: string): Promise<Principal>;
   /**
    * The principal of a token verified before (warm cache), without decoding it; undefined on
-   * a miss. Lets `authenticate()` answer warm access tokens before trying other verifiers.
-   * @throws ProblemError `token.revoked` when its session was revoked since
+   * a miss.
+   * @throws TokenError `token.revoked` when its session was revoked since
    */
   cached(token: string): Principal | undefined;
   /** Forgets cached owners of a user's sessions (after a role, scope or status change). */
@@ -49,16 +41,7 @@ export interface SessionTokenVerifier {
 
 const OUR_TYPES = new Set(["at+jwt", "refresh+jwt"]);
 
-// RFC 6750 §3.1: every refusal of a bearer token says invalid_token.
-function refused(code: ProblemError["code"], cause?: unknown): ProblemError {
-  const challenge =
-    code === "token.expired"
-      ? `${INVALID_TOKEN_CHALLENGE}, error_description="expired"`
-      : INVALID_TOKEN_CHALLENGE;
-  return new ProblemError(code, { headers: { "WWW-Authenticate": challenge }, cause });
-}
-
-function isOurs(token: string): boolean {
+function isSessionToken(token: string): boolean {
   try {
     const { typ } = decodeProtectedHeader(token);
     return (
@@ -76,75 +59,66 @@ function isOurs(token: string): boolean {
 export function createSessionTokenVerifier(
   ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions">,
 ): SessionTokenVerifier {
-  const nowMs = millisecondsOf(ctx.now);
-  const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
-  const size = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
-  const sessions = createLruCache<string, SessionEntry>({ max: size, now: nowMs });
-  const tokens = createTokenCache<TokenEntry>({ max: size, now: nowMs });
+  const cache = createVerifiedTokenCache<CachedSubject>({
+    max: ctx.settings.authCacheSize,
+    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    now: millisecondsOf(ctx.now),
+  });
   const { issuer, revocations } = ctx.sessions;
 
-  async function loadSession(sessionId: string, userId: string): Promise<SessionEntry> {
-    const cached = sessions.get(sessionId);
-    if (cached === undefined) {
-      const owner = await findLiveSessionOwner(ctx.db, sessionId);
-      // Revoked by another process: the database says so within the cache TTL.
-      if (owner === undefined) throw refused("token.revoked");
-      if (owner.disabledAt !== null) throw refused("token.invalid", "disabled user");
-      const entry: SessionEntry = {
-        sessionId,
-        principal: principalOf(owner, { via: "session", sessionId }),
-      };
-      sessions.set(sessionId, entry, nowMs() + ttlMs);
-      return checkOwner(entry, userId);
+  async function loadSession(sessionId: string): Promise<CachedSubject> {
+    const cached = cache.subject(sessionId);
+    if (cached !== undefined) return cached;
+    const owner = await findLiveSessionOwner(ctx.db, sessionId);
+    // Revoked by another process: the database says so within the cache TTL.
+    if (owner === undefined) throw new TokenError("token.revoked");
+    if (owner.disabledAt !== null) {
+      throw new TokenError("token.invalid", { cause: new Error("disabled user") });
     }
-    return checkOwner(cached, userId);
-  }
-
-  function checkOwner(entry: SessionEntry, userId: string): SessionEntry {
-    // SECURITY: the session decides who the caller is; a token naming someone else is refused.
-    if (entry.principal.userId !== userId) throw refused("token.invalid", "sub is not the owner");
+    const entry: CachedSubject = {
+      id: sessionId,
+      principal: principalOf(owner, { via: "session", sessionId }),
+    };
+    cache.rememberSubject(entry);
     return entry;
   }
 
-  async function verifyFully(token: string): Promise<{ session: SessionEntry; exp: number }> {
-    let claims: Awaited<ReturnType<typeof issuer.verifyAccess>>;
-    try {
-      claims = await issuer.verifyAccess(token);
-    } catch (error) {
-      if (error instanceof TokenError) throw refused(error.code, error);
-      throw error;
+  async function verifyFully(token: string): Promise<{ session: CachedSubject; exp: number }> {
+    const claims = await issuer.verifyAccess(token);
+    if (claims.sid === undefined) {
+      throw new TokenError("token.invalid", { cause: new Error("no sid") });
     }
-    if (claims.sid === undefined) throw refused("token.invalid", "no sid");
-    return { session: await loadSession(claims.sid, claims.sub), exp: claims.exp };
+    const session = await loadSession(claims.sid);
+    // SECURITY: the session decides who the caller is; a token naming someone else is refused.
+    if (session.principal.userId !== claims.sub) {
+      throw new TokenError("token.invalid", { cause: new Error("sub is not the owner") });
+    }
+    return { session, exp: claims.exp };
   }
 
   // Hot path: a token verified before stays valid while its session is not revoked and its
   // cache entry is the same one, until its exp.
   function cached(token: string): Principal | undefined {
-    const hit = tokens.get(token);
+    const hit = cache.lookup(token);
     if (hit === undefined) return undefined;
-    const { sessionId } = hit.session;
-    if (revocations.isRevoked(sessionId)) throw refused("token.revoked");
-    return sessions.get(sessionId) === hit.session ? hit.session.principal : undefined;
+    if (revocations.isRevoked(hit.id)) throw new TokenError("token.revoked");
+    return hit.principal;
   }
 
   return {
+    isSessionToken,
     cached,
     async verify(token) {
       const warm = cached(token);
       if (warm !== undefined) return warm;
-      if (!isOurs(token)) return undefined;
       const verified = await withSpan(
         "keyship.token.verify",
         { "keyship.token.kind": "access" },
         () => verifyFully(token),
       );
-      tokens.set(token, { session: verified.session }, verified.exp * 1000);
+      cache.rememberToken(token, verified.session, verified.exp * 1000);
       return verified.session.principal;
     },
-    invalidateUser(userId) {
-      sessions.deleteWhere((entry) => entry.principal.userId === userId);
-      tokens.deleteWhere((entry) => entry.session.principal.userId === userId);
-    },
+    invalidateUser: (userId) => cache.forgetUser(userId),
   };
 }

@@ -8,10 +8,12 @@ import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import type { DevicePublicJwk } from "../devices/jwk.ts";
 import { bindDevice } from "../devices/service.ts";
-import { ProblemError } from "../errors.ts";
 import { type IssuedSession, type SessionMode, startSession } from "../sessions/issue.ts";
 
-/** What the client asked a sign-in to bind. At least one of `devicePublicKey` and `session`. */
+/**
+ * What the client asked a sign-in to bind: at least one of `devicePublicKey` and `session`,
+ * which every finish body's schema enforces (`requiresBinding` in `signin/schemas.ts`).
+ */
 export interface SignInBinding {
   /** The browser's device key: binds a device (device-signed tokens). */
   readonly devicePublicKey?: DevicePublicJwk | undefined;
@@ -37,7 +39,6 @@ export interface CompletedSignIn {
  * @param ctx clock, id generator, settings and the session runtime
  * @param userId the signed-in user
  * @param binding the device key and its label, and the session mode
- * @throws ProblemError `validation.failed` when neither a device key nor a session was asked for
  */
 export async function completeSignIn(
   trx: DB,
@@ -45,13 +46,6 @@ export async function completeSignIn(
   userId: string,
   binding: SignInBinding,
 ): Promise<CompletedSignIn> {
-  if (binding.devicePublicKey === undefined && binding.session === undefined) {
-    throw new ProblemError("validation.failed", {
-      extensions: {
-        errors: [{ path: "devicePublicKey", message: "send devicePublicKey or session" }],
-      },
-    });
-  }
   const deviceId =
     binding.devicePublicKey === undefined
       ? null

@@ -3,9 +3,10 @@
  * view of a row. Pure functions, no database.
  * @module
  */
+
+import type { Principal } from "../auth/principal.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
-import type { Principal } from "../http/variables.ts";
 
 /** Every role a user can have, weakest first. */
 export const ROLES = ["user", "admin"] as const;

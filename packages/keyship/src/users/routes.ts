@@ -4,12 +4,13 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonResponse } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv, Principal } from "../http/variables.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
 import { toUserView } from "./model.ts";
 import { findUserById } from "./store.ts";
 

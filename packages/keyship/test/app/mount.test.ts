@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { afterAll, describe, expect, it } from "vitest";
-import { keyship } from "../../src/app.ts";
 import { requireUser } from "../../src/guards/guards.ts";
 import type { KeyshipEnv } from "../../src/http/variables.ts";
+import { keyship } from "../../src/keyship.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { postJson } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
@@ -52,7 +52,7 @@ describe("keyship() mounted into an existing Hono app", async () => {
     const res = await app.request("/api/me", { headers: { authorization: "Bearer not-a-token" } });
     expect(res.status).toBe(401);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(((await res.json()) as { code: string }).code).toBe("auth.invalid_token");
+    expect(((await res.json()) as { code: string }).code).toBe("token.invalid");
   });
 
   it("answers errors of the mounted routes as problem+json", async () => {

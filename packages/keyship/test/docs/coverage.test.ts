@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/config/schema.ts";
+import { PROBLEM_CATALOG } from "../../src/errors.ts";
 import { testApp } from "../helpers/app.ts";
 
 const docsDir = join(import.meta.dirname, "../../../../docs");
@@ -14,6 +15,7 @@ const allDocs = readdirSync(docsDir)
   .map((f) => readFileSync(join(docsDir, f), "utf8"))
   .join("\n");
 const configuration = readFileSync(join(docsDir, "configuration.md"), "utf8");
+const errors = readFileSync(join(docsDir, "errors.md"), "utf8");
 
 describe("docs coverage", () => {
   const app = testApp("sqlite::memory:");
@@ -40,4 +42,21 @@ describe("docs coverage", () => {
       if (spec.default !== undefined) expect(row).toContain(`\`${String(spec.default)}\``);
     },
   );
+
+  it("lists every error code once in docs/errors.md, with its status", () => {
+    const section = errors.slice(
+      errors.indexOf("## Codes"),
+      errors.indexOf("## `WWW-Authenticate`"),
+    );
+    const rows = [...section.matchAll(/^\| `([a-z_.]+)` \| (\d{3}) \|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(rows.map(([code]) => code).sort()).toEqual(Object.keys(PROBLEM_CATALOG).sort());
+    for (const [code, status] of rows) {
+      expect(status, String(code)).toBe(
+        PROBLEM_CATALOG[code as keyof typeof PROBLEM_CATALOG].status,
+      );
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { requireUser } from "../../src/guards/guards.ts";
 import { listen, type RunningServer } from "../../src/server.ts";
 import { testApp } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
+import { clockOf } from "../helpers/clock.ts";
 import {
   mintDeviceToken,
   registerAccount,
@@ -73,11 +74,13 @@ describe("authenticate() over Node's HTTP server", () => {
   });
 
   it("refuses two Authorization fields instead of judging by the first", async () => {
-    const token = await mintDeviceToken(account.deviceKey, account.deviceId);
+    const token = await mintDeviceToken(account.deviceKey, account.deviceId, {
+      clock: clockOf(app),
+    });
     expect((await get("/whoami", { authorization: `Bearer ${token}` })).status).toBe(200);
     const twice = await get("/whoami", { authorization: [`Bearer ${token}`, "Bearer other"] });
     expect(twice.status).toBe(401);
-    expect(twice.body.code).toBe("auth.invalid_token");
+    expect(twice.body.code).toBe("token.invalid");
   });
 
   it("continues an incoming X-Trace-Id and puts it in the problem body", async () => {
@@ -108,6 +111,6 @@ describe("authenticate() over Node's HTTP server", () => {
     expect(revoked.status).toBe(204);
     const after = await get("/whoami", headers);
     expect(after.status).toBe(401);
-    expect(after.body.code).toBe("auth.invalid_token");
+    expect(after.body.code).toBe("token.revoked");
   });
 });

@@ -1,16 +1,25 @@
 /** Builds apps for tests: silent logs, no `.env`, no process env, explicit settings. */
-import { createApp, type KeyshipApp, type KeyshipOptions } from "../../src/app.ts";
+import { createApp, type KeyshipApp } from "../../src/app.ts";
+import type { KeyshipOptions } from "../../src/keyship.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { createTestClock, registerClock } from "./clock.ts";
 
-/** A test app over `databaseUrl`, isolated from the machine's environment. */
+/**
+ * A test app over `databaseUrl`, isolated from the machine's environment, on a test clock
+ * (`clockOf(app)`) unless `options.now` brings its own.
+ */
 export function testApp(databaseUrl: string, options: KeyshipOptions = {}): KeyshipApp {
-  return createApp({
+  const clock = createTestClock();
+  const app = createApp({
     databaseUrl,
     envFile: false,
     processEnv: {},
     logger: createLogger("silent"),
+    now: clock.now,
     ...options,
   });
+  if (options.now === undefined) registerClock(app, clock);
+  return app;
 }
 
 /** POSTs JSON to `app` and returns the response. */

@@ -13,6 +13,7 @@ import { SignJWT } from "jose";
 import type { KeyshipApp } from "../../src/app.ts";
 import { postJson } from "./app.ts";
 import type { CreateOverrides, GetOverrides, SoftwareAuthenticator } from "./authenticator.ts";
+import { clockOf, type TestClock } from "./clock.ts";
 
 /** The origin test apps run on (the dev fallback for port 8787). */
 export const TEST_ORIGIN = "http://localhost:8787";
@@ -43,7 +44,10 @@ export interface MintOptions {
   readonly sub?: string;
   readonly alg?: string;
   readonly header?: Record<string, unknown>;
+  /** The time the token is minted at, in seconds. @default the clock's, else the real time */
   readonly nowSeconds?: number;
+  /** The clock of the app the token is for (`clockOf(app)`). */
+  readonly clock?: TestClock;
 }
 
 /** Signs a device token as the SDK does: ES256, kid = device id, aud keyship:http, 5 min. */
@@ -52,7 +56,7 @@ export async function mintDeviceToken(
   deviceId: string,
   options: MintOptions = {},
 ): Promise<string> {
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const now = options.nowSeconds ?? options.clock?.seconds() ?? Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { jti: randomUUID() };
   if (options.sub !== undefined) payload.sub = options.sub;
   const jwt = new SignJWT(payload).setProtectedHeader({
@@ -88,15 +92,23 @@ async function jsonOf<T>(res: Response, status: number): Promise<T> {
   return body;
 }
 
-function account(
-  result: { userId: string; passkeyId: string; deviceId: string },
+type AccountIds = { userId: string; passkeyId: string; deviceId: string };
+
+/**
+ * A signed-in account of `app`: its ids, its device key, and `auth()` minting a fresh token on
+ * the app's clock. Password and passkey helpers both build theirs here.
+ */
+export function signedInAccount<T extends { userId: string; deviceId: string }>(
+  app: KeyshipApp,
+  result: T,
   deviceKey: DeviceKey,
-): TestAccount {
+): T & { deviceKey: DeviceKey; auth(): Promise<Record<string, string>> } {
+  const clock = clockOf(app);
   return {
     ...result,
     deviceKey,
     auth: async () => ({
-      authorization: `Bearer ${await mintDeviceToken(deviceKey, result.deviceId)}`,
+      authorization: `Bearer ${await mintDeviceToken(deviceKey, result.deviceId, { clock })}`,
     }),
   };
 }
@@ -160,7 +172,7 @@ export async function registerAccount(
     authenticator.createCredential(options, overrides),
     deviceKey,
   );
-  return account(await jsonOf(res, 201), deviceKey);
+  return signedInAccount(app, await jsonOf<AccountIds>(res, 201), deviceKey);
 }
 
 /** Signs in with a passkey held by `authenticator`. */
@@ -177,7 +189,7 @@ export async function loginAccount(
     authenticator.getAssertion(options, overrides),
     deviceKey,
   );
-  return account(await jsonOf(res, 200), deviceKey);
+  return signedInAccount(app, await jsonOf<AccountIds>(res, 200), deviceKey);
 }
 
 /** Reads a problem body's code. */

@@ -1,17 +1,19 @@
-/** Per-suite app setup on one dialect, with a movable clock and row counting. */
+/** Per-suite app setup on one dialect, with its test clock and row counting. */
 
 import { sql } from "kysely";
 import { afterAll, beforeAll } from "vitest";
-import type { KeyshipApp, KeyshipOptions } from "../../src/app.ts";
+import type { KeyshipApp } from "../../src/app.ts";
 import type { Database } from "../../src/db/schema.ts";
+import type { KeyshipOptions } from "../../src/keyship.ts";
 import { testApp } from "./app.ts";
+import { clockOf, type TestClock } from "./clock.ts";
 import type { TestDatabase, TestDialect } from "./databases.ts";
 
 /** A suite's app, clock and database helpers. */
 export interface Suite {
   readonly app: KeyshipApp;
-  /** Moves the app's clock by `ms` (tests never sleep). */
-  advance(ms: number): void;
+  /** The app's clock: `advance(ms)` lets time pass (tests never sleep). */
+  readonly clock: TestClock;
   /** Row counts of the given tables. */
   count<T extends keyof Database>(...tables: T[]): Promise<Record<T, number>>;
 }
@@ -23,10 +25,9 @@ export interface Suite {
 export function useSuite(dialect: TestDialect, options: KeyshipOptions = {}): Suite {
   let target: TestDatabase;
   let app: KeyshipApp | undefined;
-  let offset = 0;
   beforeAll(async () => {
     target = await dialect.create();
-    app = testApp(target.url, { now: () => new Date(Date.now() + offset), ...options });
+    app = testApp(target.url, options);
     await app.keyship.ready;
   });
   afterAll(async () => {
@@ -38,8 +39,9 @@ export function useSuite(dialect: TestDialect, options: KeyshipOptions = {}): Su
       if (app === undefined) throw new Error("the suite's app is created in beforeAll");
       return app;
     },
-    advance(ms) {
-      offset += ms;
+    get clock() {
+      if (app === undefined) throw new Error("the suite's app is created in beforeAll");
+      return clockOf(app);
     },
     async count(...tables) {
       const db = (app as KeyshipApp).keyship.db;

@@ -79,7 +79,7 @@ export function observedApp(
     app.use("*", observabilityHook(app));
     app.use("*", async (c, next) => {
       if (c.req.header("authorization") !== undefined) {
-        return c.json({ code: "auth.invalid_token" }, 401);
+        return c.json({ code: "token.invalid" }, 401);
       }
       await next();
     });

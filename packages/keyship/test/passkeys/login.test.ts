@@ -133,12 +133,12 @@ describe.each(dialects)("passkey sign-in on $name", (dialect) => {
   it("refuses an expired sign-in challenge", async () => {
     const { authenticator } = await registered();
     const { flowId, options } = await startLogin(suite.app);
-    suite.advance(301_000);
+    suite.clock.advance(301_000);
     try {
       const res = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
       expect(await codeOf(res)).toBe("passkey.challenge_invalid");
     } finally {
-      suite.advance(-301_000);
+      suite.clock.advance(-301_000);
     }
   });
 

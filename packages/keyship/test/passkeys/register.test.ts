@@ -131,7 +131,7 @@ describe.each(dialects)("passkey registration on $name", (dialect) => {
   it("refuses an expired challenge", async () => {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const { flowId, options } = await startRegistration(suite.app);
-    suite.advance(301_000);
+    suite.clock.advance(301_000);
     try {
       const res = await finishRegistration(
         suite.app,
@@ -141,7 +141,7 @@ describe.each(dialects)("passkey registration on $name", (dialect) => {
       expect(res.status).toBe(400);
       expect(await codeOf(res)).toBe("passkey.challenge_invalid");
     } finally {
-      suite.advance(-301_000);
+      suite.clock.advance(-301_000);
     }
   });
 

@@ -5,7 +5,7 @@ import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
 import { registerAccount as registerPasskey, TEST_ORIGIN } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
-import { mailbox, ROOMY_LIMITS, registerAccount } from "./helpers.ts";
+import { mailbox, ROOMY_LIMITS, registerPasswordAccount } from "./helpers.ts";
 
 /** The stored role of a user. */
 async function roleIn(app: KeyshipApp, userId: string): Promise<string> {
@@ -29,7 +29,7 @@ describe.each(dialects)("bootstrap admins on $name", (dialect) => {
   const roleOf = (userId: string) => roleIn(suite.app, userId);
 
   it("makes a listed email an admin on password sign-up", async () => {
-    const account = await registerAccount(suite.app, "BOSS@example.com");
+    const account = await registerPasswordAccount(suite.app, "BOSS@example.com");
     expect(await roleOf(account.userId)).toBe("admin");
   });
 
@@ -42,7 +42,7 @@ describe.each(dialects)("bootstrap admins on $name", (dialect) => {
   });
 
   it("leaves other emails as users", async () => {
-    const account = await registerAccount(suite.app, fresh());
+    const account = await registerPasswordAccount(suite.app, fresh());
     expect(await roleOf(account.userId)).toBe("user");
   });
 });
@@ -61,7 +61,7 @@ describe.each(dialects)("first user is admin on $name", (dialect) => {
     const anonymous = await registerPasskey(suite.app, authenticator);
     expect(await roleOf(anonymous.userId)).toBe("user");
     // An account without an email already exists, so nobody is first any more.
-    const next = await registerAccount(suite.app, fresh());
+    const next = await registerPasswordAccount(suite.app, fresh());
     expect(await roleOf(next.userId)).toBe("user");
   });
 });
@@ -75,8 +75,8 @@ describe.each(dialects)("first user is admin, on an empty database, on $name", (
   });
 
   it("makes the first account an admin and the second a user", async () => {
-    const first = await registerAccount(suite.app, fresh());
-    const second = await registerAccount(suite.app, fresh());
+    const first = await registerPasswordAccount(suite.app, fresh());
+    const second = await registerPasswordAccount(suite.app, fresh());
     const rows = await suite.app.keyship.db
       .selectFrom("users")
       .select(["id", "role"])

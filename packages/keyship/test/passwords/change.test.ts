@@ -6,11 +6,11 @@ import { codeOf } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
 import {
   login,
-  loginAccount,
+  loginPasswordAccount,
   mailbox,
   PASSWORD,
   ROOMY_LIMITS,
-  registerAccount,
+  registerPasswordAccount,
 } from "./helpers.ts";
 
 const fresh = () => `c-${randomUUID()}@example.com`;
@@ -35,23 +35,23 @@ describe.each(dialects)("password change on $name", (dialect) => {
 
   it("refuses a wrong current password and changes nothing", async () => {
     const email = fresh();
-    const account = await registerAccount(suite.app, email);
+    const account = await registerPasswordAccount(suite.app, email);
     const res = await change(await account.auth(), "wrong password", "another long passphrase");
     expect(res.status).toBe(401);
     expect(await codeOf(res)).toBe("auth.invalid_credentials");
-    await loginAccount(suite.app, email);
+    await loginPasswordAccount(suite.app, email);
   });
 
   it("refuses a too-short new password", async () => {
-    const account = await registerAccount(suite.app, fresh());
+    const account = await registerPasswordAccount(suite.app, fresh());
     const res = await change(await account.auth(), PASSWORD, "short");
     expect(await codeOf(res)).toBe("password.too_short");
   });
 
   it("changes the password and revokes every other device, keeping the caller's", async () => {
     const email = fresh();
-    const other = await registerAccount(suite.app, email);
-    const caller = await loginAccount(suite.app, email);
+    const other = await registerPasswordAccount(suite.app, email);
+    const caller = await loginPasswordAccount(suite.app, email);
     const res = await change(await caller.auth(), PASSWORD, "another long passphrase");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ revokedDevices: 1 });
@@ -60,6 +60,6 @@ describe.each(dialects)("password change on $name", (dialect) => {
       200,
     );
     expect(await codeOf(await login(suite.app, email))).toBe("auth.invalid_credentials");
-    await loginAccount(suite.app, email, "another long passphrase");
+    await loginPasswordAccount(suite.app, email, "another long passphrase");
   });
 });

@@ -3,7 +3,7 @@ import type { KeyshipApp } from "../../src/app.ts";
 import type { Mailer, MailMessage } from "../../src/email/mailer.ts";
 import { firstHref, tokenOf } from "../email/smtp-capture.ts";
 import { postJson } from "../helpers/app.ts";
-import { type DeviceKey, mintDeviceToken, newDeviceKey } from "../helpers/passkeys.ts";
+import { type DeviceKey, newDeviceKey, signedInAccount } from "../helpers/passkeys.ts";
 
 /** A mailer that keeps what it is given (a peer for flows that do not test SMTP itself). */
 export interface Mailbox extends Mailer {
@@ -30,25 +30,12 @@ export function mailbox(): Mailbox {
 }
 
 /** A password account signed in on one device. */
-export interface PasswordAccount {
-  readonly userId: string;
-  readonly deviceId: string;
-  readonly deviceKey: DeviceKey;
-  auth(): Promise<Record<string, string>>;
-}
+export type PasswordAccount = ReturnType<
+  typeof signedInAccount<{ userId: string; deviceId: string }>
+>;
 
 /** Long enough for every policy in these suites. */
 export const PASSWORD = "correct horse battery staple";
-
-function accountOf(body: { userId: string; deviceId: string }, deviceKey: DeviceKey) {
-  return {
-    ...body,
-    deviceKey,
-    auth: async () => ({
-      authorization: `Bearer ${await mintDeviceToken(deviceKey, body.deviceId)}`,
-    }),
-  };
-}
 
 function signIn(path: "/auth/register" | "/auth/login") {
   return (
@@ -81,15 +68,15 @@ function signedIn(send: typeof register, status: 200 | 201) {
       await send(app, email, password, deviceKey),
       status,
     );
-    return accountOf(body, deviceKey);
+    return signedInAccount(app, body, deviceKey);
   };
 }
 
-/** Registers and returns the signed-in account. */
-export const registerAccount = signedIn(register, 201);
+/** Registers with a password and returns the signed-in account. */
+export const registerPasswordAccount = signedIn(register, 201);
 
-/** Signs in and returns the account on a new device. */
-export const loginAccount = signedIn(login, 200);
+/** Signs in with a password and returns the account on a new device. */
+export const loginPasswordAccount = signedIn(login, 200);
 
 /** A problem body without its per-request trace id, to compare two answers. */
 export async function problemWithoutTrace(res: Response): Promise<Record<string, unknown>> {

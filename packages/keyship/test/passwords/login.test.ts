@@ -7,13 +7,13 @@ import { codeOf, newDeviceKey } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
 import {
   login,
-  loginAccount,
+  loginPasswordAccount,
   mailbox,
   PASSWORD,
   problemWithoutTrace,
   ROOMY_LIMITS,
   register,
-  registerAccount,
+  registerPasswordAccount,
 } from "./helpers.ts";
 
 const fresh = () => `u-${randomUUID()}@example.com`;
@@ -38,7 +38,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("registers: 201, the user with an argon2id hash, a bound device, a verification email", async () => {
     const email = fresh();
-    const account = await registerAccount(suite.app, email.toUpperCase());
+    const account = await registerPasswordAccount(suite.app, email.toUpperCase());
     const db = suite.app.keyship.db;
     const user = await db
       .selectFrom("users")
@@ -62,9 +62,9 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("signs in and binds a new device", async () => {
     const email = fresh();
-    const first = await registerAccount(suite.app, email);
+    const first = await registerPasswordAccount(suite.app, email);
     const before = await suite.count("devices");
-    const second = await loginAccount(suite.app, email);
+    const second = await loginPasswordAccount(suite.app, email);
     expect(second.userId).toBe(first.userId);
     expect(second.deviceId).not.toBe(first.deviceId);
     expect(await suite.count("devices")).toEqual({ devices: before.devices + 1 });
@@ -72,13 +72,13 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("normalizes the password (NFKC) on register and login", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email, "ﬁne passphrase ２０２４");
-    await loginAccount(suite.app, email, "fine passphrase 2024");
+    await registerPasswordAccount(suite.app, email, "ﬁne passphrase ２０２４");
+    await loginPasswordAccount(suite.app, email, "fine passphrase 2024");
   });
 
   it("answers a wrong password and an unknown email alike", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     const wrong = await login(suite.app, email, "not the password");
     const unknown = await login(suite.app, fresh(), "not the password");
     expect(wrong.status).toBe(401);
@@ -90,7 +90,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("refuses a passkey-only account and a disabled one with the same answer", async () => {
     const email = fresh();
-    const account = await registerAccount(suite.app, email);
+    const account = await registerPasswordAccount(suite.app, email);
     await suite.app.keyship.db
       .updateTable("users")
       .set({ disabled_at: new Date().toISOString() })
@@ -120,7 +120,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("refuses a taken email and writes nothing", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     const before = await suite.count("users", "devices");
     const res = await register(suite.app, email);
     expect(res.status).toBe(409);
@@ -139,7 +139,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
 
   it("upgrades a hash made with old parameters on login", async () => {
     const email = fresh();
-    const account = await registerAccount(suite.app, email);
+    const account = await registerPasswordAccount(suite.app, email);
     const db = suite.app.keyship.db;
     const old = await createPasswordHasher({
       params: { memoryCost: 19_456, timeCost: 3, parallelism: 1 },
@@ -149,7 +149,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
       .set({ password_hash: old })
       .where("id", "=", account.userId)
       .execute();
-    await loginAccount(suite.app, email);
+    await loginPasswordAccount(suite.app, email);
     const { password_hash } = await db
       .selectFrom("users")
       .select("password_hash")
@@ -158,7 +158,7 @@ describe.each(dialects)("password register and login on $name", (dialect) => {
     expect(password_hash).not.toBe(old);
     expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     // The upgraded hash still signs in.
-    await loginAccount(suite.app, email);
+    await loginPasswordAccount(suite.app, email);
   });
 });
 
@@ -187,7 +187,7 @@ describe.each(dialects)("required email verification on $name", (dialect) => {
     const token = mails.lastToken(email);
     const confirmed = await postJson(suite.app, "/auth/email/verify/confirm", { token });
     expect(confirmed.status).toBe(204);
-    await loginAccount(suite.app, email);
+    await loginPasswordAccount(suite.app, email);
     const again = await postJson(suite.app, "/auth/email/verify/confirm", { token });
     expect(again.status).toBe(400);
     expect(await codeOf(again)).toBe("password.token_invalid");

@@ -4,7 +4,7 @@ import { postJson } from "../helpers/app.ts";
 import { dialects } from "../helpers/databases.ts";
 import { codeOf } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
-import { login, mailbox, register, registerAccount } from "./helpers.ts";
+import { login, mailbox, register, registerPasswordAccount } from "./helpers.ts";
 
 const fresh = () => `l-${randomUUID()}@example.com`;
 const HOUR = 3_600_000;
@@ -22,7 +22,7 @@ describe.each(dialects)("password rate limits on $name", (dialect) => {
   });
   // Each test starts in a fresh window and, with its own X-Forwarded-For, its own IP.
   const fromIp = () => {
-    suite.advance(HOUR);
+    suite.clock.advance(HOUR);
     return { "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250)}` };
   };
 
@@ -37,7 +37,7 @@ describe.each(dialects)("password rate limits on $name", (dialect) => {
   it("limits logins per account, known or not, with Retry-After", async () => {
     const ip = fromIp();
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     for (let i = 0; i < 3; i++) {
       expect((await login(suite.app, email, "wrong password", undefined, ip)).status).toBe(401);
     }
@@ -63,10 +63,10 @@ describe.each(dialects)("password rate limits on $name", (dialect) => {
   it("lets the account in again in the next window", async () => {
     const ip = fromIp();
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     for (let i = 0; i < 3; i++) await login(suite.app, email, "wrong", undefined, ip);
     await expectLimited(await login(suite.app, email, undefined, undefined, ip));
-    suite.advance(HOUR);
+    suite.clock.advance(HOUR);
     expect((await login(suite.app, email, undefined, undefined, ip)).status).toBe(200);
   });
 

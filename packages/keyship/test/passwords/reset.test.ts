@@ -4,7 +4,13 @@ import { postJson } from "../helpers/app.ts";
 import { dialects } from "../helpers/databases.ts";
 import { codeOf } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
-import { login, loginAccount, mailbox, ROOMY_LIMITS, registerAccount } from "./helpers.ts";
+import {
+  login,
+  loginPasswordAccount,
+  mailbox,
+  ROOMY_LIMITS,
+  registerPasswordAccount,
+} from "./helpers.ts";
 
 const fresh = () => `r-${randomUUID()}@example.com`;
 const NEW_PASSWORD = "a brand new passphrase";
@@ -18,7 +24,7 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("answers known and unknown emails with the same 202 and body, and mails only the known", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     const sent = mails.sent.length;
     const known = await request(email);
     const unknown = await request(fresh());
@@ -30,8 +36,8 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("sets the new password, verifies the email and revokes every device", async () => {
     const email = fresh();
-    const first = await registerAccount(suite.app, email);
-    const second = await loginAccount(suite.app, email);
+    const first = await registerPasswordAccount(suite.app, email);
+    const second = await loginPasswordAccount(suite.app, email);
     await request(email);
     const res = await confirm(mails.lastToken(email));
     expect(res.status).toBe(204);
@@ -41,7 +47,7 @@ describe.each(dialects)("password reset on $name", (dialect) => {
       expect(me.status).toBe(401);
     }
     expect(await codeOf(await login(suite.app, email))).toBe("auth.invalid_credentials");
-    const fresher = await loginAccount(suite.app, email, NEW_PASSWORD);
+    const fresher = await loginPasswordAccount(suite.app, email, NEW_PASSWORD);
     const user = await suite.app.keyship.db
       .selectFrom("users")
       .select("email_verified_at")
@@ -52,19 +58,19 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("accepts a token once", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     await request(email);
     const token = mails.lastToken(email);
     expect((await confirm(token)).status).toBe(204);
     const again = await confirm(token, "yet another passphrase");
     expect(again.status).toBe(400);
     expect(await codeOf(again)).toBe("password.token_invalid");
-    await loginAccount(suite.app, email, NEW_PASSWORD);
+    await loginPasswordAccount(suite.app, email, NEW_PASSWORD);
   });
 
   it("spends older reset links when one is used", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     await request(email);
     const older = mails.lastToken(email);
     await request(email);
@@ -74,10 +80,10 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("refuses a token after 30 minutes", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     await request(email);
     const token = mails.lastToken(email);
-    suite.advance(30 * 60_000 + 1000);
+    suite.clock.advance(30 * 60_000 + 1000);
     const res = await confirm(token);
     expect(res.status).toBe(400);
     expect(await codeOf(res)).toBe("password.token_invalid");
@@ -94,7 +100,7 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("checks the new password's length before spending the token", async () => {
     const email = fresh();
-    await registerAccount(suite.app, email);
+    await registerPasswordAccount(suite.app, email);
     await request(email);
     const token = mails.lastToken(email);
     const short = await confirm(token, "short");
@@ -105,7 +111,7 @@ describe.each(dialects)("password reset on $name", (dialect) => {
 
   it("stores reset tokens only as SHA-256", async () => {
     const email = fresh();
-    const account = await registerAccount(suite.app, email);
+    const account = await registerPasswordAccount(suite.app, email);
     await request(email);
     const token = mails.lastToken(email);
     const rows = await suite.app.keyship.db

@@ -13,9 +13,10 @@ import {
   tokenOf,
 } from "../email/smtp-capture.ts";
 import { postJson, testApp } from "../helpers/app.ts";
+import { clockOf } from "../helpers/clock.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
 import { codeOf } from "../helpers/passkeys.ts";
-import { login, loginAccount, ROOMY_LIMITS, registerAccount } from "./helpers.ts";
+import { login, loginPasswordAccount, ROOMY_LIMITS, registerPasswordAccount } from "./helpers.ts";
 
 const APP_URL = "https://app.example.test/base";
 const NEW_PASSWORD = "emailed new passphrase";
@@ -24,13 +25,11 @@ describe.each(dialects)("password reset over real SMTP on $name", (dialect) => {
   let capture: SmtpCapture;
   let target: TestDatabase;
   let app: KeyshipApp;
-  let offset = 0;
 
   beforeAll(async () => {
     capture = await startSmtpCapture();
     target = await dialect.create();
     app = testApp(target.url, {
-      now: () => new Date(Date.now() + offset),
       passwordAuthEnabled: true,
       smtpUrl: capture.url,
       mailFrom: "Acme <no-reply@acme.test>",
@@ -76,7 +75,7 @@ describe.each(dialects)("password reset over real SMTP on $name", (dialect) => {
   it("emails a link whose token resets the password once", async () => {
     const email = `s-${randomUUID()}@example.com`;
     const before = capture.messages.length;
-    await registerAccount(app, email);
+    await registerPasswordAccount(app, email);
     // Registration sends the verification email first.
     const verification = await nextMailTo(email, before, /confirm your email/i);
     expect(verification.parsed.subject).toMatch(/confirm your email/i);
@@ -88,7 +87,7 @@ describe.each(dialects)("password reset over real SMTP on $name", (dialect) => {
       newPassword: NEW_PASSWORD,
     });
     expect(res.status).toBe(204);
-    await loginAccount(app, email, NEW_PASSWORD);
+    await loginPasswordAccount(app, email, NEW_PASSWORD);
     expect(await codeOf(await login(app, email))).toBe("auth.invalid_credentials");
 
     const reused = await postJson(app, "/auth/password-reset/confirm", {
@@ -101,9 +100,9 @@ describe.each(dialects)("password reset over real SMTP on $name", (dialect) => {
 
   it("emails a link that expires after 30 minutes", async () => {
     const email = `s-${randomUUID()}@example.com`;
-    await registerAccount(app, email);
+    await registerPasswordAccount(app, email);
     const token = await requestReset(email);
-    offset += 31 * 60_000;
+    clockOf(app).advance(31 * 60_000);
     const res = await postJson(app, "/auth/password-reset/confirm", {
       token,
       newPassword: NEW_PASSWORD,
@@ -121,7 +120,7 @@ describe.each(dialects)("password reset over real SMTP on $name", (dialect) => {
     expect(await res.json()).toEqual({ accepted: true });
     // A known address sent afterwards arrives alone: nothing was queued for the unknown one.
     const email = `s-${randomUUID()}@example.com`;
-    await registerAccount(app, email);
+    await registerPasswordAccount(app, email);
     await nextMailTo(email, before);
     expect(capture.messages.slice(before).map((m) => m.envelope.to)).toEqual([[email]]);
   });

@@ -143,13 +143,13 @@ describe.each(dialects)("bearer sessions on $name", (dialect) => {
 
   it("expires access tokens after their TTL and refresh tokens after theirs", async () => {
     const body = await signUp();
-    suite.advance(15 * 60_000 + 31_000);
+    suite.clock.advance(15 * 60_000 + 31_000);
     const expired = await whoami(body.accessToken);
     expect(expired.status).toBe(401);
     expect(await codeOf(expired)).toBe("token.expired");
     const renewed = (await (await refresh(suite.app, body.refreshToken)).json()) as SessionAnswer;
     expect((await whoami(renewed.accessToken)).status).toBe(200);
-    suite.advance(30 * 86_400_000 + 1000);
+    suite.clock.advance(30 * 86_400_000 + 1000);
     expect(await codeOf(await refresh(suite.app, renewed.refreshToken))).toBe("token.expired");
   });
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { createLogger } from "keyship";
+import { createLogger } from "keyship/observability";
 import { createApi } from "../src/app.ts";
 
 const app = createApi({

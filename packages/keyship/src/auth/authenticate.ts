@@ -1,0 +1,77 @@
+/**
+ * `authenticate()`: the one place that decides which credential proves a request. It asks the
+ * registry's verifiers for a warm answer first (caches only, nothing parsed), then for the
+ * first one that recognises the credential, which verifies it. It sets `c.var.principal`, or
+ * null when the request carries no credential.
+ * @module
+ */
+import type { Context, MiddlewareHandler, Next } from "hono";
+import { ProblemError } from "../errors.ts";
+import { authorizationHeader } from "../http/headers.ts";
+import { problemResponse } from "../http/problem.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
+import { recordTokenFailure } from "../observability/metrics.ts";
+import { TokenError } from "../tokens/errors.ts";
+import type { Principal } from "./principal.ts";
+import type { CredentialRequest, CredentialVerifier } from "./verifier.ts";
+
+/** Answers `error` as a problem when it is one (so it works without keyship's error handler). */
+function refuse(c: Context<KeyshipEnv>, error: unknown): Response {
+  recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
+  if (error instanceof ProblemError) return problemResponse(c, error);
+  throw error;
+}
+
+/**
+ * Creates the authenticate middleware over the given verifiers (asked in order).
+ *
+ * No credential leaves the principal null (guards then answer 401). An `Authorization` header
+ * that no verifier recognises (another scheme, malformed, a foreign token) is refused with 401
+ * `token.invalid`, as is any credential its verifier refuses.
+ * @param verifiers the registry (`credentialVerifiers()`)
+ */
+export function createAuthenticate(
+  verifiers: readonly CredentialVerifier[],
+): MiddlewareHandler<KeyshipEnv> {
+  /** The caller now when that needs no I/O (no credential, a warm one), else a promise. */
+  function principalOf(c: Context<KeyshipEnv>): Principal | undefined | Promise<Principal> {
+    const request: CredentialRequest = { c, authorization: authorizationHeader(c) };
+    for (const verifier of verifiers) {
+      const principal = verifier.warm(request);
+      if (principal !== undefined) return principal;
+    }
+    for (const verifier of verifiers) {
+      const credential = verifier.find(request);
+      if (credential !== undefined) return verifier.verify(credential, request);
+    }
+    if (request.authorization === undefined) return undefined;
+    throw new TokenError("token.invalid", { cause: new Error("no verifier recognises it") });
+  }
+
+  async function settle(
+    c: Context<KeyshipEnv>,
+    next: Next,
+    pending: Promise<Principal>,
+  ): Promise<Response | undefined> {
+    try {
+      c.set("principal", await pending);
+    } catch (error) {
+      return refuse(c, error);
+    }
+    await next();
+    return undefined;
+  }
+
+  // Not async: a request answered at once passes straight to next() without an extra promise.
+  return function keyshipAuthenticate(c, next) {
+    let found: ReturnType<typeof principalOf>;
+    try {
+      found = principalOf(c);
+    } catch (error) {
+      return Promise.resolve(refuse(c, error));
+    }
+    if (found instanceof Promise) return settle(c, next, found);
+    c.set("principal", found ?? null);
+    return next();
+  };
+}

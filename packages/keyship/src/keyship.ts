@@ -1,0 +1,197 @@
+/**
+ * `keyship()` / `createKeyship()`: builds everything once (settings, database, authentication,
+ * routers) for mounting into an existing Hono app.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { type Authentication, createAuthentication } from "./auth/authentication.ts";
+import type { Principal } from "./auth/principal.ts";
+import { loadSettings } from "./config/load.ts";
+import type { Settings, SettingsInput } from "./config/schema.ts";
+import { type KeyshipContext, systemNow } from "./context.ts";
+import { openDatabase } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import type { DB, DialectName } from "./db/schema.ts";
+import type { Mailer } from "./email/mailer.ts";
+import { requireUser } from "./guards/guards.ts";
+import { createBaseMiddleware } from "./http/middleware.ts";
+import { createRouter, type KeyshipRouter } from "./http/router.ts";
+import type { KeyshipEnv } from "./http/variables.ts";
+import { type IdGenerator, newId } from "./ids.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
+import type { RateLimitStore } from "./ratelimit/store.ts";
+import { authRouter, type RouterParts, routerParts } from "./routes.ts";
+import { jwksRoutes } from "./sessions/routes.ts";
+import { createSessionRuntime } from "./sessions/runtime.ts";
+import type { PublicJwkSet } from "./tokens/jwks.ts";
+
+/** Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. */
+export interface KeyshipOptions extends SettingsInput {
+  /** Environment variables to read instead of `process.env` (tests pass their own). */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** A `.env` file to read, or `false`. @default ".env" */
+  readonly envFile?: string | false;
+  /** A pino logger to use. @default a JSON logger at `logLevel` */
+  readonly logger?: Logger;
+  /** The clock. @default () => new Date() */
+  readonly now?: () => Date;
+  /** The id generator. @default newId */
+  readonly newId?: IdGenerator;
+  /** Turns password sign-in on or off: shorthand for `passwordAuthEnabled`. @default false */
+  readonly passwords?: boolean;
+  /** Sends reset and verification emails. @default SMTP from `smtpUrl`, else the log (development) */
+  readonly mailer?: Mailer;
+  /**
+   * Where rate-limit hits are counted: `memoryRateLimitStore()` or, shared by several
+   * instances, `redisRateLimitStore(client)` (both from `keyship/ratelimit`).
+   * @default memoryRateLimitStore()
+   */
+  readonly rateLimitStore?: RateLimitStore;
+}
+
+/** A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. */
+export interface Keyship {
+  /**
+   * The `/auth` router (paths relative to its mount point), complete on its own: it sets up
+   * each request (trace id, body limit) and authenticates its protected routes itself.
+   */
+  readonly routes: KeyshipRouter;
+  /**
+   * Middleware that sets `c.var.principal` from the request's credential (a device token, an
+   * access token or the session cookie), or null when there is none. It refuses a credential
+   * that is present but invalid (401), and lets anonymous requests through: protect routes
+   * with a guard such as `requireUser()` after it.
+   */
+  readonly authenticate: () => MiddlewareHandler<KeyshipEnv>;
+  readonly db: DB;
+  readonly dialect: DialectName;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** Resolves when migrations have run (rejects if they fail). */
+  readonly ready: Promise<void>;
+  /**
+   * Verifies a device token for an audience other than HTTP requests, e.g. the WebSocket
+   * audience (`wsTokenAudience`) when a socket opens.
+   * @throws ProblemError `token.invalid`, `token.expired` or `token.revoked`
+   */
+  verifyDeviceToken(token: string, audience?: string): Promise<Principal>;
+  /**
+   * The public keys that verify access tokens, for `/.well-known/jwks.json` (`createApp()`
+   * mounts it; mount it yourself otherwise). `{ keys: [] }` with an HMAC secret.
+   */
+  jwks(): PublicJwkSet;
+  /** The router serving `GET /.well-known/jwks.json`; mount it at your app's root. */
+  readonly jwksRoutes: KeyshipRouter;
+  /** Drops cached verification state of a user (after changing their role, scopes or status). */
+  invalidateUser(userId: string): void;
+  /** Closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function splitOptions(options: KeyshipOptions): SettingsInput {
+  const { processEnv: _e, envFile: _f, logger: _l, now: _n, newId: _i, ...settings } = options;
+  const { passwords, mailer: _m, rateLimitStore: _r, ...rest } = settings;
+  return passwords === undefined ? rest : { passwordAuthEnabled: passwords, ...rest };
+}
+
+/** A built instance and the parts `createApp()` mounts itself. */
+export interface BuiltKeyship {
+  readonly instance: Keyship;
+  /** The per-request setup every keyship request passes once (see `createBaseMiddleware`). */
+  readonly base: MiddlewareHandler<KeyshipEnv>;
+  readonly auth: Authentication;
+  readonly parts: RouterParts;
+}
+
+/**
+ * Builds an instance: settings, database, migrations (in the background), authentication and
+ * the routers' dependencies. Internal: `createKeyship()` and `createApp()` share it.
+ * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
+ */
+export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
+  const { settings, warnings } = loadSettings({
+    options: splitOptions(options),
+    ...(options.processEnv === undefined ? {} : { env: options.processEnv }),
+    ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
+  });
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  for (const warning of warnings) logger.warn(warning);
+
+  const { db, dialect } = openDatabase(settings.databaseUrl);
+  const now = options.now ?? systemNow;
+  const context: KeyshipContext = {
+    db,
+    dialect,
+    settings,
+    logger,
+    now,
+    newId: options.newId ?? newId,
+    sessions: createSessionRuntime(settings, now),
+  };
+  const ready = settings.autoMigrate
+    ? migrateToLatest(db, dialect).then((results) => {
+        for (const r of results)
+          logger.info({ migration: r.migrationName, status: r.status }, "migration");
+      })
+    : Promise.resolve();
+  ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
+
+  const base = createBaseMiddleware(context, ready);
+  const auth = createAuthentication(context);
+  const parts = routerParts(context, auth, {
+    mailer: options.mailer,
+    rateLimitStore: options.rateLimitStore,
+  });
+
+  let routes: KeyshipRouter | undefined;
+  let closed: Promise<void> | undefined;
+  const instance: Keyship = {
+    // Built on first use: createApp() mounts its own copy (its app runs base and authenticate).
+    get routes() {
+      if (routes === undefined) {
+        routes = createRouter();
+        routes.use("*", base);
+        routes.route("/", authRouter(parts, [auth.authenticate, requireUser()]));
+      }
+      return routes;
+    },
+    authenticate: () => auth.authenticate,
+    verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
+      auth.devices.verify(token, audience),
+    invalidateUser: auth.invalidateUser,
+    jwks: () => context.sessions.issuer.publicJwks(),
+    jwksRoutes: jwksRoutes(context.sessions.issuer),
+    db,
+    dialect,
+    settings,
+    logger,
+    ready,
+    close: () => {
+      closed ??= ready.catch(() => {}).then(() => db.destroy());
+      return closed;
+    },
+  };
+  return { instance, base, auth, parts };
+}
+
+/**
+ * Builds a keyship instance synchronously; migrations run in the background (`ready`).
+ * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
+ */
+export function createKeyship(options: KeyshipOptions = {}): Keyship {
+  return buildKeyship(options).instance;
+}
+
+/**
+ * Creates keyship and waits for its migrations.
+ * @example
+ * const auth = await keyship({ databaseUrl: "postgres://…" });
+ * app.route("/auth", auth.routes);
+ * app.use("/api/*", auth.authenticate(), requireUser());
+ * @throws KeyshipConfigError on bad settings; MigrationError when migrations fail
+ */
+export async function keyship(options: KeyshipOptions = {}): Promise<Keyship> {
+  const instance = createKeyship(options);
+  await instance.ready;
+  return instance;
+}

@@ -1,0 +1,79 @@
+/**
+ * The `/auth` router: every feature's routes, mounted once per app.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Authentication } from "./auth/authentication.ts";
+import type { KeyshipContext } from "./context.ts";
+import { deviceRoutes } from "./devices/routes.ts";
+import type { Mailer } from "./email/mailer.ts";
+import { createMailer } from "./email/registry.ts";
+import { createRouter, type KeyshipRouter } from "./http/router.ts";
+import type { KeyshipEnv } from "./http/variables.ts";
+import { passkeyRoutes } from "./passkeys/routes.ts";
+import { createPasswordsContext, type PasswordsContext } from "./passwords/context.ts";
+import { passwordRoutes } from "./passwords/routes.ts";
+import type { RateLimitStore } from "./ratelimit/store.ts";
+import { sessionRevoker } from "./sessions/manage.ts";
+import { sessionRoutes } from "./sessions/routes.ts";
+import { meRoutes } from "./users/routes.ts";
+
+/** What the feature routers are built from, created once per instance. */
+export interface RouterParts {
+  readonly context: KeyshipContext;
+  readonly auth: Authentication;
+  /** Present when password sign-in is on. */
+  readonly passwords: PasswordsContext | undefined;
+}
+
+/**
+ * Builds the routers' dependencies once (the password hasher and its worker threads among
+ * them), so a second router over the same parts shares them.
+ * @param extras the mailer and rate-limit store given as options
+ */
+export function routerParts(
+  context: KeyshipContext,
+  auth: Authentication,
+  extras: { mailer: Mailer | undefined; rateLimitStore: RateLimitStore | undefined },
+): RouterParts {
+  const { settings, logger } = context;
+  if (!settings.passwordAuthEnabled) return { context, auth, passwords: undefined };
+  const mailer =
+    extras.mailer ??
+    createMailer({ smtpUrl: settings.smtpUrl, from: settings.mailFrom, env: settings.env, logger });
+  const passwords = createPasswordsContext(context, {
+    mailer,
+    verifier: auth.devices,
+    revokeAllSessions: sessionRevoker(context),
+    ...(extras.rateLimitStore === undefined ? {} : { rateLimitStore: extras.rateLimitStore }),
+  });
+  return { context, auth, passwords };
+}
+
+/** SECURITY: auth responses carry `Cache-Control: no-store`. */
+const noStore: MiddlewareHandler<KeyshipEnv> = async function keyshipNoStore(c, next) {
+  await next();
+  c.header("Cache-Control", "no-store");
+};
+
+/**
+ * The `/auth` router.
+ * @param parts the instance's dependencies
+ * @param signedIn what protected routes run: `requireUser()`, after `authenticate()` when the
+ *   app around the router does not authenticate every request itself
+ */
+export function authRouter(
+  parts: RouterParts,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const { context, auth } = parts;
+  const withVerifier = { ...context, verifier: auth.devices };
+  const routes = createRouter();
+  routes.use("*", noStore);
+  routes.route("/", passkeyRoutes(context, signedIn));
+  routes.route("/", deviceRoutes(withVerifier, signedIn));
+  routes.route("/", sessionRoutes(withVerifier, signedIn, auth.csrf));
+  routes.route("/", meRoutes(context, signedIn));
+  if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
+  return routes;
+}
