@@ -73,6 +73,17 @@ const targets: Array<readonly [string, Server, string]> = [
   ["keyship, access token", keyshipServer, get("/bench/protected", accessToken)],
 ];
 
+// BENCH_TARGET=<n>: drive only target n, BENCH_REQUESTS times, and print nothing (for
+// bench/instructions.ts, which counts instructions under callgrind).
+const only = process.env.BENCH_TARGET;
+if (only !== undefined) {
+  const [, server, request] = targets[Number(only)] ?? [];
+  if (server === undefined || request === undefined) throw new Error(`no target ${only}`);
+  await drive(server, request, requests);
+  await keyship.keyship.close();
+  process.exit(0);
+}
+
 for (const [, server, request] of targets) await drive(server, request, 20_000); // warm-up
 const timings = targets.map((): number[] => []);
 for (let round = 0; round < rounds; round++) {

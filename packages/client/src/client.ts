@@ -19,13 +19,19 @@ import {
   sendRequest,
 } from "./http.ts";
 import type { DeviceRecord } from "./key-store.ts";
-import { type KeyshipClientOptions, resolveClientOptions } from "./options.ts";
-import { createDeviceSession } from "./session.ts";
+import {
+  type KeyshipClientOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from "./options.ts";
+import { createDeviceSession, type DeviceSession } from "./session.ts";
 import { mintDeviceToken } from "./token.ts";
 import type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
 import type {
+  AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "./webauthn.ts";
 
 /** A WebAuthn ceremony's first step, as the server answers it. */
@@ -126,67 +132,108 @@ export interface KeyshipClient {
  * const response = await keyship.fetch("/api/orders");
  */
 export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClient {
-  const config = resolveClientOptions(options);
+  const context = createClientContext(resolveClientOptions(options));
+  return {
+    ...passkeyCeremonies(context),
+    ...accountMethods(context),
+    ...sessionMethods(context),
+    ...passwordMethods(context),
+  };
+}
+
+/** Calls a keyship API route with a JSON body and reads its JSON answer. */
+type ApiCall = <T>(method: HttpMethod, path: string, body?: unknown) => Promise<T>;
+
+/** What the client's method groups share: the settings, the session and the two callers. */
+interface ClientContext {
+  readonly config: ResolvedClientOptions;
+  readonly session: DeviceSession;
+  /** Calls without a token. */
+  readonly call: ApiCall;
+  /** Calls with this device's token (see {@link DeviceSession.send}). */
+  readonly signedCall: ApiCall;
+}
+
+/** Creates the device session and the API callers of one client. */
+function createClientContext(config: ResolvedClientOptions): ClientContext {
   const session = createDeviceSession(config);
-  const { webauthn } = config;
-
-  const call = async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
-    readJsonResponse<T>(
-      await sendRequest(createJsonRequest(apiUrl(config.baseUrl, path), method, body)),
-    );
-
-  const signedCall = async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
-    readJsonResponse<T>(
-      await session.send(createJsonRequest(apiUrl(config.baseUrl, path), method, body)),
-    );
-
-  /** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
-  const retire = async (record: DeviceRecord): Promise<void> => {
-    const { token } = await mintDeviceToken({
-      privateKey: record.keyPair.privateKey,
-      deviceId: record.deviceId,
-      audience: "keyship:http",
-      lifetimeSeconds: 60,
-      nowMs: config.now(),
-    });
-    const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
-    request.headers.set("authorization", `Bearer ${token}`);
-    await sendRequest(request);
+  return {
+    config,
+    session,
+    call: apiCaller(config.baseUrl, sendRequest),
+    signedCall: apiCaller(config.baseUrl, (request) => session.send(request)),
   };
+}
 
-  /** Generates a device key, lets `finish` bind it on the server, then stores it. */
-  const signIn = async <T extends { readonly deviceId: string }>(
-    finish: (devicePublicKey: DevicePublicJwk) => Promise<T>,
-  ): Promise<T> => {
-    const keyPair = await generateDeviceKeyPair();
-    const result = await finish(await exportDevicePublicJwk(keyPair.publicKey));
-    if (typeof result?.deviceId !== "string") {
-      throw new KeyshipError({ code: "client.unexpected_response", status: 200 });
-    }
-    const replaced = await session.adopt({ deviceId: result.deviceId, keyPair });
-    if (replaced !== undefined) retire(replaced).catch(() => {});
-    return result;
-  };
+/** An {@link ApiCall} against `baseUrl` that sends its requests with `send`. */
+function apiCaller(baseUrl: string, send: (request: Request) => Promise<Response>): ApiCall {
+  return async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
+    readJsonResponse<T>(await send(createJsonRequest(apiUrl(baseUrl, path), method, body)));
+}
 
-  const passkeyLogin = async (autofill: boolean): Promise<PasskeySignIn> => {
-    const start = await call<CeremonyStart<PublicKeyCredentialRequestOptionsJSON>>(
-      "POST",
-      "/auth/passkey/login/start",
-      {},
-    );
-    const credential = await webauthn.getCredential(start.options, { autofill });
-    return signIn((devicePublicKey) =>
-      call<PasskeySignIn>("POST", "/auth/passkey/login/finish", {
-        flowId: start.flowId,
-        credential,
-        devicePublicKey,
-        deviceLabel: config.deviceLabel,
-      }),
-    );
-  };
+/** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
+async function retireDevice(config: ResolvedClientOptions, record: DeviceRecord): Promise<void> {
+  const { token } = await mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience: "keyship:http",
+    lifetimeSeconds: 60,
+    nowMs: config.now(),
+  });
+  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
+  request.headers.set("authorization", `Bearer ${token}`);
+  await sendRequest(request);
+}
 
-  const resolveFetchUrl = (input: string | URL): URL => new URL(input, `${config.baseUrl}/`);
+/** Generates a device key, lets `finish` bind it on the server, then stores it. */
+async function signIn<T extends { readonly deviceId: string }>(
+  context: ClientContext,
+  finish: (devicePublicKey: DevicePublicJwk) => Promise<T>,
+): Promise<T> {
+  const keyPair = await generateDeviceKeyPair();
+  const result = await finish(await exportDevicePublicJwk(keyPair.publicKey));
+  if (typeof result?.deviceId !== "string") {
+    throw new KeyshipError({ code: "client.unexpected_response", status: 200 });
+  }
+  const replaced = await context.session.adopt({ deviceId: result.deviceId, keyPair });
+  if (replaced !== undefined) retireDevice(context.config, replaced).catch(() => {});
+  return result;
+}
 
+/** Finishes a passkey registration or login at `path` and signs this browser in. */
+function finishPasskeySignIn(
+  context: ClientContext,
+  path: string,
+  start: CeremonyStart<unknown>,
+  credential: RegistrationResponseJSON | AuthenticationResponseJSON,
+): Promise<PasskeySignIn> {
+  return signIn(context, (devicePublicKey) =>
+    context.call<PasskeySignIn>("POST", path, {
+      flowId: start.flowId,
+      credential,
+      devicePublicKey,
+      deviceLabel: context.config.deviceLabel,
+    }),
+  );
+}
+
+/** Signs in with a passkey, through the modal prompt or (with `autofill`) the autofill UI. */
+async function passkeyLogin(context: ClientContext, autofill: boolean): Promise<PasskeySignIn> {
+  const start = await context.call<CeremonyStart<PublicKeyCredentialRequestOptionsJSON>>(
+    "POST",
+    "/auth/passkey/login/start",
+    {},
+  );
+  const credential = await context.config.webauthn.getCredential(start.options, { autofill });
+  return finishPasskeySignIn(context, "/auth/passkey/login/finish", start, credential);
+}
+
+/** The WebAuthn ceremonies: registering, signing in and adding a passkey. */
+function passkeyCeremonies(
+  context: ClientContext,
+): Pick<KeyshipClient, "register" | "login" | "loginWithAutofill" | "addPasskey"> {
+  const { call, signedCall } = context;
+  const { webauthn } = context.config;
   return {
     async register(input = {}) {
       const start = await call<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
@@ -195,24 +242,17 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
         { email: input.email, displayName: input.displayName },
       );
       const credential = await webauthn.createCredential(start.options);
-      return signIn((devicePublicKey) =>
-        call<PasskeySignIn>("POST", "/auth/passkey/register/finish", {
-          flowId: start.flowId,
-          credential,
-          devicePublicKey,
-          deviceLabel: config.deviceLabel,
-        }),
-      );
+      return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
     },
 
-    login: () => passkeyLogin(false),
+    login: () => passkeyLogin(context, false),
 
     async loginWithAutofill(inputSelector) {
       prepareAutofillInput(inputSelector);
       if (!(await webauthn.supportsAutofill())) {
         throw new KeyshipError({ code: "webauthn.autofill_unsupported" });
       }
-      return passkeyLogin(true);
+      return passkeyLogin(context, true);
     },
 
     async addPasskey(input = {}) {
@@ -228,7 +268,25 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
         name: input.name,
       });
     },
+  };
+}
 
+/** Account management: signing out, the user's passkeys and devices, and `me`. */
+function accountMethods(
+  context: ClientContext,
+): Pick<
+  KeyshipClient,
+  | "logout"
+  | "listPasskeys"
+  | "renamePasskey"
+  | "revokePasskey"
+  | "listDevices"
+  | "revokeDevice"
+  | "revokeOtherDevices"
+  | "me"
+> {
+  const { session, signedCall } = context;
+  return {
     async logout() {
       const record = await session.current();
       if (record === undefined) return;
@@ -267,12 +325,20 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     },
 
     me: () => signedCall<Me>("GET", "/auth/me"),
+  };
+}
 
+/** The device session's own methods: the authorised `fetch`, `wsToken` and `isSignedIn`. */
+function sessionMethods(
+  context: ClientContext,
+): Pick<KeyshipClient, "fetch" | "wsToken" | "isSignedIn"> {
+  const { config, session } = context;
+  return {
     async fetch(input, init) {
       const request =
         input instanceof Request
           ? new Request(input, init)
-          : new Request(resolveFetchUrl(input), init);
+          : new Request(new URL(input, `${config.baseUrl}/`), init);
       // Bearer tokens go only to origins we trust, never to a third party (RFC 6750 §5.3).
       if (!config.apiOrigins.includes(new URL(request.url).origin)) {
         throw new KeyshipError({ code: "client.untrusted_origin" });
@@ -285,9 +351,17 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     async isSignedIn() {
       return (await session.current()) !== undefined;
     },
+  };
+}
 
+/** Email-and-password sign-up and sign-in (when the server enables passwords). */
+function passwordMethods(
+  context: ClientContext,
+): Pick<KeyshipClient, "registerWithPassword" | "loginWithPassword"> {
+  const { call } = context;
+  return {
     registerWithPassword(input) {
-      return signIn((devicePublicKey) =>
+      return signIn(context, (devicePublicKey) =>
         call<PasswordSignIn>("POST", "/auth/register", {
           email: input.email,
           password: input.password,
@@ -298,7 +372,7 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     },
 
     loginWithPassword(input) {
-      return signIn((devicePublicKey) =>
+      return signIn(context, (devicePublicKey) =>
         call<PasswordSignIn>("POST", "/auth/login", {
           email: input.email,
           password: input.password,

@@ -73,9 +73,22 @@ const DEVICE_REJECTED_CODES: ReadonlySet<string> = new Set([
   "token.revoked",
 ]);
 
+/** A loaded device record with the cache of its `keyship:http` tokens. */
 interface SessionState {
   readonly record: DeviceRecord;
   readonly httpTokens: TokenCache;
+}
+
+/** The stored state of one session, loaded lazily, and the ways to replace or forget it. */
+interface SessionStore {
+  /** The state, loaded once from the key store; a failed load is retried on the next call. */
+  state(): Promise<SessionState | undefined>;
+  /** The state, or `client.not_signed_in`. */
+  requireState(): Promise<SessionState>;
+  /** See {@link DeviceSession.adopt}. */
+  adopt(record: DeviceRecord): Promise<DeviceRecord | undefined>;
+  /** See {@link DeviceSession.end}. */
+  end(deviceId: string, reason: SignOutReason): Promise<void>;
 }
 
 /**
@@ -93,33 +106,34 @@ interface SessionState {
  * });
  */
 export function createDeviceSession(options: DeviceSessionOptions): DeviceSession {
+  const store = createSessionStore(options);
+  return {
+    async current() {
+      return (await store.state())?.record;
+    },
+    async require() {
+      return (await store.requireState()).record;
+    },
+    adopt: store.adopt,
+    end: store.end,
+    async httpToken() {
+      return (await store.requireState()).httpTokens.get();
+    },
+    async wsToken() {
+      const { record } = await store.requireState();
+      return (await mint(options, record, "keyship:ws", options.wsTokenLifetimeSeconds)).token;
+    },
+    send: (request) => sendWithRetry(store, request),
+  };
+}
+
+/** Creates the {@link SessionStore} that holds one session's state over `options.keyStore`. */
+function createSessionStore(options: DeviceSessionOptions): SessionStore {
   let loading: Promise<SessionState | undefined> | undefined;
-
-  const stateFor = (record: DeviceRecord): SessionState => ({
-    record,
-    httpTokens: createTokenCache({
-      mint: () => mint(record, "keyship:http", options.tokenLifetimeSeconds),
-      now: options.now,
-      refreshMarginMs: options.tokenRefreshMarginSeconds * 1000,
-    }),
-  });
-
-  const mint = (
-    record: DeviceRecord,
-    audience: DeviceTokenAudience,
-    lifetimeSeconds: number,
-  ): Promise<MintedDeviceToken> =>
-    mintDeviceToken({
-      privateKey: record.keyPair.privateKey,
-      deviceId: record.deviceId,
-      audience,
-      lifetimeSeconds,
-      nowMs: options.now(),
-    });
 
   const state = (): Promise<SessionState | undefined> => {
     loading ??= storage(() => options.keyStore.load()).then(
-      (record) => (record === undefined ? undefined : stateFor(record)),
+      (record) => (record === undefined ? undefined : stateFor(options, record)),
       (error: unknown) => {
         loading = undefined;
         throw error;
@@ -134,6 +148,14 @@ export function createDeviceSession(options: DeviceSessionOptions): DeviceSessio
     return current;
   };
 
+  const adopt = async (record: DeviceRecord): Promise<DeviceRecord | undefined> => {
+    const previous = await state().catch(() => undefined);
+    previous?.httpTokens.invalidate();
+    await storage(() => options.keyStore.save(record));
+    loading = Promise.resolve(stateFor(options, record));
+    return previous?.record.deviceId === record.deviceId ? undefined : previous?.record;
+  };
+
   const end = async (deviceId: string, reason: SignOutReason): Promise<void> => {
     const current = await state();
     if (current === undefined || current.record.deviceId !== deviceId) return;
@@ -143,64 +165,79 @@ export function createDeviceSession(options: DeviceSessionOptions): DeviceSessio
     options.onSignedOut?.({ reason, deviceId });
   };
 
-  const sendWithToken = (request: Request, token: string): Promise<Response> => {
-    const headers = new Headers(request.headers);
-    // RFC 6750 §2.1: the bearer token travels in the Authorization header only.
-    headers.set("authorization", `Bearer ${token}`);
-    return sendRequest(new Request(request, { headers }));
-  };
+  return { state, requireState, adopt, end };
+}
 
-  const forgetIfRejected = async (response: Response, current: SessionState): Promise<void> => {
-    if (response.status !== 401) return;
-    const problem = await readProblem(response);
-    if (problem !== undefined && DEVICE_REJECTED_CODES.has(problem.code)) {
-      await end(current.record.deviceId, "revoked");
-    }
-  };
-
+/** The state of a newly loaded or adopted `record`, with an empty token cache. */
+function stateFor(options: DeviceSessionOptions, record: DeviceRecord): SessionState {
   return {
-    async current() {
-      return (await state())?.record;
-    },
-    async require() {
-      return (await requireState()).record;
-    },
-    async adopt(record) {
-      const previous = await state().catch(() => undefined);
-      previous?.httpTokens.invalidate();
-      await storage(() => options.keyStore.save(record));
-      loading = Promise.resolve(stateFor(record));
-      return previous?.record.deviceId === record.deviceId ? undefined : previous?.record;
-    },
-    end,
-    async httpToken() {
-      return (await requireState()).httpTokens.get();
-    },
-    async wsToken() {
-      const { record } = await requireState();
-      return (await mint(record, "keyship:ws", options.wsTokenLifetimeSeconds)).token;
-    },
-    async send(request) {
-      const current = await requireState();
-      // Keep an unsent copy: a body can be read only once, and the retry needs it again.
-      const spare = request.clone();
-      const response = await sendWithToken(request, await current.httpTokens.get());
-      if (response.status !== 401) return response;
-      const problem = await readProblem(response);
-      if (problem?.code !== "token.expired") {
-        await forgetIfRejected(response, current);
-        return response;
-      }
-      // Exactly one retry, with a freshly minted token. A second token.expired means
-      // the clocks disagree; it is returned to the caller rather than retried again.
-      current.httpTokens.invalidate();
-      const retried = await sendWithToken(spare, await current.httpTokens.get());
-      await forgetIfRejected(retried, current);
-      return retried;
-    },
+    record,
+    httpTokens: createTokenCache({
+      mint: () => mint(options, record, "keyship:http", options.tokenLifetimeSeconds),
+      now: options.now,
+      refreshMarginMs: options.tokenRefreshMarginSeconds * 1000,
+    }),
   };
 }
 
+/** Mints a token for `audience` with the device key of `record`. */
+function mint(
+  options: DeviceSessionOptions,
+  record: DeviceRecord,
+  audience: DeviceTokenAudience,
+  lifetimeSeconds: number,
+): Promise<MintedDeviceToken> {
+  return mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience,
+    lifetimeSeconds,
+    nowMs: options.now(),
+  });
+}
+
+/** Sends `request` with a token; retries once on `token.expired` ({@link DeviceSession.send}). */
+async function sendWithRetry(store: SessionStore, request: Request): Promise<Response> {
+  const current = await store.requireState();
+  // Keep an unsent copy: a body can be read only once, and the retry needs it again.
+  const spare = request.clone();
+  const response = await sendWithToken(request, await current.httpTokens.get());
+  if (response.status !== 401) return response;
+  const problem = await readProblem(response);
+  if (problem?.code !== "token.expired") {
+    await forgetIfRejected(store, response, current);
+    return response;
+  }
+  // Exactly one retry, with a freshly minted token. A second token.expired means
+  // the clocks disagree; it is returned to the caller rather than retried again.
+  current.httpTokens.invalidate();
+  const retried = await sendWithToken(spare, await current.httpTokens.get());
+  await forgetIfRejected(store, retried, current);
+  return retried;
+}
+
+/** Sends a copy of `request` with `token` as its bearer token. */
+function sendWithToken(request: Request, token: string): Promise<Response> {
+  const headers = new Headers(request.headers);
+  // RFC 6750 §2.1: the bearer token travels in the Authorization header only.
+  headers.set("authorization", `Bearer ${token}`);
+  return sendRequest(new Request(request, { headers }));
+}
+
+/** Forgets the device when a 401 says the server no longer accepts it. */
+async function forgetIfRejected(
+  store: SessionStore,
+  response: Response,
+  current: SessionState,
+): Promise<void> {
+  if (response.status !== 401) return;
+  const problem = await readProblem(response);
+  if (problem !== undefined && DEVICE_REJECTED_CODES.has(problem.code)) {
+    await store.end(current.record.deviceId, "revoked");
+  }
+}
+
+/** Runs a key-store operation; a non-`KeyshipError` failure becomes `client.storage_failed`. */
 async function storage<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();

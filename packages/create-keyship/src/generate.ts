@@ -127,6 +127,37 @@ function secret(): string {
  * await generateProject({ directory: "my-app", template: "fullstack" });
  */
 export async function generateProject(options: GenerateOptions): Promise<GeneratedProject> {
+  const plan = await planProject(options);
+  await copyTemplate(plan);
+  await fillTemplate(plan);
+  await writeEnvFiles(plan);
+  if (plan.local !== undefined) await useLocalPackages(plan, plan.local);
+  const { directory, name, template, origin } = plan;
+  return { directory, name, template, files: await listFiles(directory), devUrl: origin };
+}
+
+/** {@link GenerateOptions}, checked and with the defaults applied: what each step needs. */
+interface ProjectPlan {
+  readonly directory: string;
+  readonly name: string;
+  readonly template: TemplateName;
+  readonly pm: PackageManager;
+  readonly progress: (step: string) => void;
+  readonly local: LocalPackages | undefined;
+  readonly isFullstack: boolean;
+  /** Where the API goes: `api/` of a fullstack project, else the project itself. */
+  readonly apiDirectory: string;
+  /** The URL the app is served on in development. */
+  readonly origin: string;
+  /** The values of the templates' `{{placeholders}}`. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks the options and works out the plan; writes nothing.
+ * @throws CreateError as {@link generateProject} does
+ */
+async function planProject(options: GenerateOptions): Promise<ProjectPlan> {
   const directory = resolve(options.directory);
   const name = options.name ?? basename(directory);
   const template = options.template ?? "fullstack";
@@ -157,8 +188,24 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
     passwords: String(options.passwords ?? false),
     origin,
   };
+  return {
+    directory,
+    name,
+    template,
+    pm,
+    progress,
+    local,
+    isFullstack,
+    apiDirectory,
+    origin,
+    values,
+  };
+}
 
-  progress(`Creating ${name} from the ${template} template in ${directory}`);
+/** Creates the directory and copies the template's files into it. */
+async function copyTemplate(plan: ProjectPlan): Promise<void> {
+  const { directory, name, template, isFullstack, apiDirectory } = plan;
+  plan.progress(`Creating ${name} from the ${template} template in ${directory}`);
   await mkdir(directory, { recursive: true });
   if (isFullstack) {
     await cp(join(TEMPLATES_DIRECTORY, "fullstack"), directory, { recursive: true, force: true });
@@ -172,20 +219,28 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
   // npm pack drops .gitignore files, so templates ship them as `gitignore`.
   await rename(join(directory, "gitignore"), join(directory, ".gitignore"));
   if (isFullstack) await rm(join(apiDirectory, "README.md"), { force: true });
+}
 
-  progress("Filling in names and settings");
+/** Fills in the placeholders of every copied file, and the package manager's extras. */
+async function fillTemplate(plan: ProjectPlan): Promise<void> {
+  const { directory, name, pm, isFullstack } = plan;
+  plan.progress("Filling in names and settings");
   for (const file of await listFiles(directory)) {
     const path = join(directory, file);
     const text = await readFile(path, "utf8");
-    const filled = fill(text, values);
+    const filled = fill(text, plan.values);
     if (filled !== text) await writeFile(path, filled);
   }
   if (!isFullstack) await patchJson(join(directory, "package.json"), (pkg) => ({ ...pkg, name }));
   if (pm === "pnpm" && isFullstack) {
     await writeFile(join(directory, "pnpm-workspace.yaml"), "packages:\n  - api\n  - web\n");
   }
+}
 
-  progress("Writing .env with fresh secrets");
+/** Writes the API's `.env` (from `.env.example`, with a fresh secret) and the web app's. */
+async function writeEnvFiles(plan: ProjectPlan): Promise<void> {
+  const { directory, isFullstack, apiDirectory, values } = plan;
+  plan.progress("Writing .env with fresh secrets");
   const example = await readFile(join(apiDirectory, ".env.example"), "utf8");
   const env = example
     .replace(/^# keyship settings.*$/m, "# keyship settings and secrets. Never commit this file.")
@@ -197,20 +252,20 @@ export async function generateProject(options: GenerateOptions): Promise<Generat
       `# Read by Vite; only VITE_* variables reach the browser.\nVITE_PASSWORDS=${values.passwords}\n`,
     );
   }
+}
 
-  if (local !== undefined) {
-    progress(`Using local packages from ${local.directory}`);
-    await patchJson(join(apiDirectory, "package.json"), (pkg) =>
-      withDependency(pkg, "keyship", `file:${local.keyship}`),
+/** Points the keyship dependencies at the tarballs in `local`. */
+async function useLocalPackages(plan: ProjectPlan, local: LocalPackages): Promise<void> {
+  const { directory, isFullstack, apiDirectory } = plan;
+  plan.progress(`Using local packages from ${local.directory}`);
+  await patchJson(join(apiDirectory, "package.json"), (pkg) =>
+    withDependency(pkg, "keyship", `file:${local.keyship}`),
+  );
+  if (isFullstack) {
+    await patchJson(join(directory, "web", "package.json"), (pkg) =>
+      withDependency(pkg, "@keyship/client", `file:${local.client}`),
     );
-    if (isFullstack) {
-      await patchJson(join(directory, "web", "package.json"), (pkg) =>
-        withDependency(pkg, "@keyship/client", `file:${local.client}`),
-      );
-    }
   }
-
-  return { directory, name, template, files: await listFiles(directory), devUrl: origin };
 }
 
 type PackageJson = Record<string, unknown> & { dependencies?: Record<string, string> };

@@ -74,6 +74,51 @@ export async function runCreate(
   argv: readonly string[],
   io: CreateIo = processIo,
 ): Promise<number> {
+  const command = readCommandLine(argv, io);
+  if (typeof command === "number") return command;
+
+  const willAsk = io.isInteractive && !command.flags.yes;
+  const prompter = willAsk ? io.prompter() : undefined;
+  try {
+    const settings = await askSettings(command, io, prompter);
+    prompter?.close();
+    return await createProject(command, settings, io);
+  } catch (error) {
+    prompter?.close();
+    if (error instanceof CreateError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The command line, parsed and checked. */
+interface CommandLine {
+  readonly flags: ReturnType<typeof parse>["values"];
+  /** The directory argument, when given. */
+  readonly directory: string | undefined;
+  readonly template: TemplateName | undefined;
+  /** `--package-manager` or `--pm`. */
+  readonly packageManager: PackageManager | undefined;
+}
+
+/** What the project will be, from the flags, the answers and the defaults. */
+interface CreateSettings {
+  /** The absolute directory to write to. */
+  readonly directory: string;
+  readonly name: string;
+  readonly template: TemplateName;
+  readonly passwords: boolean;
+  readonly packageManager: PackageManager;
+  readonly force: boolean;
+}
+
+/**
+ * Parses and checks `argv`. When the run ends here (help, or a wrong command line), prints
+ * what to print and returns the exit code instead.
+ */
+function readCommandLine(argv: readonly string[], io: CreateIo): CommandLine | number {
   let values: ReturnType<typeof parse>["values"];
   let positionals: string[];
   try {
@@ -99,78 +144,89 @@ export async function runCreate(
     io.err(`error: --package-manager must be one of ${PACKAGE_MANAGERS.join(", ")}`);
     return 2;
   }
+  return {
+    flags: values,
+    directory: positionals[0],
+    template: values.template as TemplateName | undefined,
+    packageManager: pmFlag as PackageManager | undefined,
+  };
+}
 
-  const willAsk = io.isInteractive && !values.yes;
-  const prompter = willAsk ? io.prompter() : undefined;
-  try {
-    const directoryAnswer =
-      positionals[0] ??
-      (prompter === undefined
-        ? "my-keyship-app"
-        : await prompter.text("Project name:", "my-keyship-app", validateName));
-    const directory = resolve(io.cwd, directoryAnswer);
-    const name = basename(directory);
-    const template: TemplateName =
-      (values.template as TemplateName | undefined) ??
-      (await prompter?.choose("Template:", TEMPLATES, "fullstack")) ??
-      "fullstack";
-    const passwords =
-      values.passwords ??
-      (await prompter?.confirm("Offer password sign-in next to passkeys?", false)) ??
-      false;
-    const detected = detectPackageManager(io.env.npm_config_user_agent) ?? "npm";
-    const packageManager: PackageManager =
-      (pmFlag as PackageManager | undefined) ??
-      (await prompter?.choose("Package manager:", PACKAGE_MANAGERS, detected)) ??
-      detected;
-    let force = values.force ?? false;
-    if (!force && !(await isEmptyDirectory(directory)) && prompter !== undefined) {
-      force = await prompter.confirm(
-        `${directoryAnswer} is not empty. Write into it anyway?`,
-        false,
-      );
-    }
-    prompter?.close();
+/** Settles each setting: its flag, else the prompter's answer (when asking), else the default. */
+async function askSettings(
+  command: CommandLine,
+  io: CreateIo,
+  prompter: Prompter | undefined,
+): Promise<CreateSettings> {
+  const directoryAnswer =
+    command.directory ??
+    (prompter === undefined
+      ? "my-keyship-app"
+      : await prompter.text("Project name:", "my-keyship-app", validateName));
+  const directory = resolve(io.cwd, directoryAnswer);
+  const name = basename(directory);
+  const template: TemplateName =
+    command.template ??
+    (await prompter?.choose("Template:", TEMPLATES, "fullstack")) ??
+    "fullstack";
+  const passwords =
+    command.flags.passwords ??
+    (await prompter?.confirm("Offer password sign-in next to passkeys?", false)) ??
+    false;
+  const detected = detectPackageManager(io.env.npm_config_user_agent) ?? "npm";
+  const packageManager: PackageManager =
+    command.packageManager ??
+    (await prompter?.choose("Package manager:", PACKAGE_MANAGERS, detected)) ??
+    detected;
+  let force = command.flags.force ?? false;
+  if (!force && !(await isEmptyDirectory(directory)) && prompter !== undefined) {
+    force = await prompter.confirm(`${directoryAnswer} is not empty. Write into it anyway?`, false);
+  }
+  return { directory, name, template, passwords, packageManager, force };
+}
 
-    const localPackages = values["local-packages"] ?? io.env[LOCAL_PACKAGES_ENV];
-    const project = await generateProject({
-      directory,
-      name,
-      template,
-      passwords,
-      packageManager,
-      force,
-      onProgress: (step) => io.out(`◇ ${step}`),
-      ...(localPackages === undefined ? {} : { localPackages: resolve(io.cwd, localPackages) }),
-    });
-    io.out(`◇ Wrote ${project.files.length} files`);
+/** Writes the project, installs its dependencies unless `--no-install`, and says what next. */
+async function createProject(
+  command: CommandLine,
+  settings: CreateSettings,
+  io: CreateIo,
+): Promise<number> {
+  const { directory, packageManager } = settings;
+  const localPackages = command.flags["local-packages"] ?? io.env[LOCAL_PACKAGES_ENV];
+  const project = await generateProject({
+    ...settings,
+    onProgress: (step) => io.out(`◇ ${step}`),
+    ...(localPackages === undefined ? {} : { localPackages: resolve(io.cwd, localPackages) }),
+  });
+  io.out(`◇ Wrote ${project.files.length} files`);
 
-    const shouldInstall = values.install ?? true;
-    if (shouldInstall) {
-      io.out(`◇ Installing dependencies with ${packageManager} (this takes a minute)…`);
-      const code = await installDependencies(directory, packageManager);
-      if (code !== 0) {
-        io.err(`${packageManager} install failed (exit ${code}); run it again in ${directory}`);
-        return 1;
-      }
-    }
-
-    const shown = relative(io.cwd, directory) || ".";
-    io.out("");
-    io.out(`Done. Next:`);
-    if (shown !== ".") io.out(`  cd ${shown}`);
-    if (!shouldInstall) io.out(`  ${packageManager} install`);
-    io.out(`  ${packageManager} run dev     # then open ${project.devUrl}`);
-    io.out(`  ${packageManager} test`);
-    return 0;
-  } catch (error) {
-    prompter?.close();
-    if (error instanceof CreateError) {
-      io.err(`error: ${error.message}`);
+  const shouldInstall = command.flags.install ?? true;
+  if (shouldInstall) {
+    io.out(`◇ Installing dependencies with ${packageManager} (this takes a minute)…`);
+    const code = await installDependencies(directory, packageManager);
+    if (code !== 0) {
+      io.err(`${packageManager} install failed (exit ${code}); run it again in ${directory}`);
       return 1;
     }
-    throw error;
   }
+  printNextSteps(io, settings, shouldInstall, project.devUrl);
+  return 0;
+}
+
+/** Prints how to start the new project. */
+function printNextSteps(
+  io: CreateIo,
+  { directory, packageManager }: CreateSettings,
+  installed: boolean,
+  devUrl: string,
+): void {
+  const shown = relative(io.cwd, directory) || ".";
+  io.out("");
+  io.out(`Done. Next:`);
+  if (shown !== ".") io.out(`  cd ${shown}`);
+  if (!installed) io.out(`  ${packageManager} install`);
+  io.out(`  ${packageManager} run dev     # then open ${devUrl}`);
+  io.out(`  ${packageManager} test`);
 }
 
 function parse(argv: readonly string[]) {

@@ -146,8 +146,13 @@ describe("refusing to overwrite", () => {
     expect(await readFile(join(root, "busy/notes.txt"), "utf8")).toBe("mine");
   });
 
-  it.each(["My App", "_x", ".x", "a b"])("refuses the name %j", async (name) => {
-    expect(validateName(name)).toBeDefined();
+  it.each([
+    ["My App", "use lowercase letters, digits, '-', '.', '_' or '~'"],
+    ["_x", "the name cannot start with '.' or '_'"],
+    [".x", "the name cannot start with '.' or '_'"],
+    ["a b", "use lowercase letters, digits, '-', '.', '_' or '~'"],
+  ])("refuses the name %j", async (name, reason) => {
+    expect(validateName(name)).toBe(reason);
     await expect(generateProject({ directory: join(root, "n"), name })).rejects.toBeInstanceOf(
       CreateError,
     );

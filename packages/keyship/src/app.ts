@@ -13,7 +13,7 @@ import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
 import { handleError } from "./http/problem.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { buildKeyship, type Keyship, type KeyshipOptions } from "./keyship.ts";
-import { observabilityHook } from "./observability/init.ts";
+import { observedFirst } from "./observability/init.ts";
 import { authRouter } from "./routes.ts";
 
 /** A Hono app with keyship mounted, plus the keyship instance behind it. */
@@ -36,12 +36,18 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   }) as KeyshipApp;
   Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
   app.onError(handleError);
-  // First, so initObservability(app) called later still sees every request.
-  app.use("*", observabilityHook(app));
-  app.use("*", base);
+  // One middleware for what every request passes, in order: the observability placeholder
+  // (so initObservability(app) called later still sees every request), keyship's setup, and
+  // authenticate(). Each Hono middleware step costs a promise; these three need no chain.
+  const { authenticate } = auth;
+  app.use(
+    "*",
+    observedFirst(app, function keyshipRequest(c, next) {
+      return base(c, () => authenticate(c, next) as Promise<void>);
+    }),
+  );
   app.route("/", healthRoutes(instance.db));
   app.route("/", instance.jwksRoutes);
-  app.use("*", auth.authenticate);
   // The app authenticated the request already: protected routes only need the guard.
   app.route("/auth", authRouter(parts, [requireUser()]));
   mountDocs(app, { title: "keyship API", version: "0.1.0" });

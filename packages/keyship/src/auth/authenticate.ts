@@ -1,33 +1,39 @@
 /**
  * `authenticate()`: the one place that decides which credential proves a request. It asks the
  * registry's verifiers for a warm answer first (caches only, nothing parsed), then for the
- * first one that recognises the credential, which verifies it. It sets `c.var.principal`, or
- * null when the request carries no credential.
+ * first one that recognises the credential, which verifies it.
+ *
+ * It identifies; guards protect. It sets `c.var.principal`, or null when the request carries
+ * no valid credential, and never answers by itself: a refused credential is kept in
+ * `c.var.authProblem` for the guards, so a protected route answers exactly why (401
+ * `token.expired`, 403 `auth.csrf_failed`…) while a public route is never blocked by a stale
+ * token or cookie.
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { ProblemError } from "../errors.ts";
 import { authorizationHeader } from "../http/headers.ts";
-import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { recordTokenFailure } from "../observability/metrics.ts";
 import { TokenError } from "../tokens/errors.ts";
 import type { Principal } from "./principal.ts";
 import type { CredentialRequest, CredentialVerifier } from "./verifier.ts";
 
-/** Answers `error` as a problem when it is one (so it works without keyship's error handler). */
-function refuse(c: Context<KeyshipEnv>, error: unknown): Response {
+/** Keeps a refused credential's problem for the guards; anything else is a server failure. */
+function remember(c: Context<KeyshipEnv>, error: unknown): void {
   recordTokenFailure(error instanceof ProblemError ? error.code : "internal.error");
-  if (error instanceof ProblemError) return problemResponse(c, error);
-  throw error;
+  if (!(error instanceof ProblemError)) throw error;
+  c.set("principal", null);
+  c.set("authProblem", error);
 }
 
 /**
  * Creates the authenticate middleware over the given verifiers (asked in order).
  *
- * No credential leaves the principal null (guards then answer 401). An `Authorization` header
- * that no verifier recognises (another scheme, malformed, a foreign token) is refused with 401
- * `token.invalid`, as is any credential its verifier refuses.
+ * No credential leaves the principal null (guards then answer 401 `auth.unauthenticated`). An
+ * `Authorization` header that no verifier recognises (another scheme, malformed, a foreign
+ * token) counts as refused with `token.invalid`, like any credential its verifier refuses:
+ * the principal stays null and guards answer that problem.
  * @param verifiers the registry (`credentialVerifiers()`)
  */
 export function createAuthenticate(
@@ -52,14 +58,13 @@ export function createAuthenticate(
     c: Context<KeyshipEnv>,
     next: Next,
     pending: Promise<Principal>,
-  ): Promise<Response | undefined> {
+  ): Promise<void> {
     try {
       c.set("principal", await pending);
     } catch (error) {
-      return refuse(c, error);
+      remember(c, error);
     }
     await next();
-    return undefined;
   }
 
   // Not async: a request answered at once passes straight to next() without an extra promise.
@@ -68,7 +73,8 @@ export function createAuthenticate(
     try {
       found = principalOf(c);
     } catch (error) {
-      return Promise.resolve(refuse(c, error));
+      remember(c, error);
+      return next();
     }
     if (found instanceof Promise) return settle(c, next, found);
     c.set("principal", found ?? null);

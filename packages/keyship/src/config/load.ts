@@ -9,7 +9,13 @@ import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
-import { SETTINGS, type SettingName, type Settings, type SettingsInput } from "./schema.ts";
+import {
+  SETTINGS,
+  type SettingName,
+  type SettingSpec,
+  type Settings,
+  type SettingsInput,
+} from "./schema.ts";
 
 /** Where settings come from; everything is optional and defaults to the real process. */
 export interface LoadSettingsOptions {
@@ -102,23 +108,75 @@ function productionProblems(s: Settings, given: Partial<Record<SettingName, unkn
  */
 export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
   const env = { ...readEnvFile(input.envFile ?? ".env"), ...(input.env ?? process.env) };
-  const options = (input.options ?? {}) as Partial<Record<SettingName, unknown>>;
+  const { values, given } = readSources(env, input.options ?? {});
+  const envName =
+    (values.env as Settings["env"] | undefined) ??
+    (env.NODE_ENV === "production" ? "production" : "development");
+  const isProduction = envName === "production";
+  const warnings: string[] = [];
+  const sessionKeyMissing = applyDerivedDefaults(values, isProduction, warnings);
+
+  const settings = Object.freeze({ ...values, env: envName }) as Settings;
+  if (isProduction) {
+    const unsafe = productionProblems(settings, given);
+    if (sessionKeyMissing) {
+      unsafe.push(
+        "KEYSHIP_SESSION_SECRET is not set. Sessions need a signing key: set KEYSHIP_SESSION_SECRET to the output of `keyship keygen --type secret` (at least 32 characters), or KEYSHIP_SESSION_PRIVATE_KEYS to `keyship keygen --type es256`.",
+      );
+    }
+    if (unsafe.length > 0) throw new KeyshipConfigError(unsafe);
+  } else if (!isLocalhost(settings.rpId) && settings.origins.some((o) => isLocalhost(hostOf(o)))) {
+    warnings.push(
+      `KEYSHIP_RP_ID is '${settings.rpId}' but an origin is on localhost; passkeys will fail there.`,
+    );
+  }
+  return { settings, warnings };
+}
+
+/**
+ * Reads some settings only, through the same schema, sources and messages as
+ * {@link loadSettings}, without its development fallbacks or production checks. For parts
+ * that can run without the rest of keyship (`initObservability()` on a plain Hono app,
+ * `llm()`).
+ * @param names the settings to read
+ * @param input `env` (default process.env) and `options` overriding it
+ * @throws KeyshipConfigError listing every value that does not parse
+ * @example const { metricsEnabled } = readSettings(["metricsEnabled"]);
+ */
+export function readSettings<const N extends SettingName>(
+  names: readonly N[],
+  input: {
+    readonly env?: Readonly<Record<string, string | undefined>>;
+    readonly options?: SettingsInput;
+  } = {},
+): Pick<Settings, N> {
+  const env = input.env ?? process.env;
+  return Object.freeze(readSources(env, input.options ?? {}, names).values) as Pick<Settings, N>;
+}
+
+/**
+ * Every setting's value from its strongest source (option, then variable, then default),
+ * parsed by its schema; `given` holds what was set explicitly.
+ * @throws KeyshipConfigError listing every value that does not parse
+ */
+function readSources(
+  env: Readonly<Record<string, string | undefined>>,
+  input: SettingsInput,
+  names: readonly SettingName[] = Object.keys(SETTINGS) as SettingName[],
+): { values: Record<string, unknown>; given: Partial<Record<SettingName, unknown>> } {
+  const options = input as Partial<Record<SettingName, unknown>>;
   const given: Partial<Record<SettingName, unknown>> = {};
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-
-  for (const [name, spec] of Object.entries(SETTINGS) as [
-    SettingName,
-    (typeof SETTINGS)[SettingName],
-  ][]) {
+  for (const name of names) {
+    const spec: SettingSpec = SETTINGS[name];
     const fromOption = options[name];
-    const fromEnv = env[spec.env];
-    const raw =
-      fromOption !== undefined
-        ? fromOption
-        : fromEnv !== undefined && fromEnv !== ""
-          ? fromEnv
-          : undefined;
+    // A variable set to nothing (or only spaces) counts as unset.
+    const variable = [spec.env, ...(spec.aliases ?? [])].find(
+      (candidate) => (env[candidate]?.trim() ?? "") !== "",
+    );
+    const fromEnv = variable === undefined ? undefined : env[variable];
+    const raw = fromOption !== undefined ? fromOption : fromEnv;
     if (raw === undefined) {
       values[name] = spec.default;
       continue;
@@ -128,22 +186,28 @@ export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
     if (parsed.success) {
       values[name] = parsed.data;
     } else {
-      const source = fromOption !== undefined ? `option ${name}` : spec.env;
+      const source = fromOption !== undefined ? `option ${name}` : variable;
       problems.push(
         `${source} is not valid: ${parsed.error.issues[0]?.message ?? "invalid value"}.`,
       );
     }
   }
   if (problems.length > 0) throw new KeyshipConfigError(problems);
+  return { values, given };
+}
 
-  const envName =
-    (values.env as Settings["env"] | undefined) ??
-    (env.NODE_ENV === "production" ? "production" : "development");
-  const isProduction = envName === "production";
-  const warnings: string[] = [];
+/**
+ * Fills the settings whose defaults derive from others (RP ID, origins, host, issuer, app URL)
+ * and, in development, a random session secret, warning about each fallback.
+ * @returns true when production has no session signing key
+ */
+function applyDerivedDefaults(
+  values: Record<string, unknown>,
+  isProduction: boolean,
+  warnings: string[],
+): boolean {
   const port = values.port as number;
   let sessionKeyMissing = false;
-
   if (values.rpId === undefined) {
     values.rpId = "localhost";
     if (!isProduction) {
@@ -173,20 +237,5 @@ export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
   }
   values.appUrl ??= (values.origins as string[])[0];
   values.bootstrapAdminEmails ??= [];
-
-  const settings = Object.freeze({ ...values, env: envName }) as Settings;
-  if (isProduction) {
-    const unsafe = productionProblems(settings, given);
-    if (sessionKeyMissing) {
-      unsafe.push(
-        "KEYSHIP_SESSION_SECRET is not set. Sessions need a signing key: set KEYSHIP_SESSION_SECRET to the output of `keyship keygen --type secret` (at least 32 characters), or KEYSHIP_SESSION_PRIVATE_KEYS to `keyship keygen --type es256`.",
-      );
-    }
-    if (unsafe.length > 0) throw new KeyshipConfigError(unsafe);
-  } else if (!isLocalhost(settings.rpId) && settings.origins.some((o) => isLocalhost(hostOf(o)))) {
-    warnings.push(
-      `KEYSHIP_RP_ID is '${settings.rpId}' but an origin is on localhost; passkeys will fail there.`,
-    );
-  }
-  return { settings, warnings };
+  return sessionKeyMissing;
 }

@@ -102,6 +102,8 @@ export const privateJwkList = z
  */
 export interface SettingSpec {
   readonly env: string;
+  /** Other variables read when `env` is unset, in order (e.g. the SDK's own `OPENAI_API_KEY`). */
+  readonly aliases?: readonly string[];
   readonly schema: z.ZodType;
   readonly default: unknown;
   readonly doc: string;

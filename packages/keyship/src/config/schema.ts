@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { boolFromString, intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
 
@@ -122,6 +123,7 @@ export const SETTINGS = {
   },
   ...SESSION_SETTINGS,
   ...PASSWORD_SETTINGS,
+  ...INTEGRATION_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of a setting, as an option key. */
@@ -181,6 +183,15 @@ export interface Settings {
   readonly rateLimitRegisterPerIp: string;
   readonly rateLimitEmailPerIp: string;
   readonly rateLimitEmailPerAccount: string;
+  readonly metricsEnabled: boolean;
+  readonly metricsToken: string | undefined;
+  readonly langsmithTracing: boolean;
+  readonly langsmithApiKey: string | undefined;
+  readonly langsmithProject: string;
+  readonly langsmithEndpoint: string | undefined;
+  readonly llmApiKey: string | undefined;
+  readonly llmBaseUrl: string | undefined;
+  readonly llmModel: string;
 }
 
 /**

@@ -10,7 +10,11 @@
 import type { webcrypto } from "node:crypto";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import type { Principal } from "../auth/principal.ts";
-import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-tokens.ts";
+import {
+  type CachedSubject,
+  createVerifiedTokenCache,
+  type VerifiedTokenCache,
+} from "../cache/verified-tokens.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import { isId } from "../ids.ts";
 import { withSpan } from "../observability/tracing.ts";
@@ -64,21 +68,29 @@ function headerOf(token: string): ReturnType<typeof decodeProtectedHeader> | und
 }
 
 /**
- * Creates the verifier for a keyship instance.
- * @param ctx database, settings (cache size/TTL, max lifetime), clock and logger
+ * The device id a token's header names, after the header checks (RFC 8725 §3.1: the pinned
+ * algorithm; no embedded or remote keys; no `crit`).
+ * @throws TokenError `token.invalid`
  */
-export function createDeviceTokenVerifier(
-  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
-): DeviceTokenVerifier {
-  const nowMs = millisecondsOf(ctx.now);
-  const cache = createVerifiedTokenCache<DeviceEntry>({
-    max: ctx.settings.authCacheSize,
-    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
-    now: nowMs,
-  });
-  const maxLifetime = ctx.settings.deviceTokenMaxTtlSeconds;
+function checkedKid(token: string): string {
+  const header = headerOf(token);
+  const kid = header?.kid;
+  if (header === undefined || typeof kid !== "string" || !isId(kid, "device"))
+    throw invalid("not a device token");
+  if (header.alg !== "ES256") throw invalid("algorithm not allowed");
+  if (header.typ !== undefined && header.typ.toUpperCase() !== "JWT") throw invalid("wrong typ");
+  for (const member of FORBIDDEN_HEADER_MEMBERS) {
+    if (member in header) throw invalid(`header member ${member} is not allowed`);
+  }
+  return kid;
+}
 
-  async function loadDevice(deviceId: string): Promise<DeviceEntry> {
+/** Loads a device and its owner (cache first), refusing revoked devices and disabled users. */
+function deviceLoader(
+  ctx: Pick<KeyshipContext, "db" | "now" | "logger">,
+  cache: VerifiedTokenCache<DeviceEntry>,
+): (deviceId: string) => Promise<DeviceEntry> {
+  return async function loadDevice(deviceId) {
     const cached = cache.subject(deviceId);
     if (cached !== undefined) return cached;
     const row = await findDeviceWithOwner(ctx.db, deviceId);
@@ -98,7 +110,24 @@ export function createDeviceTokenVerifier(
       ctx.logger.warn({ err, deviceId }, "could not record device last_seen_at"),
     );
     return entry;
-  }
+  };
+}
+
+/**
+ * Creates the verifier for a keyship instance.
+ * @param ctx database, settings (cache size/TTL, max lifetime), clock and logger
+ */
+export function createDeviceTokenVerifier(
+  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
+): DeviceTokenVerifier {
+  const nowMs = millisecondsOf(ctx.now);
+  const cache = createVerifiedTokenCache<DeviceEntry>({
+    max: ctx.settings.authCacheSize,
+    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    now: nowMs,
+  });
+  const maxLifetime = ctx.settings.deviceTokenMaxTtlSeconds;
+  const loadDevice = deviceLoader(ctx, cache);
 
   async function verifyFully(
     token: string,
@@ -129,27 +158,16 @@ export function createDeviceTokenVerifier(
     return { device, exp };
   }
 
-  function isDeviceToken(token: string): boolean {
-    const kid = headerOf(token)?.kid;
-    return typeof kid === "string" && isId(kid, "device");
-  }
-
   return {
-    isDeviceToken,
+    isDeviceToken(token) {
+      const kid = headerOf(token)?.kid;
+      return typeof kid === "string" && isId(kid, "device");
+    },
     cached: (token, audience) => cache.lookup(token, audience)?.principal,
     async verify(token, audience) {
       const warm = cache.lookup(token, audience);
       if (warm !== undefined) return warm.principal;
-      const header = headerOf(token);
-      const kid = header?.kid;
-      if (header === undefined || typeof kid !== "string" || !isId(kid, "device"))
-        throw invalid("not a device token");
-      if (header.alg !== "ES256") throw invalid("algorithm not allowed");
-      if (header.typ !== undefined && header.typ.toUpperCase() !== "JWT")
-        throw invalid("wrong typ");
-      for (const member of FORBIDDEN_HEADER_MEMBERS) {
-        if (member in header) throw invalid(`header member ${member} is not allowed`);
-      }
+      const kid = checkedKid(token);
       const verified = await withSpan(
         "keyship.token.verify",
         { "keyship.token.kind": "device" },

@@ -2,7 +2,8 @@
  * Guards: middleware that allow a request or refuse it, reading only `c.var.principal`.
  * They never care how the caller proved who they are.
  *
- * Unauthenticated → 401 `auth.unauthenticated` with `WWW-Authenticate: Bearer`;
+ * No credential → 401 `auth.unauthenticated` with `WWW-Authenticate: Bearer`; a refused one →
+ * its own problem, kept by `authenticate()` (e.g. 401 `token.expired`);
  * authenticated but not allowed → 403 `auth.forbidden` (scope failures carry
  * `error="insufficient_scope"` and list `missing_scopes`).
  * @module
@@ -34,8 +35,12 @@ function guard(
   // Not async: an allowed request passes straight to next() without an extra promise.
   const middleware: MiddlewareHandler<KeyshipEnv> = (c, next) => {
     const principal = c.get("principal");
+    // A refused credential answers with its own problem (an expired token, a failed CSRF
+    // check); no credential at all with auth.unauthenticated.
     const problem =
-      principal === null || principal === undefined ? unauthenticated() : check(principal);
+      principal === null || principal === undefined
+        ? (c.get("authProblem") ?? unauthenticated())
+        : check(principal);
     return problem === undefined ? next() : Promise.resolve(problemResponse(c, problem));
   };
   Object.defineProperty(middleware, "name", { value: name });

@@ -3,6 +3,8 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { KeyshipEnv } from "./variables.ts";
 
 /** A required JSON request body of `schema`. */
 export function jsonBody<T extends z.ZodType>(schema: T) {
@@ -19,3 +21,6 @@ export const NO_CONTENT = { 204: { description: "Done; no body." } } as const;
 
 /** OpenAPI security requirement for device tokens and access tokens. */
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
+
+/** The middleware a protected route runs before its handler (`signedIn` of the routers). */
+export type Guards = MiddlewareHandler<KeyshipEnv>[];

@@ -3,11 +3,14 @@
  * @module
  */
 import type { Principal } from "../auth/principal.ts";
+import type { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /** Context variables: `c.var.principal` (null when anonymous), `c.var.traceId`, `c.var.logger`. */
 export interface KeyshipVariables {
   principal: Principal | null;
+  /** Why the request's credential was refused, when it was (guards answer with it). */
+  authProblem?: ProblemError;
   traceId: string;
   logger: Logger;
 }

@@ -2,11 +2,12 @@
  * Options of `llm()` and how they are resolved from code and environment, once.
  * @module
  */
+import { readSettings } from "../config/load.ts";
+import { SETTINGS } from "../config/schema.ts";
 import { KeyshipConfigError } from "../errors.ts";
 import { LlmNotConfiguredError } from "./errors.ts";
 
-/** The model used when neither the `model` option nor `KEYSHIP_LLM_MODEL` is set. */
-export const DEFAULT_LLM_MODEL = "gpt-4.1-mini";
+export { DEFAULT_LLM_MODEL } from "../config/settings-integrations.ts";
 
 /** The default of the `timeoutMs` option, in milliseconds. */
 export const DEFAULT_LLM_TIMEOUT_MS = 30_000;
@@ -14,18 +15,21 @@ export const DEFAULT_LLM_TIMEOUT_MS = 30_000;
 /** The default of the `maxRetries` option. */
 export const DEFAULT_LLM_MAX_RETRIES = 2;
 
+const variablesOf = (spec: { env: string; aliases?: readonly string[] }) =>
+  Object.freeze([spec.env, ...(spec.aliases ?? [])]);
+
 /**
- * The environment variables `llm()` reads, in order of precedence within each setting.
- * An empty value counts as unset.
+ * The environment variables `llm()` reads, in order of precedence within each setting (from
+ * SETTINGS, where they are documented). An empty value counts as unset.
  */
-export const LLM_ENV = {
+export const LLM_ENV = Object.freeze({
   /** API keys, keyship's own first: `KEYSHIP_OPENAI_API_KEY`, then `OPENAI_API_KEY`. */
-  apiKey: ["KEYSHIP_OPENAI_API_KEY", "OPENAI_API_KEY"],
+  apiKey: variablesOf(SETTINGS.llmApiKey),
   /** The base URL of an OpenAI-compatible server. */
-  baseURL: ["OPENAI_BASE_URL"],
+  baseURL: variablesOf(SETTINGS.llmBaseUrl),
   /** The default model. */
-  model: ["KEYSHIP_LLM_MODEL"],
-} as const;
+  model: variablesOf(SETTINGS.llmModel),
+});
 
 /** Options of `llm()`. Every member is optional; defaults come from the environment. */
 export interface LlmOptions {
@@ -37,7 +41,7 @@ export interface LlmOptions {
   /**
    * The base URL of the chat completions API, for OpenAI-compatible servers
    * (e.g. `http://127.0.0.1:11434/v1`).
-   * @default `OPENAI_BASE_URL`, then `https://api.openai.com/v1`
+   * @default `KEYSHIP_LLM_BASE_URL`, then `OPENAI_BASE_URL`, then `https://api.openai.com/v1`
    */
   readonly baseURL?: string;
   /**
@@ -88,17 +92,6 @@ export interface LlmSettings {
   readonly unusable: LlmUnusable | undefined;
 }
 
-function firstSet(
-  env: Readonly<Record<string, string | undefined>>,
-  names: readonly string[],
-): string | undefined {
-  for (const name of names) {
-    const value = env[name]?.trim();
-    if (value) return value;
-  }
-  return undefined;
-}
-
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -120,7 +113,7 @@ function explainUnusable(
 ): LlmUnusable | undefined {
   if (apiKey === undefined) return NO_API_KEY;
   if (baseURL !== undefined && !isHttpUrl(baseURL)) {
-    const from = options.baseURL?.trim() ? "the `baseURL` option" : LLM_ENV.baseURL[0];
+    const from = options.baseURL?.trim() ? "the `baseURL` option" : LLM_ENV.baseURL.join(" or ");
     return {
       message: `keyship/llm cannot use ${from}: it must be an http(s) URL such as https://api.openai.com/v1.`,
       variables: LLM_ENV.baseURL,
@@ -154,9 +147,19 @@ export function resolveLlmSettings(options: LlmOptions = {}): LlmSettings {
   }
   if (problems.length > 0) throw new KeyshipConfigError(problems);
 
-  const apiKey = options.apiKey?.trim() || firstSet(env, LLM_ENV.apiKey);
-  const baseURL = options.baseURL?.trim() || firstSet(env, LLM_ENV.baseURL);
-  const model = options.model?.trim() || firstSet(env, LLM_ENV.model) || DEFAULT_LLM_MODEL;
+  const given = (value: string | undefined) => value?.trim() || undefined;
+  const {
+    llmApiKey: apiKey,
+    llmBaseUrl: baseURL,
+    llmModel: model,
+  } = readSettings(["llmApiKey", "llmBaseUrl", "llmModel"], {
+    env,
+    options: {
+      llmApiKey: given(options.apiKey),
+      llmBaseUrl: given(options.baseURL),
+      llmModel: given(options.model),
+    },
+  });
   return Object.freeze({
     apiKey,
     baseURL,

@@ -10,11 +10,12 @@
  * initObservability(app, { metrics: true });
  * @module
  */
+
+export { MIN_METRICS_TOKEN_LENGTH } from "../config/settings-integrations.ts";
 export {
   DEFAULT_METRICS_PATH,
   initObservability,
   type MetricsOptions,
-  MIN_METRICS_TOKEN_LENGTH,
   OBSERVABILITY_ENV,
   type Observability,
   type ObservabilityOptions,

@@ -4,6 +4,8 @@
  * @module
  */
 import type { Env, Hono, MiddlewareHandler, Schema } from "hono";
+import { readSettings } from "../config/load.ts";
+import { SETTINGS, type Settings } from "../config/schema.ts";
 import { KeyshipConfigError } from "../errors.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { type LangSmithSettings, resolveLangSmithSettings } from "./langsmith.ts";
@@ -11,21 +13,18 @@ import { createLogger, type Logger } from "./logger.ts";
 import { metricsHandler } from "./metrics-route.ts";
 import { observeRequests } from "./requests.ts";
 
-/** The environment variables `initObservability()` reads (besides LangSmith's). */
-export const OBSERVABILITY_ENV = {
+/** The environment variables `initObservability()` reads (besides LangSmith's), from SETTINGS. */
+export const OBSERVABILITY_ENV = Object.freeze({
   /** `true` serves `/metrics`. */
-  metricsEnabled: "KEYSHIP_METRICS_ENABLED",
+  metricsEnabled: SETTINGS.metricsEnabled.env,
   /** A bearer token `/metrics` requires (at least 16 characters). */
-  metricsToken: "KEYSHIP_METRICS_TOKEN",
+  metricsToken: SETTINGS.metricsToken.env,
   /** Log level of the logger created for plain Hono apps. */
-  logLevel: "KEYSHIP_LOG_LEVEL",
-} as const;
+  logLevel: SETTINGS.logLevel.env,
+});
 
 /** Where the metrics endpoint is served unless `metrics.path` says otherwise. */
 export const DEFAULT_METRICS_PATH = "/metrics";
-
-/** The shortest accepted metrics token. */
-export const MIN_METRICS_TOKEN_LENGTH = 16;
 
 /** The object form of the `metrics` option. */
 export interface MetricsOptions {
@@ -84,43 +83,39 @@ export interface Observability {
 
 type EnvVars = Readonly<Record<string, string | undefined>>;
 
-function readBoolean(env: EnvVars, name: string, problems: string[]): boolean | undefined {
-  const value = env[name]?.trim().toLowerCase();
-  if (value === undefined || value === "") return undefined;
-  if (value === "true" || value === "1") return true;
-  if (value === "false" || value === "0") return false;
-  problems.push(`${name} must be true or false.`);
-  return undefined;
-}
-
 interface ResolvedMetrics {
   readonly enabled: boolean;
   readonly path: string;
   readonly token: string | undefined;
 }
 
-function resolveMetrics(options: ObservabilityOptions, env: EnvVars): ResolvedMetrics {
-  const problems: string[] = [];
-  const fromEnv = readBoolean(env, OBSERVABILITY_ENV.metricsEnabled, problems);
-  const option = options.metrics;
-  const enabled = option === undefined ? fromEnv === true : option !== false;
-  const object = typeof option === "object" ? option : {};
-  const path = object.path ?? DEFAULT_METRICS_PATH;
-  const token = object.token ?? (env[OBSERVABILITY_ENV.metricsToken]?.trim() || undefined);
-  if (!path.startsWith("/")) problems.push("metrics.path must start with '/'.");
-  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
-    problems.push(
-      `${OBSERVABILITY_ENV.metricsToken} must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32).`,
-    );
-  }
-  if (problems.length > 0) throw new KeyshipConfigError(problems);
-  return { enabled, path, token };
+/** The settings `initObservability()` reads, through keyship's one settings schema. */
+function observabilitySettings(options: ObservabilityOptions, env: EnvVars) {
+  const object = typeof options.metrics === "object" ? options.metrics : {};
+  return readSettings(["env", "logLevel", "metricsEnabled", "metricsToken"], {
+    env,
+    options: {
+      ...(options.metrics === undefined ? {} : { metricsEnabled: options.metrics !== false }),
+      ...(object.token === undefined ? {} : { metricsToken: object.token }),
+    },
+  });
 }
 
-function isDevelopment(env: EnvVars): boolean {
-  const declared = env.KEYSHIP_ENV?.trim();
-  if (declared === "production" || declared === "development") return declared === "development";
-  return env.NODE_ENV !== "production";
+function resolveMetrics(
+  options: ObservabilityOptions,
+  settings: ReturnType<typeof observabilitySettings>,
+): ResolvedMetrics {
+  const object = typeof options.metrics === "object" ? options.metrics : {};
+  const path = object.path ?? DEFAULT_METRICS_PATH;
+  if (!path.startsWith("/")) throw new KeyshipConfigError(["metrics.path must start with '/'."]);
+  return { enabled: settings.metricsEnabled, path, token: settings.metricsToken };
+}
+
+function isDevelopment(env: EnvVars, settings: { env: Settings["env"] | undefined }): boolean {
+  return (
+    (settings.env ?? (env.NODE_ENV === "production" ? "production" : "development")) ===
+    "development"
+  );
 }
 
 const initialised = new WeakSet<object>();
@@ -146,13 +141,29 @@ const slots = new WeakMap<object, Slot>();
 export function observabilityHook<E extends Env, S extends Schema, B extends string>(
   app: Hono<E, S, B>,
 ): MiddlewareHandler<E> {
+  return observedFirst(app, (_c, next) => next()) as unknown as MiddlewareHandler<E>;
+}
+
+/**
+ * `first`, with the observability placeholder of {@link observabilityHook} around it: one
+ * middleware instead of two, for `createApp()`, whose first middleware runs on every request.
+ * @param app the app the placeholder belongs to
+ * @param first the app's own first middleware
+ */
+export function observedFirst(
+  app: object,
+  first: MiddlewareHandler<KeyshipEnv>,
+): MiddlewareHandler<KeyshipEnv> {
   const slot: Slot = { observer: undefined };
   slots.set(app, slot);
-  const hook: MiddlewareHandler<KeyshipEnv> = function keyshipObservabilityHook(c, next) {
+  return function keyshipObservabilityHook(c, next) {
     const observer = slot.observer;
-    return observer === undefined ? next() : observer(c, next);
+    return observer === undefined
+      ? first(c, next)
+      : observer(c, async () => {
+          await first(c, next);
+        });
   };
-  return hook as unknown as MiddlewareHandler<E>;
 }
 
 /**
@@ -193,16 +204,18 @@ export function initObservability<E extends Env, S extends Schema, B extends str
   }
   const env = options.env ?? process.env;
   const serviceName = options.serviceName ?? "keyship";
-  const metrics = resolveMetrics(options, env);
+  const settings = observabilitySettings(options, env);
+  const development = isDevelopment(env, settings);
+  const metrics = resolveMetrics(options, settings);
   const langsmith = resolveLangSmithSettings({
     ...(options.langsmithTracing === undefined ? {} : { enabled: options.langsmithTracing }),
     env,
   });
   initialised.add(app);
 
-  const fallbackLogger = createLogger(env[OBSERVABILITY_ENV.logLevel]?.trim() || "info", {
+  const fallbackLogger = createLogger(settings.logLevel, {
     service: serviceName,
-    pretty: isDevelopment(env) && process.stdout.isTTY === true,
+    pretty: development && process.stdout.isTTY === true,
   });
   const observer = observeRequests({
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -223,11 +236,11 @@ export function initObservability<E extends Env, S extends Schema, B extends str
       }
       return observer(c, next);
     };
-    if (metrics.token === undefined && !isDevelopment(env)) {
+    if (metrics.token === undefined && !development) {
       const appLogger = (app as { keyship?: { logger?: Logger } }).keyship?.logger;
       (options.logger ?? appLogger ?? fallbackLogger).warn(
         { path: metrics.path },
-        `metrics are served without a token: set ${OBSERVABILITY_ENV.metricsToken} or keep the path off the public network`,
+        "metrics are served without a token: set KEYSHIP_METRICS_TOKEN or keep the path off the public network",
       );
     }
   }

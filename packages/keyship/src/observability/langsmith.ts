@@ -3,22 +3,24 @@
  * when tracing is on, it is loaded on demand and its `wrapOpenAI` wraps the OpenAI client.
  * @module
  */
+import { readSettings } from "../config/load.ts";
+import { SETTINGS } from "../config/schema.ts";
 import { KeyshipConfigError } from "../errors.ts";
 
-/** The environment variables LangSmith tracing reads (the names the LangSmith SDK uses). */
-export const LANGSMITH_ENV = {
+/** The environment variables LangSmith tracing reads (the LangSmith SDK's names), from SETTINGS. */
+export const LANGSMITH_ENV = Object.freeze({
   /** `true` turns tracing on. */
-  tracing: "LANGSMITH_TRACING",
+  tracing: SETTINGS.langsmithTracing.env,
   /** The LangSmith API key; required when tracing is on. */
-  apiKey: "LANGSMITH_API_KEY",
+  apiKey: SETTINGS.langsmithApiKey.env,
   /** The project runs are logged to. */
-  project: "LANGSMITH_PROJECT",
+  project: SETTINGS.langsmithProject.env,
   /** The LangSmith API URL (self-hosted or EU region). */
-  endpoint: "LANGSMITH_ENDPOINT",
-} as const;
+  endpoint: SETTINGS.langsmithEndpoint.env,
+});
 
 /** The project LLM runs go to when neither `project` nor `LANGSMITH_PROJECT` is set. */
-export const DEFAULT_LANGSMITH_PROJECT = "keyship";
+export const DEFAULT_LANGSMITH_PROJECT = SETTINGS.langsmithProject.default;
 
 /** Options of {@link resolveLangSmithSettings} and {@link wrapOpenAIForLangSmith}. */
 export interface LangSmithOptions {
@@ -46,26 +48,28 @@ export interface LangSmithSettings {
   readonly endpoint: string | undefined;
 }
 
-function read(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
-}
-
 function resolve(options: LangSmithOptions): LangSmithSettings & { apiKey: string | undefined } {
-  const env = options.env ?? process.env;
-  const enabled = options.enabled ?? read(env, LANGSMITH_ENV.tracing)?.toLowerCase() === "true";
-  const apiKey = read(env, LANGSMITH_ENV.apiKey);
-  if (enabled && apiKey === undefined) {
+  const project = options.project?.trim();
+  const settings = readSettings(
+    ["langsmithTracing", "langsmithApiKey", "langsmithProject", "langsmithEndpoint"],
+    {
+      ...(options.env === undefined ? {} : { env: options.env }),
+      options: {
+        ...(options.enabled === undefined ? {} : { langsmithTracing: options.enabled }),
+        ...(project ? { langsmithProject: project } : {}),
+      },
+    },
+  );
+  if (settings.langsmithTracing && settings.langsmithApiKey === undefined) {
     throw new KeyshipConfigError([
       `LangSmith tracing is on but ${LANGSMITH_ENV.apiKey} is not set: set it to your LangSmith API key, or turn tracing off (${LANGSMITH_ENV.tracing}=false).`,
     ]);
   }
   return {
-    enabled,
-    project:
-      options.project?.trim() || read(env, LANGSMITH_ENV.project) || DEFAULT_LANGSMITH_PROJECT,
-    endpoint: read(env, LANGSMITH_ENV.endpoint),
-    apiKey,
+    enabled: settings.langsmithTracing,
+    project: settings.langsmithProject,
+    endpoint: settings.langsmithEndpoint,
+    apiKey: settings.langsmithApiKey,
   };
 }
 

@@ -3,12 +3,17 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import {
+  BEARER_SECURITY,
+  type Guards,
+  jsonBody,
+  jsonResponse,
+  NO_CONTENT,
+} from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv } from "../http/variables.ts";
 import { respondSignedIn, signInClient } from "../sessions/respond.ts";
 import { finishPasskeyLogin, startPasskeyLogin } from "./login.ts";
 import {
@@ -33,6 +38,10 @@ import {
 } from "./schemas.ts";
 
 const tags = ["passkeys"];
+
+/** The signed-in caller's user id (the routes that call it run `signedIn` first). */
+const userOf = (c: { get(key: "principal"): Principal | null }) =>
+  (c.get("principal") as Principal).userId;
 const ceremonyFailures = [
   "passkey.challenge_invalid",
   "passkey.verification_failed",
@@ -40,19 +49,9 @@ const ceremonyFailures = [
   "device.invalid_public_key",
 ] as const;
 
-/**
- * The passkey router.
- * @param ctx shared dependencies
- * @param signedIn middleware that authenticates the caller and requires a user
- */
-export function passkeyRoutes(
-  ctx: KeyshipContext,
-  signedIn: MiddlewareHandler<KeyshipEnv>[],
-): KeyshipRouter {
+/** Registration: a new account with its first passkey. */
+function registrationRoutes(ctx: KeyshipContext): KeyshipRouter {
   const router = createRouter();
-  const userOf = (c: { get(key: "principal"): { userId: string } | null }) =>
-    (c.get("principal") as { userId: string }).userId;
-
   router.openapi(
     createRoute({
       method: "post",
@@ -67,7 +66,6 @@ export function passkeyRoutes(
     }),
     async (c) => c.json(await startPasskeyRegistration(ctx, c.req.valid("json")), 200),
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -94,7 +92,12 @@ export function passkeyRoutes(
       return respondSignedIn(c, ctx, result, 201);
     },
   );
+  return router;
+}
 
+/** Sign-in with a discoverable passkey. */
+function signInRoutes(ctx: KeyshipContext): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -109,7 +112,6 @@ export function passkeyRoutes(
     }),
     async (c) => c.json(await startPasskeyLogin(ctx), 200),
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -135,7 +137,12 @@ export function passkeyRoutes(
       return respondSignedIn(c, ctx, result, 200);
     },
   );
+  return router;
+}
 
+/** Adding a passkey to the signed-in account. */
+function addPasskeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -152,7 +159,6 @@ export function passkeyRoutes(
     }),
     async (c) => c.json(await startAddPasskey(ctx, userOf(c)), 200),
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -173,7 +179,12 @@ export function passkeyRoutes(
     }),
     async (c) => c.json(await finishAddPasskey(ctx, userOf(c), c.req.valid("json")), 201),
   );
+  return router;
+}
 
+/** Listing, renaming and revoking the signed-in user's passkeys. */
+function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "get",
@@ -192,7 +203,6 @@ export function passkeyRoutes(
     }),
     async (c) => c.json({ passkeys: await listPasskeys(ctx, userOf(c)) }, 200),
   );
-
   router.openapi(
     createRoute({
       method: "patch",
@@ -213,7 +223,6 @@ export function passkeyRoutes(
         200,
       ),
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -233,6 +242,19 @@ export function passkeyRoutes(
       return c.body(null, 204);
     },
   );
+  return router;
+}
 
+/**
+ * The passkey router: registration, sign-in, adding a passkey, and managing them.
+ * @param ctx shared dependencies
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function passkeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
+  router.route("/", registrationRoutes(ctx));
+  router.route("/", signInRoutes(ctx));
+  router.route("/", addPasskeyRoutes(ctx, signedIn));
+  router.route("/", managementRoutes(ctx, signedIn));
   return router;
 }

@@ -3,11 +3,17 @@
  * @module
  */
 import { createRoute } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { Principal } from "../auth/principal.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import {
+  BEARER_SECURITY,
+  type Guards,
+  jsonBody,
+  jsonResponse,
+  NO_CONTENT,
+} from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { respondSignedIn, signInClient } from "../sessions/respond.ts";
@@ -32,19 +38,16 @@ import { confirmEmailVerification, requestEmailVerification } from "./verify.ts"
 const tags = ["passwords"];
 const accepted = { accepted: true } as const;
 
-/**
- * The password router.
- * @param ctx the password services' dependencies (see `createPasswordsContext`)
- * @param signedIn middleware that authenticates the caller and requires a user
- */
-export function passwordRoutes(
-  ctx: PasswordsContext,
-  signedIn: MiddlewareHandler<KeyshipEnv>[],
-): KeyshipRouter {
-  const router = createRouter();
-  const ipOf = (c: Context<KeyshipEnv>) => clientIp(c, ctx.settings.trustProxy);
-  const binding = (c: Context<KeyshipEnv>) => ({ ...signInClient(c, ctx), clientIp: ipOf(c) });
+const ipOf = (c: Context<KeyshipEnv>, ctx: PasswordsContext) =>
+  clientIp(c, ctx.settings.trustProxy);
+const binding = (c: Context<KeyshipEnv>, ctx: PasswordsContext) => ({
+  ...signInClient(c, ctx),
+  clientIp: ipOf(c, ctx),
+});
 
+/** Sign-up and sign-in with a password. */
+function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -65,11 +68,10 @@ export function passwordRoutes(
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await registerWithPassword(ctx, { ...body, ...binding(c) });
+      const result = await registerWithPassword(ctx, { ...body, ...binding(c, ctx) });
       return respondSignedIn(c, ctx, result, 201);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -89,10 +91,15 @@ export function passwordRoutes(
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return respondSignedIn(c, ctx, await loginWithPassword(ctx, { ...body, ...binding(c) }));
+      return respondSignedIn(c, ctx, await loginWithPassword(ctx, { ...body, ...binding(c, ctx) }));
     },
   );
+  return router;
+}
 
+/** Password reset by email, and change for the signed-in user. */
+function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -106,11 +113,10 @@ export function passwordRoutes(
       },
     }),
     async (c) => {
-      await requestPasswordReset(ctx, { ...c.req.valid("json"), clientIp: ipOf(c) });
+      await requestPasswordReset(ctx, { ...c.req.valid("json"), clientIp: ipOf(c, ctx) });
       return c.json(accepted, 202);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -128,7 +134,6 @@ export function passwordRoutes(
       return c.body(null, 204);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -156,12 +161,17 @@ export function passwordRoutes(
         userId: principal.userId,
         deviceId: principal.deviceId,
         sessionId: principal.sessionId,
-        clientIp: ipOf(c),
+        clientIp: ipOf(c, ctx),
       });
       return c.json({ revokedDevices }, 200);
     },
   );
+  return router;
+}
 
+/** Email verification. */
+function verificationRoutes(ctx: PasswordsContext): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -175,11 +185,10 @@ export function passwordRoutes(
       },
     }),
     async (c) => {
-      await requestEmailVerification(ctx, { ...c.req.valid("json"), clientIp: ipOf(c) });
+      await requestEmailVerification(ctx, { ...c.req.valid("json"), clientIp: ipOf(c, ctx) });
       return c.json(accepted, 202);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -194,6 +203,18 @@ export function passwordRoutes(
       return c.body(null, 204);
     },
   );
+  return router;
+}
 
+/**
+ * The password router.
+ * @param ctx the password services' dependencies (see `createPasswordsContext`)
+ * @param signedIn middleware that authenticates the caller and requires a user
+ */
+export function passwordRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
+  router.route("/", signInRoutes(ctx));
+  router.route("/", resetRoutes(ctx, signedIn));
+  router.route("/", verificationRoutes(ctx));
   return router;
 }

@@ -4,13 +4,18 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import {
+  BEARER_SECURITY,
+  type Guards,
+  jsonBody,
+  jsonResponse,
+  NO_CONTENT,
+} from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv } from "../http/variables.ts";
 import type { TokenIssuer } from "../tokens/issuer.ts";
 import { clearSessionCookies, readRefreshCookie } from "./cookies.ts";
 import { type CsrfCheck, csrfForCookies } from "./csrf.ts";
@@ -33,32 +38,25 @@ import {
 
 const tags = ["sessions"];
 
-/**
- * The sessions router.
- * @param ctx shared dependencies, with the device verifier (logout ends devices too)
- * @param signedIn middleware that authenticates the caller and requires a user
- * @param csrf the CSRF check of cookie mode
- */
-export function sessionRoutes(
-  ctx: SessionsContext,
-  signedIn: MiddlewareHandler<KeyshipEnv>[],
-  csrf: CsrfCheck,
-): KeyshipRouter {
-  const router = createRouter();
-  const policy = ctx.sessions.cookies;
-  const principalOf = (c: { get(key: "principal"): Principal | null }) =>
-    c.get("principal") as Principal;
-  const endCookies = (c: Context, p: Principal) => {
-    if (p.via === "session") clearSessionCookies(c, policy);
-  };
+/** The signed-in caller (the routes that call it run `signedIn` first). */
+const principalOf = (c: { get(key: "principal"): Principal | null }) =>
+  c.get("principal") as Principal;
 
+/** Clears the session cookies when the caller signed in with a session. */
+function endCookies(c: Context, ctx: SessionsContext, p: Principal): void {
+  if (p.via === "session") clearSessionCookies(c, ctx.sessions.cookies);
+}
+
+/** Refresh-token rotation (the refresh token in the body, or its cookie). */
+function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
       path: "/token/refresh",
       tags,
       summary: "Rotate the refresh token: new access and refresh tokens, the old one is spent",
-      middleware: [csrfForCookies(csrf, policy)],
+      middleware: [csrfForCookies(csrf, ctx.sessions.cookies)],
       request: jsonBody(RefreshBody),
       responses: {
         200: jsonResponse("The session's new tokens (in cookies in cookie mode).", SessionTokens),
@@ -73,7 +71,7 @@ export function sessionRoutes(
     }),
     async (c) => {
       const fromBody = c.req.valid("json").refreshToken;
-      const refreshToken = fromBody ?? readRefreshCookie(c, policy);
+      const refreshToken = fromBody ?? readRefreshCookie(c, ctx.sessions.cookies);
       if (refreshToken === undefined) throw new ProblemError("token.invalid");
       const session = await refreshSession(ctx, {
         refreshToken,
@@ -83,7 +81,12 @@ export function sessionRoutes(
       return respondSignedIn(c, ctx, { session });
     },
   );
+  return router;
+}
 
+/** The signed-in user's sessions: list, revoke one. */
+function sessionListRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "get",
@@ -105,7 +108,6 @@ export function sessionRoutes(
       return c.json({ sessions: await listSessions(ctx, p.userId, p.sessionId) }, 200);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -125,7 +127,12 @@ export function sessionRoutes(
       return c.body(null, 204);
     },
   );
+  return router;
+}
 
+/** Signing out: the calling session or device, or everything of the user. */
+function logoutRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
   router.openapi(
     createRoute({
       method: "post",
@@ -142,11 +149,10 @@ export function sessionRoutes(
     async (c) => {
       const p = principalOf(c);
       await logout(ctx, p);
-      endCookies(c, p);
+      endCookies(c, ctx, p);
       return c.body(null, 204);
     },
   );
-
   router.openapi(
     createRoute({
       method: "post",
@@ -166,11 +172,28 @@ export function sessionRoutes(
     async (c) => {
       const p = principalOf(c);
       const revoked = await logoutEverywhere(ctx, p.userId);
-      endCookies(c, p);
+      endCookies(c, ctx, p);
       return c.json(revoked, 200);
     },
   );
+  return router;
+}
 
+/**
+ * The sessions router.
+ * @param ctx shared dependencies, with the device verifier (logout ends devices too)
+ * @param signedIn middleware that authenticates the caller and requires a user
+ * @param csrf the CSRF check of cookie mode
+ */
+export function sessionRoutes(
+  ctx: SessionsContext,
+  signedIn: Guards,
+  csrf: CsrfCheck,
+): KeyshipRouter {
+  const router = createRouter();
+  router.route("/", refreshRoutes(ctx, csrf));
+  router.route("/", sessionListRoutes(ctx, signedIn));
+  router.route("/", logoutRoutes(ctx, signedIn));
   return router;
 }
 

@@ -5,8 +5,9 @@
  */
 import type { JWK } from "jose";
 import type { Settings } from "../config/schema.ts";
+import { TOKEN_ALGORITHMS, type TokenAlgorithm } from "../tokens/algorithms.ts";
 import { createTokenIssuer, type TokenIssuer } from "../tokens/issuer.ts";
-import { TOKEN_ALGORITHMS, type TokenAlgorithm, type TokenPrivateKey } from "../tokens/keys.ts";
+import type { TokenPrivateKey } from "../tokens/keys.ts";
 import type { TokenIssuerOptions } from "../tokens/options.ts";
 import { createMemoryRevocationList, type RevocationList } from "./revocation.ts";
 

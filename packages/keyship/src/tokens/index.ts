@@ -3,6 +3,8 @@
  * standalone JWT refresh tokens, following the JWT BCP (RFC 8725).
  * @module
  */
+
+export { TOKEN_ALGORITHMS, type TokenAlgorithm } from "./algorithms.ts";
 export { TokenError, type TokenErrorCode } from "./errors.ts";
 export {
   type AccessClaimsInput,
@@ -20,8 +22,6 @@ export {
   type PublicKeyInput,
   randomSecret,
   type SecretInput,
-  TOKEN_ALGORITHMS,
-  type TokenAlgorithm,
   type TokenKey,
   type TokenKeyOptions,
   type TokenPrivateKey,

@@ -10,9 +10,9 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
+import type { TokenAlgorithm } from "./algorithms.ts";
 import { TokenError, toTokenError } from "./errors.ts";
 import { buildPublicJwkSet, type PublicJwkSet } from "./jwks.ts";
-import type { TokenAlgorithm } from "./keys.ts";
 import { resolveTokenIssuerOptions, type TokenIssuerOptions, type TokenUse } from "./options.ts";
 
 /** The registered claims every token of the issuer carries. */
@@ -122,47 +122,30 @@ const MAX_TOKEN_LENGTH = 8192;
  */
 export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   const settings = resolveTokenIssuerOptions(options);
-  const { keys, issuer, audience, now, isRevoked } = settings;
+  const { keys } = settings;
   const jwks = buildPublicJwkSet(keys.byKid.values());
-
   // RFC 8725 §3.1: the allowlist is exactly the configured algorithms (jose never accepts
-  // `none`); `resolveKey` then pins each key to its own algorithm.
+  // `none`); the key resolver then pins each key to its own algorithm.
   const algorithms = Object.freeze([...keys.algorithms]);
-  const baseVerifyOptions = (use: TokenUse): JWTVerifyOptions =>
-    Object.freeze({
-      algorithms: [...algorithms],
-      // RFC 8725 §3.8: validate the issuer when one is configured (also requires `iss`).
-      ...(issuer === undefined ? {} : { issuer }),
-      // RFC 8725 §3.9 / RFC 7519 §4.1.3: validate the audience (also requires `aud`).
-      ...(audience === undefined ? {} : { audience }),
-      // RFC 9068 §2.2: exp, iat, sub, jti are required; `token_use` backs RFC 8725 §3.12.
-      requiredClaims: ["exp", "iat", "sub", "jti", "token_use"],
-      // RFC 7519 §4.1.4: a small leeway for clock skew.
-      clockTolerance: settings.clockToleranceSeconds,
-      // No token outlives its configured lifetime, whatever its `exp` says; this also
-      // refuses an `iat` in the future.
-      maxTokenAge: settings.ttlSeconds[use],
-    });
-  const verifyOptions = {
-    access: baseVerifyOptions("access"),
-    refresh: baseVerifyOptions("refresh"),
-  };
+  const issue = tokenSigner(settings);
+  const verify = tokenVerifier(settings, algorithms);
+  return Object.freeze({
+    issueAccess: (sub: string, claims: AccessClaimsInput = {}) => issue("access", sub, claims),
+    issueRefresh: (sub: string, refreshOptions: RefreshOptions = {}) =>
+      issue("refresh", sub, refreshOptions.sid === undefined ? {} : { sid: refreshOptions.sid }),
+    verifyAccess: (token: string) => verify("access", token) as Promise<AccessTokenClaims>,
+    verifyRefresh: (token: string) => verify("refresh", token) as Promise<RefreshTokenClaims>,
+    publicJwks: () => jwks,
+    currentKid: keys.current.kid,
+    algorithms,
+  });
+}
 
-  // Runs on unauthenticated headers, before the signature check.
-  function resolveKey(header: CompactJWSHeaderParameters) {
-    for (const name of FORBIDDEN_HEADERS) {
-      if (Object.hasOwn(header, name)) throw new TokenError("token.invalid", { cause: name });
-    }
-    // RFC 7515 §4.1.11: we understand no extension, so any `crit` is refused.
-    if (Object.hasOwn(header, "crit")) throw new TokenError("token.invalid", { cause: "crit" });
-    // RFC 8725 §3.10: a `kid` resolves only within our own key set.
-    const key = typeof header.kid === "string" ? keys.byKid.get(header.kid) : undefined;
-    if (key === undefined) throw new TokenError("token.invalid", { cause: "unknown kid" });
-    // RFC 8725 §3.1: "each key MUST be used with exactly one algorithm" — no HS/RS confusion.
-    if (header.alg !== key.algorithm) throw new TokenError("token.invalid", { cause: "alg" });
-    return key.verificationKey;
-  }
+type Settings = ReturnType<typeof resolveTokenIssuerOptions>;
 
+/** Signs tokens of either use with the current key. */
+function tokenSigner(settings: Settings) {
+  const { keys, issuer, audience, now } = settings;
   async function issue(use: TokenUse, sub: string, claims: AccessClaimsInput) {
     if (typeof sub !== "string" || sub.length === 0) {
       throw new TypeError("the subject must be a non-empty string");
@@ -192,7 +175,57 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       .sign(current.signingKey);
     return { token, jti, expiresAt: new Date((iat + ttl) * 1000), expiresIn: ttl };
   }
+  return issue;
+}
 
+/** The verify options of each use, built once. */
+function verifyOptionsOf(settings: Settings, algorithms: readonly TokenAlgorithm[]) {
+  const { issuer, audience } = settings;
+  const baseVerifyOptions = (use: TokenUse): JWTVerifyOptions =>
+    Object.freeze({
+      algorithms: [...algorithms],
+      // RFC 8725 §3.8: validate the issuer when one is configured (also requires `iss`).
+      ...(issuer === undefined ? {} : { issuer }),
+      // RFC 8725 §3.9 / RFC 7519 §4.1.3: validate the audience (also requires `aud`).
+      ...(audience === undefined ? {} : { audience }),
+      // RFC 9068 §2.2: exp, iat, sub, jti are required; `token_use` backs RFC 8725 §3.12.
+      requiredClaims: ["exp", "iat", "sub", "jti", "token_use"],
+      // RFC 7519 §4.1.4: a small leeway for clock skew.
+      clockTolerance: settings.clockToleranceSeconds,
+      // No token outlives its configured lifetime, whatever its `exp` says; this also
+      // refuses an `iat` in the future.
+      maxTokenAge: settings.ttlSeconds[use],
+    });
+  const verifyOptions = {
+    access: baseVerifyOptions("access"),
+    refresh: baseVerifyOptions("refresh"),
+  };
+  return verifyOptions;
+}
+
+/** Resolves the verification key of a token's header within our own key set. */
+function keyResolver(keys: Settings["keys"]) {
+  // Runs on unauthenticated headers, before the signature check.
+  return function resolveKey(header: CompactJWSHeaderParameters) {
+    for (const name of FORBIDDEN_HEADERS) {
+      if (Object.hasOwn(header, name)) throw new TokenError("token.invalid", { cause: name });
+    }
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` is refused.
+    if (Object.hasOwn(header, "crit")) throw new TokenError("token.invalid", { cause: "crit" });
+    // RFC 8725 §3.10: a `kid` resolves only within our own key set.
+    const key = typeof header.kid === "string" ? keys.byKid.get(header.kid) : undefined;
+    if (key === undefined) throw new TokenError("token.invalid", { cause: "unknown kid" });
+    // RFC 8725 §3.1: "each key MUST be used with exactly one algorithm" — no HS/RS confusion.
+    if (header.alg !== key.algorithm) throw new TokenError("token.invalid", { cause: "alg" });
+    return key.verificationKey;
+  };
+}
+
+/** Verifies tokens of either use: signature, claims, type, shape and revocation. */
+function tokenVerifier(settings: Settings, algorithms: readonly TokenAlgorithm[]) {
+  const { audience, now, isRevoked } = settings;
+  const verifyOptions = verifyOptionsOf(settings, algorithms);
+  const resolveKey = keyResolver(settings.keys);
   async function verify(use: TokenUse, token: string): Promise<IssuedClaims> {
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) {
       throw new TokenError("token.invalid", { cause: "not a string or too long" });
@@ -222,17 +255,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     }
     return claims;
   }
-
-  return Object.freeze({
-    issueAccess: (sub: string, claims: AccessClaimsInput = {}) => issue("access", sub, claims),
-    issueRefresh: (sub: string, refreshOptions: RefreshOptions = {}) =>
-      issue("refresh", sub, refreshOptions.sid === undefined ? {} : { sid: refreshOptions.sid }),
-    verifyAccess: (token: string) => verify("access", token) as Promise<AccessTokenClaims>,
-    verifyRefresh: (token: string) => verify("refresh", token) as Promise<RefreshTokenClaims>,
-    publicJwks: () => jwks,
-    currentKid: keys.current.kid,
-    algorithms,
-  });
+  return verify;
 }
 
 /** The kind a token declares, when its header `typ` and `token_use` claim agree. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { createHash, type KeyObject } from "node:crypto";
-import type { ImportedKey, TokenAlgorithm } from "./keys.ts";
+import type { TokenAlgorithm } from "./algorithms.ts";
 
 /** A published public key: only public members, plus `kid`, `alg` and `use`. */
 export interface PublicJwk {
@@ -79,7 +79,9 @@ export function jwkThumbprint(jwk: Readonly<Record<string, unknown>>): string {
  * signed before a rotation keep verifying elsewhere. Secrets are never included.
  * @param keys the imported keys
  */
-export function buildPublicJwkSet(keys: Iterable<ImportedKey>): PublicJwkSet {
+export function buildPublicJwkSet(
+  keys: Iterable<{ readonly publicJwk: PublicJwk | undefined }>,
+): PublicJwkSet {
   const published: PublicJwk[] = [];
   for (const key of keys) if (key.publicJwk !== undefined) published.push(key.publicJwk);
   return Object.freeze({ keys: Object.freeze(published) });

@@ -14,23 +14,8 @@ import {
   type webcrypto,
 } from "node:crypto";
 import type { JWK } from "jose";
+import { TOKEN_ALGORITHMS, type TokenAlgorithm } from "./algorithms.ts";
 import { type PublicJwk, publicJwkOf } from "./jwks.ts";
-
-/** Every algorithm a token issuer can sign with. `none` is not and never will be one. */
-export const TOKEN_ALGORITHMS = Object.freeze([
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "ES256",
-  "ES384",
-  "EdDSA",
-] as const);
-
-/** A JWS algorithm a token issuer can sign with, e.g. `"ES256"`. */
-export type TokenAlgorithm = (typeof TOKEN_ALGORITHMS)[number];
 
 /** A private key: a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or a private JWK. */
 export type PrivateKeyInput = string | JWK;
@@ -125,6 +110,8 @@ type AlgorithmSpec =
   | { readonly kind: "rsa"; readonly hash: string }
   | { readonly kind: "ec"; readonly namedCurve: string; readonly nodeCurve: string }
   | { readonly kind: "ed25519" };
+type HmacSpec = Extract<AlgorithmSpec, { kind: "hmac" }>;
+type AsymmetricSpec = Exclude<AlgorithmSpec, { kind: "hmac" }>;
 
 // RFC 7518 §3.2: "A key of the same size as the hash output … or larger MUST be used".
 const SPECS: Readonly<Record<TokenAlgorithm, AlgorithmSpec>> = {
@@ -245,72 +232,8 @@ function importEntry(
   }
   if (entry.kid.length > MAX_KID_LENGTH) return `${label}.kid is longer than ${MAX_KID_LENGTH}.`;
 
-  if (spec.kind === "hmac") {
-    if (entry.secret === undefined) return `${label}: ${algorithm} needs a \`secret\`.`;
-    const bytes =
-      typeof entry.secret === "string" ? Buffer.from(entry.secret, "utf8") : entry.secret;
-    if (!(bytes instanceof Uint8Array)) return `${label}.secret must be a string or bytes.`;
-    // RFC 7518 §3.2 / RFC 8725 §3.5: refuse short (guessable) HMAC keys.
-    if (bytes.byteLength < spec.minBytes) {
-      return `${label}.secret is ${bytes.byteLength} bytes; ${algorithm} needs at least ${spec.minBytes} (use randomSecret(${spec.minBytes})).`;
-    }
-    const key = createSecretKey(Uint8Array.from(bytes)).toCryptoKey(
-      { name: "HMAC", hash: spec.hash },
-      false,
-      ["sign", "verify"],
-    );
-    return {
-      kid: entry.kid,
-      algorithm,
-      signingKey: key,
-      verificationKey: key,
-      publicJwk: undefined,
-    };
-  }
-
-  if (entry.secret !== undefined) {
-    return `${label}: ${algorithm} is asymmetric; give a \`privateKey\` or \`publicKey\`, not a secret.`;
-  }
-  let privateKey: KeyObject | undefined;
-  let publicKey: KeyObject;
-  try {
-    if (entry.privateKey !== undefined) {
-      privateKey = parsePrivateKey(entry.privateKey);
-      publicKey = createPublicKey(privateKey);
-    } else if (entry.publicKey !== undefined) {
-      publicKey = parsePublicKey(entry.publicKey);
-    } else {
-      return `${label}: give a \`privateKey\` or a \`publicKey\`.`;
-    }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `${label}: the key cannot be read (${reason}).`;
-  }
-  const mismatch = checkKeyMatches(publicKey, algorithm);
-  if (mismatch !== undefined) return `${label}: ${mismatch}`;
-  const jwkInput = (entry.privateKey ?? entry.publicKey) as PrivateKeyInput;
-  if (typeof jwkInput === "object") {
-    // RFC 7517 §4.2/§4.4: a JWK that states its use or alg must agree with ours.
-    if (jwkInput.use !== undefined && jwkInput.use !== "sig")
-      return `${label}: JWK "use" is not "sig".`;
-    if (jwkInput.alg !== undefined && jwkInput.alg !== algorithm) {
-      return `${label}: JWK "alg" is ${jwkInput.alg}, but the key is configured for ${algorithm}.`;
-    }
-  }
-  const kid = single
-    ? typeof jwkInput === "object" && typeof jwkInput.kid === "string" && jwkInput.kid !== ""
-      ? jwkInput.kid
-      : undefined
-    : entry.kid;
-  const publicJwk = publicJwkOf(publicKey, algorithm, kid);
-  const params = webCryptoParams(spec);
-  return {
-    kid: publicJwk.kid,
-    algorithm,
-    signingKey: privateKey?.toCryptoKey(params, false, ["sign"]),
-    verificationKey: publicKey.toCryptoKey(params, true, ["verify"]),
-    publicJwk,
-  };
+  if (spec.kind === "hmac") return importSecret(entry, algorithm, spec, label);
+  return importAsymmetric(entry, algorithm, spec, label, single);
 }
 
 function parsePrivateKey(input: PrivateKeyInput): KeyObject {
@@ -378,4 +301,85 @@ function webCryptoParams(
     default:
       return { name: "HMAC", hash: spec.hash };
   }
+}
+
+/** Imports an HMAC secret entry, or returns the problem found. */
+function importSecret(
+  entry: TokenKey,
+  algorithm: TokenAlgorithm,
+  spec: HmacSpec,
+  label: string,
+): ImportedKey | string {
+  if (entry.secret === undefined) return `${label}: ${algorithm} needs a \`secret\`.`;
+  const bytes = typeof entry.secret === "string" ? Buffer.from(entry.secret, "utf8") : entry.secret;
+  if (!(bytes instanceof Uint8Array)) return `${label}.secret must be a string or bytes.`;
+  // RFC 7518 §3.2 / RFC 8725 §3.5: refuse short (guessable) HMAC keys.
+  if (bytes.byteLength < spec.minBytes) {
+    return `${label}.secret is ${bytes.byteLength} bytes; ${algorithm} needs at least ${spec.minBytes} (use randomSecret(${spec.minBytes})).`;
+  }
+  const key = createSecretKey(Uint8Array.from(bytes)).toCryptoKey(
+    { name: "HMAC", hash: spec.hash },
+    false,
+    ["sign", "verify"],
+  );
+  return {
+    kid: entry.kid,
+    algorithm,
+    signingKey: key,
+    verificationKey: key,
+    publicJwk: undefined,
+  };
+}
+
+/** Imports a private or public key entry, or returns the problem found. */
+function importAsymmetric(
+  entry: TokenKey,
+  algorithm: TokenAlgorithm,
+  spec: AsymmetricSpec,
+  label: string,
+  single: boolean,
+): ImportedKey | string {
+  if (entry.secret !== undefined) {
+    return `${label}: ${algorithm} is asymmetric; give a \`privateKey\` or \`publicKey\`, not a secret.`;
+  }
+  let privateKey: KeyObject | undefined;
+  let publicKey: KeyObject;
+  try {
+    if (entry.privateKey !== undefined) {
+      privateKey = parsePrivateKey(entry.privateKey);
+      publicKey = createPublicKey(privateKey);
+    } else if (entry.publicKey !== undefined) {
+      publicKey = parsePublicKey(entry.publicKey);
+    } else {
+      return `${label}: give a \`privateKey\` or a \`publicKey\`.`;
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `${label}: the key cannot be read (${reason}).`;
+  }
+  const mismatch = checkKeyMatches(publicKey, algorithm);
+  if (mismatch !== undefined) return `${label}: ${mismatch}`;
+  const jwkInput = (entry.privateKey ?? entry.publicKey) as PrivateKeyInput;
+  if (typeof jwkInput === "object") {
+    // RFC 7517 §4.2/§4.4: a JWK that states its use or alg must agree with ours.
+    if (jwkInput.use !== undefined && jwkInput.use !== "sig")
+      return `${label}: JWK "use" is not "sig".`;
+    if (jwkInput.alg !== undefined && jwkInput.alg !== algorithm) {
+      return `${label}: JWK "alg" is ${jwkInput.alg}, but the key is configured for ${algorithm}.`;
+    }
+  }
+  const kid = single
+    ? typeof jwkInput === "object" && typeof jwkInput.kid === "string" && jwkInput.kid !== ""
+      ? jwkInput.kid
+      : undefined
+    : entry.kid;
+  const publicJwk = publicJwkOf(publicKey, algorithm, kid);
+  const params = webCryptoParams(spec);
+  return {
+    kid: publicJwk.kid,
+    algorithm,
+    signingKey: privateKey?.toCryptoKey(params, false, ["sign"]),
+    verificationKey: publicKey.toCryptoKey(params, true, ["verify"]),
+    publicJwk,
+  };
 }

@@ -19,6 +19,7 @@ describe.each(dialects)("the auth pipeline on $name", (dialect) => {
   const suite = useSuite(dialect);
   beforeAll(() => {
     suite.app.get("/whoami", requireUser(), (c) => c.json(c.var.principal));
+    suite.app.get("/public", (c) => c.json({ principal: c.var.principal }));
   });
   const whoami = (headers: Record<string, string>) => suite.app.request("/whoami", { headers });
   const deviceAccount = () =>
@@ -109,5 +110,26 @@ describe.each(dialects)("the auth pipeline on $name", (dialect) => {
     const headers = { cookie, "x-csrf-token": account.body.csrfToken as string };
     expect((await postJson(suite.app, "/auth/logout", {}, headers)).status).toBe(204);
     await expectRefused(await whoami({ cookie }), "token.revoked", INVALID);
+  });
+
+  it("never blocks a public route: a refused credential is treated as no credential", async () => {
+    const device = await deviceAccount();
+    const expired = await mintDeviceToken(device.deviceKey, device.deviceId, {
+      nowSeconds: suite.clock.seconds() - 600,
+    });
+    for (const headers of [bearer(expired), { authorization: "Basic eDp5" }]) {
+      const res = await suite.app.request("/public", { headers });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ principal: null });
+    }
+    await expectRefused(await whoami(bearer(expired)), "token.expired", EXPIRED);
+  });
+
+  it("identifies the caller on a public route when the credential is valid", async () => {
+    const device = await deviceAccount();
+    const res = await suite.app.request("/public", { headers: await device.auth() });
+    expect(await res.json()).toMatchObject({
+      principal: { userId: device.userId, via: "device", deviceId: device.deviceId },
+    });
   });
 });

@@ -36,9 +36,16 @@ export function registerClock(app: object, clock: TestClock): void {
   clocks.set(app, clock);
 }
 
-/** The clock `app` runs on. @throws when the app was not made by testApp() */
+/** The real clock, for apps not made by testApp() (benchmarks, browser tests): it cannot advance. */
+const REAL_CLOCK: TestClock = {
+  now: () => new Date(),
+  seconds: () => Math.floor(Date.now() / 1000),
+  advance() {
+    throw new Error("this app runs on the real clock: create it with testApp() to move time");
+  },
+};
+
+/** The clock `app` runs on: its test clock, or the real one. */
 export function clockOf(app: object): TestClock {
-  const clock = clocks.get(app);
-  if (clock === undefined) throw new Error("this app was not created by testApp()");
-  return clock;
+  return clocks.get(app) ?? REAL_CLOCK;
 }

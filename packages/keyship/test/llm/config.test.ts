@@ -70,7 +70,7 @@ describe("llm() configuration", () => {
     expect(ai.isConfigured).toBe(false);
     await expect(ai.chat({ user: "Hi" })).rejects.toMatchObject({
       code: "llm.not_configured",
-      variables: ["OPENAI_BASE_URL"],
+      variables: ["KEYSHIP_LLM_BASE_URL", "OPENAI_BASE_URL"],
     });
   });
 

@@ -146,7 +146,7 @@ describe("metrics settings", () => {
   });
 
   it.each([
-    ["KEYSHIP_METRICS_ENABLED is not a boolean", { env: { KEYSHIP_METRICS_ENABLED: "yes" } }],
+    ["KEYSHIP_METRICS_ENABLED is not a boolean", { env: { KEYSHIP_METRICS_ENABLED: "maybe" } }],
     ["the token is short", { metrics: true, env: { KEYSHIP_METRICS_TOKEN: "short" } }],
     ["the path is relative", { metrics: { path: "metrics" } }],
   ])("refuses to start when %s", (_name, options) => {

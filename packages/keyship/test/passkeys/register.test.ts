@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isId } from "../../src/ids.ts";
 import { postJson } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
@@ -57,7 +58,8 @@ describe.each(dialects)("passkey registration on $name", (dialect) => {
   it("accepts packed self attestation", async () => {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const account = await registerAccount(suite.app, authenticator, {}, { attestation: "packed" });
-    expect(account.userId).toBeDefined();
+    expect(isId(account.userId, "user")).toBe(true);
+    expect(isId(account.passkeyId, "passkey")).toBe(true);
   });
 
   type Case = [

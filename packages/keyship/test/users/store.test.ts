@@ -63,7 +63,7 @@ describe.each(dialects)("users store on $name", (dialect) => {
       await expect(
         db.transaction().execute(async (trx) => {
           await insertUser(trx, row);
-          expect(await findUserById(trx, row.id)).toBeDefined();
+          expect((await findUserById(trx, row.id))?.id).toBe(row.id);
           throw new Error("roll back");
         }),
       ).rejects.toThrow("roll back");
