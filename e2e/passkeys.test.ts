@@ -1,7 +1,8 @@
 /**
- * Issue 4, in Chromium against a real keyship server: register a passkey, stay signed in
- * across a reload, log in with it, add a second one, revoke the first, and be refused when
- * revoking the last.
+ * Issues 4 and 14, in Chromium against a real keyship server: register a passkey, stay signed
+ * in across a reload, log in with it, be refused a sensitive action with a token copied out of
+ * the browser, step up through the passkey prompt, add a second passkey, revoke the first,
+ * and be refused when revoking the last.
  */
 
 import type { Page } from "playwright-core";
@@ -68,6 +69,31 @@ describeWithBrowser("passkeys in Chromium", () => {
     expect(signIn.passkeyId).toBe(account.firstPasskeyId);
     expect(signIn.deviceId).not.toBe(before.deviceId);
     expect((await pageOk(page, "me")).deviceId).toBe(signIn.deviceId);
+  });
+
+  it("refuses to add a passkey with a token copied out of the browser", async () => {
+    // The attacker's copy: a valid token of this device, minted outside the SDK.
+    await pageOk(page, "holdDeviceKey");
+    const stolen = await pageOk(page, "mintWithHeldKey");
+    const answer = await pageOk(page, "postDirect", "/auth/passkey/add/start", stolen, {});
+    expect(answer.status).toBe(401);
+    expect(answer.contentType).toContain("application/problem+json");
+    expect(answer.body).toMatchObject({
+      code: "auth.step_up_required",
+      step_up: { start: "/auth/step-up/start", finish: "/auth/step-up/finish" },
+    });
+    expect(await pageOk(page, "listPasskeys")).toHaveLength(1);
+  });
+
+  it("renames the passkey after the SDK runs the step-up prompt on its own", async () => {
+    const signCount = async () =>
+      (await authenticatorCredentials(page, authenticatorId))[0]?.signCount ?? -1;
+    const before = await signCount();
+    await pageOk(page, "renamePasskey", account.firstPasskeyId, "Laptop");
+    // The authenticator signed one more assertion: the step-up prompt was answered.
+    expect(await signCount()).toBe(before + 1);
+    const passkeys = await pageOk(page, "listPasskeys");
+    expect(passkeys.find((p) => p.id === account.firstPasskeyId)?.name).toBe("Laptop");
   });
 
   it("adds a second passkey from a fresh authenticator", async () => {

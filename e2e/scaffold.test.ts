@@ -109,15 +109,17 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
       await expect.poll(() => passkeys.count()).toBe(1);
       await page.getByTestId("device").filter({ hasText: "this device" }).waitFor();
 
-      // The first authenticator holds an excluded credential: add from a fresh one.
+      // Renaming is sensitive: the SDK runs the step-up prompt, answered by the passkey.
+      page.once("dialog", (dialog) => void dialog.accept("Laptop"));
+      await passkeys.first().getByRole("button", { name: "Rename" }).click();
+      await passkeys.filter({ hasText: "Laptop" }).waitFor();
+
+      // The first authenticator holds an excluded credential: add from a fresh one (the
+      // step-up above is still fresh, so no second prompt is needed).
       authenticatorId = await replaceVirtualAuthenticator(page, authenticatorId);
       await page.getByRole("button", { name: "Add a passkey" }).click();
       await page.getByText("Passkey added.").waitFor();
       await expect.poll(() => passkeys.count()).toBe(2);
-
-      page.once("dialog", (dialog) => void dialog.accept("Laptop"));
-      await passkeys.nth(1).getByRole("button", { name: "Rename" }).click();
-      await passkeys.filter({ hasText: "Laptop" }).waitFor();
 
       await passkeys
         .filter({ hasNotText: "Laptop" })

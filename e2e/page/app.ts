@@ -130,7 +130,9 @@ const api = {
   login: () => ks.login(),
   addPasskey: (input: { name?: string }) => ks.addPasskey(input),
   listPasskeys: () => ks.listPasskeys(),
+  renamePasskey: (id: string, name: string) => ks.renamePasskey(id, name),
   revokePasskey: (id: string) => ks.revokePasskey(id),
+  stepUp: () => ks.stepUp(),
   me: () => ks.me(),
   listDevices: () => ks.listDevices(),
   revokeDevice: (id: string) => ks.revokeDevice(id),
@@ -147,6 +149,16 @@ const api = {
         path,
         token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
       ),
+    ),
+
+  /** Plain `fetch` POST of a JSON body with `Authorization: Bearer <token>`, outside the SDK. */
+  postDirect: async (path: string, token: string, body: unknown) =>
+    readResponse(
+      await fetch(path, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
     ),
 
   /** Reads the stored key pair straight from IndexedDB and tries to export its private key. */

@@ -11,13 +11,7 @@ import {
   generateDeviceKeyPair,
 } from "./device-key.ts";
 import { isKeyshipError, KeyshipError } from "./errors.ts";
-import {
-  apiUrl,
-  createJsonRequest,
-  type HttpMethod,
-  readJsonResponse,
-  sendRequest,
-} from "./http.ts";
+import { type ApiCall, apiCaller, apiUrl, createJsonRequest, sendRequest } from "./http.ts";
 import type { DeviceRecord } from "./key-store.ts";
 import {
   type KeyshipClientOptions,
@@ -25,6 +19,13 @@ import {
   resolveClientOptions,
 } from "./options.ts";
 import { createDeviceSession, type DeviceSession } from "./session.ts";
+import {
+  createStepUpRunner,
+  type SteppedUp,
+  type StepUpInput,
+  type StepUpRunner,
+  withStepUpRetry,
+} from "./step-up.ts";
 import { mintDeviceToken } from "./token.ts";
 import type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
 import type {
@@ -93,10 +94,19 @@ export interface KeyshipClient {
   /** The signed-in user. */
   me(): Promise<Me>;
   /**
+   * Proves the user again for sensitive actions (adding, renaming or revoking a passkey,
+   * revoking devices): the passkey prompt with user verification, or with `password` the
+   * password of an account that has no passkey. Methods and `fetch()` do this on their own
+   * when the server answers `auth.step_up_required` (see `autoStepUp`).
+   * @throws {KeyshipError} `webauthn.not_allowed` (cancelled), `auth.step_up_no_passkey`, `auth.invalid_credentials`, …
+   */
+  stepUp(input?: StepUpInput): Promise<SteppedUp>;
+  /**
    * `fetch` with `Authorization: Bearer <device token>`. The token is cached until shortly
-   * before it expires; a 401 `token.expired` is retried exactly once with a new token.
-   * Relative URLs resolve against `baseUrl`. Other statuses are returned, not thrown.
-   * @throws {KeyshipError} `client.not_signed_in`, `client.untrusted_origin`, `client.network_error`
+   * before it expires; a 401 `token.expired` is retried exactly once with a new token, and
+   * a 401 `auth.step_up_required` once after the passkey step-up (unless `autoStepUp` is
+   * false). Relative URLs resolve against `baseUrl`. Other statuses are returned, not thrown.
+   * @throws {KeyshipError} `client.not_signed_in`, `client.untrusted_origin`, `client.network_error`, a failed step-up's error
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** A fresh, short-lived token with `aud: "keyship:ws"`, for a WebSocket handshake. */
@@ -138,11 +148,9 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     ...accountMethods(context),
     ...sessionMethods(context),
     ...passwordMethods(context),
+    stepUp: (input) => context.stepUp.run(input),
   };
 }
-
-/** Calls a keyship API route with a JSON body and reads its JSON answer. */
-type ApiCall = <T>(method: HttpMethod, path: string, body?: unknown) => Promise<T>;
 
 /** What the client's method groups share: the settings, the session and the two callers. */
 interface ClientContext {
@@ -150,25 +158,31 @@ interface ClientContext {
   readonly session: DeviceSession;
   /** Calls without a token. */
   readonly call: ApiCall;
-  /** Calls with this device's token (see {@link DeviceSession.send}). */
+  /** Calls with this device's token (see {@link DeviceSession.send}), stepping up when asked. */
   readonly signedCall: ApiCall;
+  /** Sends with this device's token, stepping up when asked (see `autoStepUp`). */
+  readonly signedSend: (request: Request) => Promise<Response>;
+  readonly stepUp: StepUpRunner;
 }
 
 /** Creates the device session and the API callers of one client. */
 function createClientContext(config: ResolvedClientOptions): ClientContext {
   const session = createDeviceSession(config);
+  const stepUp = createStepUpRunner({
+    signedCall: apiCaller(config.baseUrl, (request) => session.send(request)),
+    webauthn: config.webauthn,
+  });
+  const signedSend = config.autoStepUp
+    ? withStepUpRetry((request) => session.send(request), stepUp)
+    : (request: Request) => session.send(request);
   return {
     config,
     session,
     call: apiCaller(config.baseUrl, sendRequest),
-    signedCall: apiCaller(config.baseUrl, (request) => session.send(request)),
+    signedCall: apiCaller(config.baseUrl, signedSend),
+    signedSend,
+    stepUp,
   };
-}
-
-/** An {@link ApiCall} against `baseUrl` that sends its requests with `send`. */
-function apiCaller(baseUrl: string, send: (request: Request) => Promise<Response>): ApiCall {
-  return async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
-    readJsonResponse<T>(await send(createJsonRequest(apiUrl(baseUrl, path), method, body)));
 }
 
 /** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
@@ -332,7 +346,7 @@ function accountMethods(
 function sessionMethods(
   context: ClientContext,
 ): Pick<KeyshipClient, "fetch" | "wsToken" | "isSignedIn"> {
-  const { config, session } = context;
+  const { config, session, signedSend } = context;
   return {
     async fetch(input, init) {
       const request =
@@ -343,7 +357,7 @@ function sessionMethods(
       if (!config.apiOrigins.includes(new URL(request.url).origin)) {
         throw new KeyshipError({ code: "client.untrusted_origin" });
       }
-      return session.send(request);
+      return signedSend(request);
     },
 
     wsToken: () => session.wsToken(),

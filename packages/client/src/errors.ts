@@ -84,6 +84,8 @@ export const SERVER_ERROR_CODES = [
   "auth.forbidden",
   "auth.invalid_credentials",
   "auth.csrf_failed",
+  "auth.step_up_required",
+  "auth.step_up_no_passkey",
   "passkey.challenge_invalid",
   "passkey.verification_failed",
   "passkey.user_verification_required",

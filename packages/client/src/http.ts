@@ -87,3 +87,23 @@ export async function readJsonResponse<T>(response: Response): Promise<T> {
 export function apiUrl(baseUrl: string, path: string): URL {
   return new URL(`${baseUrl}${path}`);
 }
+
+/**
+ * Calls a keyship API route with a JSON body and reads its JSON answer.
+ * @example
+ * const me = await call<Me>("GET", "/auth/me");
+ */
+export type ApiCall = <T>(method: HttpMethod, path: string, body?: unknown) => Promise<T>;
+
+/**
+ * An {@link ApiCall} against `baseUrl` that sends its requests with `send`.
+ *
+ * @param baseUrl the normalised base URL
+ * @param send how requests are sent (with or without a device token)
+ * @example
+ * const call = apiCaller("http://localhost:8787", sendRequest);
+ */
+export function apiCaller(baseUrl: string, send: (request: Request) => Promise<Response>): ApiCall {
+  return async <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
+    readJsonResponse<T>(await send(createJsonRequest(apiUrl(baseUrl, path), method, body)));
+}

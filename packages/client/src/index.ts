@@ -36,6 +36,7 @@ export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-ke
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
 export type { KeyshipClientOptions } from "./options.ts";
 export type { SignedOutEvent, SignOutReason } from "./session.ts";
+export type { SteppedUp, StepUpInput } from "./step-up.ts";
 export {
   type DeviceTokenAudience,
   MAX_DEVICE_TOKEN_LIFETIME_SECONDS,

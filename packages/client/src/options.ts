@@ -52,6 +52,13 @@ export interface KeyshipClientOptions {
   readonly webauthn?: WebAuthnCeremonies;
   /** Called after this browser forgot its device key (logout, or the server revoked it). @default undefined */
   readonly onSignedOut?: (event: SignedOutEvent) => void;
+  /**
+   * When the server answers 401 `auth.step_up_required`, run the passkey step-up (the
+   * browser's passkey prompt) and send the request once more. Turn off to call `stepUp()`
+   * yourself, e.g. with the password on accounts without passkeys.
+   * @default true
+   */
+  readonly autoStepUp?: boolean;
 }
 
 /**
@@ -71,6 +78,7 @@ export interface ResolvedClientOptions {
   readonly now: () => number;
   readonly webauthn: WebAuthnCeremonies;
   readonly onSignedOut: ((event: SignedOutEvent) => void) | undefined;
+  readonly autoStepUp: boolean;
 }
 
 /**
@@ -115,6 +123,7 @@ export function resolveClientOptions(options: KeyshipClientOptions): ResolvedCli
     now: options.now ?? Date.now,
     webauthn: options.webauthn ?? browserWebAuthn,
     onSignedOut: options.onSignedOut,
+    autoStepUp: options.autoStepUp ?? true,
   });
 }
 

@@ -35,6 +35,14 @@ export const PROBLEM_CATALOG = {
   "auth.forbidden": { status: 403, title: "You are not allowed to do this." },
   "auth.invalid_credentials": { status: 401, title: "The credentials are not valid." },
   "auth.csrf_failed": { status: 403, title: "The request failed the cross-site check." },
+  "auth.step_up_required": {
+    status: 401,
+    title: "This action needs a fresh sign-in with a passkey or the password.",
+  },
+  "auth.step_up_no_passkey": {
+    status: 409,
+    title: "The account has no passkey; step up with its password.",
+  },
 
   "passkey.challenge_invalid": {
     status: 400,

@@ -14,6 +14,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
+import { stepUpGuard } from "./guards/step-up.ts";
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
@@ -63,6 +64,13 @@ export interface Keyship {
    * with a guard such as `requireUser()` after it.
    */
   readonly authenticate: () => MiddlewareHandler<KeyshipEnv>;
+  /**
+   * Middleware for your own sensitive routes, after `authenticate()`: it lets a request
+   * through only when the caller's device or session stepped up within
+   * `stepUpMaxAgeSeconds`, and otherwise answers 401 `auth.step_up_required` (the SDK then
+   * runs the passkey prompt and retries). Without a caller it answers 401 `auth.unauthenticated`.
+   */
+  readonly requireStepUp: () => MiddlewareHandler<KeyshipEnv>;
   readonly db: DB;
   readonly dialect: DialectName;
   readonly settings: Settings;
@@ -143,6 +151,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     rateLimitStore: options.rateLimitStore,
   });
 
+  const stepUp = stepUpGuard(context);
   let routes: KeyshipRouter | undefined;
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
@@ -156,6 +165,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
       return routes;
     },
     authenticate: () => auth.authenticate,
+    requireStepUp: () => stepUp,
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,

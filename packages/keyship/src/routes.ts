@@ -8,6 +8,8 @@ import type { KeyshipContext } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
+import { stepUpGuard } from "./guards/step-up.ts";
+import type { RouteGuards } from "./http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { passkeyRoutes } from "./passkeys/routes.ts";
@@ -16,6 +18,7 @@ import { passwordRoutes } from "./passwords/routes.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
 import { sessionRevoker } from "./sessions/manage.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
+import { stepUpRoutes } from "./stepup/routes.ts";
 import { meRoutes } from "./users/routes.ts";
 
 /** What the feature routers are built from, created once per instance. */
@@ -68,11 +71,16 @@ export function authRouter(
 ): KeyshipRouter {
   const { context, auth } = parts;
   const withVerifier = { ...context, verifier: auth.devices };
+  const guards: RouteGuards = {
+    signedIn,
+    sensitive: [...signedIn, stepUpGuard(context)],
+  };
   const routes = createRouter();
   routes.use("*", noStore);
-  routes.route("/", passkeyRoutes(context, signedIn));
-  routes.route("/", deviceRoutes(withVerifier, signedIn));
-  routes.route("/", sessionRoutes(withVerifier, signedIn, auth.csrf));
+  routes.route("/", passkeyRoutes(context, guards));
+  routes.route("/", stepUpRoutes(context, signedIn));
+  routes.route("/", deviceRoutes(withVerifier, guards));
+  routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
   routes.route("/", meRoutes(context, signedIn));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
   return routes;

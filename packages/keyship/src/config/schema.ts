@@ -49,6 +49,12 @@ export const SETTINGS = {
     default: undefined,
     doc: "Comma-separated list of exact origins the web app runs on, e.g. `https://app.example.com`. Development falls back to `http://localhost:<port>`.",
   },
+  stepUpMaxAgeSeconds: {
+    env: "KEYSHIP_STEP_UP_MAX_AGE",
+    schema: intFromString(30, 3600),
+    default: 300,
+    doc: "How long a step-up (a fresh passkey assertion or the password) lets the device or session perform sensitive actions, in seconds.",
+  },
   webauthnTtlSeconds: {
     env: "KEYSHIP_WEBAUTHN_TTL_SECONDS",
     schema: intFromString(30, 3600),
@@ -139,6 +145,7 @@ export interface Settings {
   readonly rpId: string;
   readonly rpName: string;
   readonly origins: readonly string[];
+  readonly stepUpMaxAgeSeconds: number;
   readonly webauthnTtlSeconds: number;
   readonly userVerification: Out<"userVerification">;
   readonly attestation: Out<"attestation">;

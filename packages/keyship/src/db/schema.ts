@@ -73,6 +73,15 @@ export interface WebauthnChallengesTable {
   consumed_at: string | null;
 }
 
+/** `step_ups`: until when a device or session counts as freshly re-authenticated. */
+export interface StepUpsTable {
+  /** The device or session id. */
+  subject_id: string;
+  user_id: string;
+  until: string;
+  created_at: string;
+}
+
 /** `password_resets` and `email_verifications`: single-use emailed tokens, stored as SHA-256. */
 export interface EmailTokensTable {
   id: string;
@@ -112,6 +121,7 @@ export interface Database {
   password_resets: EmailTokensTable;
   email_verifications: EmailTokensTable;
   sessions: SessionsTable;
+  step_ups: StepUpsTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

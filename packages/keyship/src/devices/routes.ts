@@ -4,13 +4,16 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
+import {
+  BEARER_SECURITY,
+  jsonResponse,
+  NO_CONTENT,
+  type RouteGuards,
+} from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { KeyshipEnv } from "../http/variables.ts";
 import {
   type DevicesContext,
   listDevices,
@@ -43,11 +46,12 @@ const DeviceIdParam = z.object({
 /**
  * The devices router.
  * @param ctx shared dependencies and the verifier whose caches revocation clears
- * @param signedIn middleware that authenticates the caller and requires a user
+ * @param guards what protected routes run: `signedIn`, and `sensitive` for actions that need a
+ *   step-up
  */
 export function deviceRoutes(
   ctx: KeyshipContext & Pick<DevicesContext, "verifier">,
-  signedIn: MiddlewareHandler<KeyshipEnv>[],
+  guards: RouteGuards,
 ): KeyshipRouter {
   const router = createRouter();
   const principalOf = (c: { get(key: "principal"): Principal | null }) =>
@@ -59,7 +63,7 @@ export function deviceRoutes(
       path: "/devices",
       tags,
       summary: "List the signed-in user's devices",
-      middleware: signedIn,
+      middleware: guards.signedIn,
       security: BEARER_SECURITY,
       responses: {
         200: jsonResponse(
@@ -81,12 +85,12 @@ export function deviceRoutes(
       path: "/devices/{id}/revoke",
       tags,
       summary: "Revoke a device: its tokens stop working at once",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: { params: DeviceIdParam },
       responses: {
         ...NO_CONTENT,
-        ...problemResponses("auth.unauthenticated", "resource.not_found"),
+        ...problemResponses("auth.step_up_required", "auth.unauthenticated", "resource.not_found"),
       },
     }),
     async (c) => {
@@ -101,14 +105,14 @@ export function deviceRoutes(
       path: "/devices/revoke-others",
       tags,
       summary: "Revoke every device except the calling one",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       responses: {
         200: jsonResponse(
           "How many devices were revoked.",
           z.object({ revoked: z.number().int() }),
         ),
-        ...problemResponses("auth.unauthenticated"),
+        ...problemResponses("auth.step_up_required", "auth.unauthenticated"),
       },
     }),
     async (c) => {

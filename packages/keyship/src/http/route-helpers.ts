@@ -24,3 +24,11 @@ export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
 /** The middleware a protected route runs before its handler (`signedIn` of the routers). */
 export type Guards = MiddlewareHandler<KeyshipEnv>[];
+
+/** The guards of a router's protected routes. */
+export interface RouteGuards {
+  /** A signed-in caller. */
+  readonly signedIn: Guards;
+  /** A signed-in caller whose device or session stepped up recently (sensitive actions). */
+  readonly sensitive: Guards;
+}

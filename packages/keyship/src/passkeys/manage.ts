@@ -76,7 +76,8 @@ export async function startAddPasskey(
 }
 
 /**
- * Finishes adding a passkey.
+ * Finishes adding a passkey. The challenge is spent first, on its own: a finish that fails
+ * cannot be retried with another credential.
  * @throws ProblemError `passkey.challenge_invalid` (also another user's flow),
  *   `passkey.verification_failed`, `passkey.user_verification_required`,
  *   `passkey.already_registered`
@@ -86,13 +87,13 @@ export async function finishAddPasskey(
   userId: string,
   input: { flowId: string; credential: RegistrationResponseJSON; name?: string | undefined },
 ): Promise<{ passkeyId: string }> {
+  const challenge = await spendChallenge(ctx.db, ctx, {
+    flowId: input.flowId,
+    purpose: "add",
+    userId,
+  });
+  const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
   return ctx.db.transaction().execute(async (trx) => {
-    const challenge = await spendChallenge(trx, ctx, {
-      flowId: input.flowId,
-      purpose: "add",
-      userId,
-    });
-    const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
     const count = (await listPasskeysOfUser(trx, userId)).length;
     const passkeyId = await storeNewPasskey(
       trx,

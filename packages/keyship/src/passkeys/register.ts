@@ -102,8 +102,9 @@ export async function storeNewPasskey(
 }
 
 /**
- * Finishes a registration: consumes the challenge, verifies the credential, and creates the
- * user, passkey and device in one transaction. Any failure leaves the database as it was.
+ * Finishes a registration. The challenge is spent first, on its own, so a finish that fails
+ * cannot be retried; then one transaction verifies the credential and creates the user,
+ * passkey and device. Any failure leaves no account behind.
  * @throws ProblemError `passkey.challenge_invalid`, `passkey.verification_failed`,
  *   `passkey.user_verification_required`, `passkey.already_registered`, `passkey.email_taken`
  */
@@ -111,21 +112,15 @@ export async function finishPasskeyRegistration(
   ctx: KeyshipContext,
   input: DeviceInput & { flowId: string; credential: RegistrationResponseJSON },
 ): Promise<SignInResult> {
-  return observeSignIn("passkey_register", () =>
-    ctx.db.transaction().execute(async (trx) => {
-      const now = ctx.now().toISOString();
-      const challenge = await spendChallenge(trx, ctx, {
-        flowId: input.flowId,
-        purpose: "register",
-        userId: null,
-      });
-      const pending = JSON.parse(challenge.data) as PendingAccount;
-      const verified = await verifyRegistration(
-        input.credential,
-        challenge.challenge,
-        ctx.settings,
-      );
-
+  return observeSignIn("passkey_register", async () => {
+    const challenge = await spendChallenge(ctx.db, ctx, {
+      flowId: input.flowId,
+      purpose: "register",
+      userId: null,
+    });
+    const pending = JSON.parse(challenge.data) as PendingAccount;
+    const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
+    return ctx.db.transaction().execute(async (trx) => {
       await createAccount(
         trx,
         ctx.settings,
@@ -136,12 +131,12 @@ export async function finishPasskeyRegistration(
           displayName: pending.displayName,
           passwordHash: null,
         },
-        now,
+        ctx.now().toISOString(),
         "passkey.email_taken",
       );
       const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
       const bound = await completeSignIn(trx, ctx, pending.userId, input);
       return { userId: pending.userId, passkeyId, ...bound };
-    }),
-  );
+    });
+  });
 }

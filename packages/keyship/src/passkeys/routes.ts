@@ -8,10 +8,10 @@ import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
   BEARER_SECURITY,
-  type Guards,
   jsonBody,
   jsonResponse,
   NO_CONTENT,
+  type RouteGuards,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import { respondSignedIn, signInClient } from "../sessions/respond.ts";
@@ -141,7 +141,7 @@ function signInRoutes(ctx: KeyshipContext): KeyshipRouter {
 }
 
 /** Adding a passkey to the signed-in account. */
-function addPasskeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+function addPasskeyRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRouter {
   const router = createRouter();
   router.openapi(
     createRoute({
@@ -149,12 +149,12 @@ function addPasskeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
       path: "/passkey/add/start",
       tags,
       summary: "Start adding a passkey to the signed-in account",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: jsonBody(EmptyBody),
       responses: {
         200: jsonResponse("Creation options and the flow id.", CeremonyStarted),
-        ...problemResponses("auth.unauthenticated"),
+        ...problemResponses("auth.step_up_required", "auth.unauthenticated"),
       },
     }),
     async (c) => c.json(await startAddPasskey(ctx, userOf(c)), 200),
@@ -165,12 +165,13 @@ function addPasskeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
       path: "/passkey/add/finish",
       tags,
       summary: "Finish adding a passkey",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: jsonBody(AddFinishBody),
       responses: {
         201: jsonResponse("The new passkey.", z.object({ passkeyId: z.string() })),
         ...problemResponses(
+          "auth.step_up_required",
           ...ceremonyFailures,
           "auth.unauthenticated",
           "passkey.already_registered",
@@ -183,7 +184,7 @@ function addPasskeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
 }
 
 /** Listing, renaming and revoking the signed-in user's passkeys. */
-function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+function managementRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRouter {
   const router = createRouter();
   router.openapi(
     createRoute({
@@ -191,7 +192,7 @@ function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
       path: "/passkeys",
       tags,
       summary: "List the signed-in user's passkeys",
-      middleware: signedIn,
+      middleware: guards.signedIn,
       security: BEARER_SECURITY,
       responses: {
         200: jsonResponse(
@@ -209,12 +210,12 @@ function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
       path: "/passkeys/{id}",
       tags,
       summary: "Rename a passkey",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: { params: PasskeyIdParam, ...jsonBody(RenameBody) },
       responses: {
         200: jsonResponse("The renamed passkey.", PasskeySchema),
-        ...problemResponses("auth.unauthenticated", "resource.not_found"),
+        ...problemResponses("auth.step_up_required", "auth.unauthenticated", "resource.not_found"),
       },
     }),
     async (c) =>
@@ -229,12 +230,17 @@ function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
       path: "/passkeys/{id}/revoke",
       tags,
       summary: "Revoke a passkey (never the last way to sign in)",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: { params: PasskeyIdParam },
       responses: {
         ...NO_CONTENT,
-        ...problemResponses("auth.unauthenticated", "resource.not_found", "passkey.last_passkey"),
+        ...problemResponses(
+          "auth.step_up_required",
+          "auth.unauthenticated",
+          "resource.not_found",
+          "passkey.last_passkey",
+        ),
       },
     }),
     async (c) => {
@@ -248,13 +254,14 @@ function managementRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter 
 /**
  * The passkey router: registration, sign-in, adding a passkey, and managing them.
  * @param ctx shared dependencies
- * @param signedIn middleware that authenticates the caller and requires a user
+ * @param guards what protected routes run: `signedIn`, and `sensitive` for actions that need a
+ *   step-up
  */
-export function passkeyRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
+export function passkeyRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRouter {
   const router = createRouter();
   router.route("/", registrationRoutes(ctx));
   router.route("/", signInRoutes(ctx));
-  router.route("/", addPasskeyRoutes(ctx, signedIn));
-  router.route("/", managementRoutes(ctx, signedIn));
+  router.route("/", addPasskeyRoutes(ctx, guards));
+  router.route("/", managementRoutes(ctx, guards));
   return router;
 }

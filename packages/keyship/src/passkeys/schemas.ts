@@ -93,6 +93,10 @@ export const LoginFinishBody = z
   .refine(...requiresBinding)
   .openapi("PasskeyLoginFinish");
 
+export const StepUpFinishBody = z
+  .object({ flowId, credential: AuthenticationCredentialSchema })
+  .openapi("StepUpFinish");
+
 export const AddFinishBody = z
   .object({
     flowId,

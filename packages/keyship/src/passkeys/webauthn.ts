@@ -69,12 +69,16 @@ export async function creationOptions(
 /** Request options for a discoverable-credential sign-in (empty allowCredentials). */
 export async function requestOptions(
   settings: WebauthnSettings,
+  allow: readonly { id: string; transports: readonly string[] }[] = [],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: settings.rpId,
     userVerification: settings.userVerification,
     timeout: settings.webauthnTtlSeconds * 1000,
-    allowCredentials: [],
+    allowCredentials: allow.map((c) => ({
+      id: c.id,
+      transports: c.transports as AuthenticatorTransport[],
+    })),
   });
 }
 

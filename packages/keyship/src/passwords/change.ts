@@ -3,19 +3,19 @@
  * device and session out.
  * @module
  */
+
+import type { Principal } from "../auth/principal.ts";
 import { revokeOtherDevices } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
-import { findUserById } from "../users/store.ts";
+import { requirePasskeyProofIfAny } from "../stepup/service.ts";
 import type { PasswordsContext } from "./context.ts";
-import { limitAttempt } from "./limits.ts";
-import { checkPasswordPolicy, normalizePassword } from "./policy.ts";
+import { checkPasswordPolicy } from "./policy.ts";
+import { proveCurrentPassword } from "./proof.ts";
 import { updatePasswordHash } from "./store.ts";
 
-/** A password change's input: who asks, from which device or session, and the passwords. */
+/** A password change's input: who asks (user, device or session), and the passwords. */
 export interface PasswordChangeInput {
-  readonly userId: string;
-  readonly deviceId?: string | undefined;
-  readonly sessionId?: string | undefined;
+  readonly principal: Principal;
   readonly currentPassword: string;
   readonly newPassword: string;
   readonly clientIp: string;
@@ -23,40 +23,39 @@ export interface PasswordChangeInput {
 
 /**
  * Replaces the password and revokes every device and session of the user but the calling
- * one. Counts against the login limits (it is a password guess too).
+ * one. The current password is the step-up of an account without a passkey; an account with
+ * one must also have stepped up with it. Counts against the login limits (a password guess).
  * @returns how many devices were revoked
- * @throws ProblemError `rate_limited`, `password.too_short`, `password.too_long`,
- *   `auth.invalid_credentials` (wrong current password, or the account has none)
+ * @throws ProblemError `auth.step_up_required`, `rate_limited`, `password.too_short`,
+ *   `password.too_long`, `auth.invalid_credentials` (wrong current password, or none)
  */
 export async function changePassword(
   ctx: PasswordsContext,
   input: PasswordChangeInput,
 ): Promise<number> {
-  await limitAttempt(ctx.limiter, "login", input.clientIp, `user:${input.userId}`);
+  const { userId, deviceId, sessionId } = input.principal;
   const next = checkPasswordPolicy(input.newPassword, ctx.policy);
-  const current = normalizePassword(input.currentPassword);
-  const user = await findUserById(ctx.db, input.userId);
-  const stored = user?.password_hash ?? null;
-  const matches =
-    stored === null
-      ? await ctx.hasher.verifyAgainstDummy(current)
-      : await ctx.hasher.verify(stored, current);
-  if (!matches || stored === null) throw new ProblemError("auth.invalid_credentials");
+  await requirePasskeyProofIfAny(ctx, input.principal, true);
+  const stored = await proveCurrentPassword(ctx, {
+    userId,
+    password: input.currentPassword,
+    clientIp: input.clientIp,
+  });
   const hash = await ctx.hasher.hash(next);
   const revoked = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now().toISOString();
     const changed = await updatePasswordHash(trx, {
-      userId: input.userId,
+      userId,
       hash,
       expectedHash: stored,
       nowIso: now,
     });
     // Changed meanwhile (another change or a reset): the current password proved is stale.
     if (changed === 0) throw new ProblemError("auth.invalid_credentials");
-    const count = await revokeOtherDevices({ ...ctx, db: trx }, input.userId, input.deviceId);
-    await ctx.revokeAllSessions?.(trx, input.userId, { exceptSessionId: input.sessionId });
+    const count = await revokeOtherDevices({ ...ctx, db: trx }, userId, deviceId);
+    await ctx.revokeAllSessions?.(trx, userId, { exceptSessionId: sessionId });
     return count;
   });
-  ctx.verifier.invalidateUser(input.userId);
+  ctx.verifier.invalidateUser(userId);
   return revoked;
 }

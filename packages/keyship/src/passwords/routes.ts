@@ -17,6 +17,7 @@ import {
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { respondSignedIn, signInClient } from "../sessions/respond.ts";
+import { SteppedUp } from "../stepup/routes.ts";
 import { changePassword } from "./change.ts";
 import type { PasswordsContext } from "./context.ts";
 import { loginWithPassword } from "./login.ts";
@@ -30,9 +31,11 @@ import {
   PasswordLoginBody,
   PasswordRegisterBody,
   PasswordSignedIn,
+  PasswordStepUpBody,
   ResetConfirmBody,
   TokenBody,
 } from "./schemas.ts";
+import { stepUpWithPassword } from "./step-up.ts";
 import { confirmEmailVerification, requestEmailVerification } from "./verify.ts";
 
 const tags = ["passwords"];
@@ -147,6 +150,7 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
         200: jsonResponse("Changed.", PasswordChanged),
         ...problemResponses(
           "auth.unauthenticated",
+          "auth.step_up_required",
           "auth.invalid_credentials",
           "password.too_short",
           "password.too_long",
@@ -155,16 +159,48 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
       },
     }),
     async (c) => {
-      const principal = c.get("principal") as Principal;
       const revokedDevices = await changePassword(ctx, {
         ...c.req.valid("json"),
-        userId: principal.userId,
-        deviceId: principal.deviceId,
-        sessionId: principal.sessionId,
+        principal: c.get("principal") as Principal,
         clientIp: ipOf(c, ctx),
       });
       return c.json({ revokedDevices }, 200);
     },
+  );
+  return router;
+}
+
+/** Step-up with the password, for accounts without a passkey. */
+function stepUpRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
+  const router = createRouter();
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/step-up/password",
+      tags,
+      summary:
+        "Step up with the password: marks the calling device or session for sensitive actions",
+      middleware: signedIn,
+      security: BEARER_SECURITY,
+      request: jsonBody(PasswordStepUpBody),
+      responses: {
+        200: jsonResponse("Stepped up.", SteppedUp),
+        ...problemResponses(
+          "auth.unauthenticated",
+          "auth.step_up_required",
+          "auth.invalid_credentials",
+          "rate_limited",
+        ),
+      },
+    }),
+    async (c) =>
+      c.json(
+        await stepUpWithPassword(ctx, c.get("principal") as Principal, {
+          password: c.req.valid("json").password,
+          clientIp: ipOf(c, ctx),
+        }),
+        200,
+      ),
   );
   return router;
 }
@@ -216,5 +252,6 @@ export function passwordRoutes(ctx: PasswordsContext, signedIn: Guards): Keyship
   router.route("/", signInRoutes(ctx));
   router.route("/", resetRoutes(ctx, signedIn));
   router.route("/", verificationRoutes(ctx));
+  router.route("/", stepUpRoutes(ctx, signedIn));
   return router;
 }

@@ -54,6 +54,8 @@ export const ResetConfirmBody = z
 
 export const TokenBody = z.object({ token }).openapi("EmailVerificationConfirm");
 
+export const PasswordStepUpBody = z.object({ password }).openapi("PasswordStepUp");
+
 export const PasswordChangeBody = z
   .object({ currentPassword: password, newPassword: password })
   .openapi("PasswordChange");

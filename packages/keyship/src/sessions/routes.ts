@@ -10,10 +10,10 @@ import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
   BEARER_SECURITY,
-  type Guards,
   jsonBody,
   jsonResponse,
   NO_CONTENT,
+  type RouteGuards,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { TokenIssuer } from "../tokens/issuer.ts";
@@ -85,7 +85,7 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
 }
 
 /** The signed-in user's sessions: list, revoke one. */
-function sessionListRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
+function sessionListRoutes(ctx: SessionsContext, guards: RouteGuards): KeyshipRouter {
   const router = createRouter();
   router.openapi(
     createRoute({
@@ -93,7 +93,7 @@ function sessionListRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRoute
       path: "/sessions",
       tags,
       summary: "List the signed-in user's sessions",
-      middleware: signedIn,
+      middleware: guards.signedIn,
       security: BEARER_SECURITY,
       responses: {
         200: jsonResponse(
@@ -114,12 +114,17 @@ function sessionListRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRoute
       path: "/sessions/{id}/revoke",
       tags,
       summary: "Revoke a session: its tokens stop working at once",
-      middleware: signedIn,
+      middleware: guards.sensitive,
       security: BEARER_SECURITY,
       request: { params: SessionIdParam },
       responses: {
         ...NO_CONTENT,
-        ...problemResponses("auth.unauthenticated", "resource.not_found", "auth.csrf_failed"),
+        ...problemResponses(
+          "auth.step_up_required",
+          "auth.unauthenticated",
+          "resource.not_found",
+          "auth.csrf_failed",
+        ),
       },
     }),
     async (c) => {
@@ -131,7 +136,7 @@ function sessionListRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRoute
 }
 
 /** Signing out: the calling session or device, or everything of the user. */
-function logoutRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
+function logoutRoutes(ctx: SessionsContext, guards: RouteGuards): KeyshipRouter {
   const router = createRouter();
   router.openapi(
     createRoute({
@@ -139,7 +144,7 @@ function logoutRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
       path: "/logout",
       tags,
       summary: "Sign out: ends the calling session, or revokes the calling device",
-      middleware: signedIn,
+      middleware: guards.signedIn,
       security: BEARER_SECURITY,
       responses: {
         ...NO_CONTENT,
@@ -159,7 +164,7 @@ function logoutRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
       path: "/logout-all",
       tags,
       summary: "Sign out everywhere: every session and device of the user, the caller's included",
-      middleware: signedIn,
+      middleware: guards.signedIn,
       security: BEARER_SECURITY,
       responses: {
         200: jsonResponse(
@@ -182,18 +187,19 @@ function logoutRoutes(ctx: SessionsContext, signedIn: Guards): KeyshipRouter {
 /**
  * The sessions router.
  * @param ctx shared dependencies, with the device verifier (logout ends devices too)
- * @param signedIn middleware that authenticates the caller and requires a user
+ * @param guards what protected routes run: `signedIn`, and `sensitive` for actions that need a
+ *   step-up
  * @param csrf the CSRF check of cookie mode
  */
 export function sessionRoutes(
   ctx: SessionsContext,
-  signedIn: Guards,
+  guards: RouteGuards,
   csrf: CsrfCheck,
 ): KeyshipRouter {
   const router = createRouter();
   router.route("/", refreshRoutes(ctx, csrf));
-  router.route("/", sessionListRoutes(ctx, signedIn));
-  router.route("/", logoutRoutes(ctx, signedIn));
+  router.route("/", sessionListRoutes(ctx, guards));
+  router.route("/", logoutRoutes(ctx, guards));
   return router;
 }
 

@@ -160,6 +160,7 @@ describe.each(dialects)("device tokens on $name", (dialect) => {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const other = await registerAccount(suite.app, authenticator);
     const second = await loginAccount(suite.app, authenticator);
+    await second.stepUp();
     const list = await suite.app.request("/auth/devices", { headers: await second.auth() });
     const devices = ((await list.json()) as { devices: Array<{ id: string; current: boolean }> })
       .devices;

@@ -83,6 +83,29 @@ export interface TestAccount {
   readonly deviceKey: DeviceKey;
   /** `Authorization` header with a fresh device token. */
   auth(): Promise<Record<string, string>>;
+  /** Steps this device up with the account's passkey (a fresh, user-verified assertion). */
+  stepUp(): Promise<void>;
+}
+
+/**
+ * Runs the step-up ceremony with `authenticator` for the caller of `headers` (a device token
+ * or an access token), as the SDK does when a sensitive action asks for it.
+ */
+export async function stepUpWith(
+  app: KeyshipApp,
+  authenticator: SoftwareAuthenticator,
+  headers: Record<string, string> | (() => Promise<Record<string, string>>),
+): Promise<void> {
+  const headersNow = async () => (typeof headers === "function" ? headers() : headers);
+  const { flowId, options } = await jsonOf<{
+    flowId: string;
+    options: PublicKeyCredentialRequestOptionsJSON;
+  }>(await postJson(app, "/auth/step-up/start", {}, await headersNow()), 200);
+  const credential = authenticator.getAssertion(options);
+  await jsonOf(
+    await postJson(app, "/auth/step-up/finish", { flowId, credential }, await headersNow()),
+    200,
+  );
 }
 
 async function jsonOf<T>(res: Response, status: number): Promise<T> {
@@ -102,15 +125,17 @@ export function signedInAccount<T extends { userId: string; deviceId: string }>(
   app: KeyshipApp,
   result: T,
   deviceKey: DeviceKey,
-): T & { deviceKey: DeviceKey; auth(): Promise<Record<string, string>> } {
+  stepUp: (auth: () => Promise<Record<string, string>>) => Promise<void>,
+): T & {
+  deviceKey: DeviceKey;
+  auth(): Promise<Record<string, string>>;
+  stepUp(): Promise<void>;
+} {
   const clock = clockOf(app);
-  return {
-    ...result,
-    deviceKey,
-    auth: async () => ({
-      authorization: `Bearer ${await mintDeviceToken(deviceKey, result.deviceId, { clock })}`,
-    }),
-  };
+  const auth = async () => ({
+    authorization: `Bearer ${await mintDeviceToken(deviceKey, result.deviceId, { clock })}`,
+  });
+  return { ...result, deviceKey, auth, stepUp: () => stepUp(auth) };
 }
 
 /** Starts a registration and returns the flow and options. */
@@ -172,7 +197,9 @@ export async function registerAccount(
     authenticator.createCredential(options, overrides),
     deviceKey,
   );
-  return signedInAccount(app, await jsonOf<AccountIds>(res, 201), deviceKey);
+  return signedInAccount(app, await jsonOf<AccountIds>(res, 201), deviceKey, (auth) =>
+    stepUpWith(app, authenticator, auth),
+  );
 }
 
 /** Signs in with a passkey held by `authenticator`. */
@@ -189,7 +216,9 @@ export async function loginAccount(
     authenticator.getAssertion(options, overrides),
     deviceKey,
   );
-  return signedInAccount(app, await jsonOf<AccountIds>(res, 200), deviceKey);
+  return signedInAccount(app, await jsonOf<AccountIds>(res, 200), deviceKey, (auth) =>
+    stepUpWith(app, authenticator, auth),
+  );
 }
 
 /** Reads a problem body's code. */

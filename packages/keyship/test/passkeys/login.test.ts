@@ -133,6 +133,18 @@ describe.each(dialects)("passkey sign-in on $name", (dialect) => {
     expect(await codeOf(replay)).toBe("passkey.challenge_invalid");
   });
 
+  it("spends the challenge on a failed finish: no retry with another assertion", async () => {
+    const { authenticator } = await registered();
+    const { flowId, options } = await startLogin(suite.app);
+    const stranger = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    stranger.createCredential((await startRegistration(suite.app)).options);
+    const failed = await finishLogin(suite.app, flowId, stranger.getAssertion(options));
+    expect(await codeOf(failed)).toBe("passkey.unknown_credential");
+    const retry = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
+    expect(retry.status).toBe(400);
+    expect(await codeOf(retry)).toBe("passkey.challenge_invalid");
+  });
+
   it("refuses an expired sign-in challenge", async () => {
     const { authenticator } = await registered();
     const { flowId, options } = await startLogin(suite.app);

@@ -37,8 +37,15 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
     return ((await res.json()) as { passkeys: PasskeyView[] }).passkeys;
   }
 
-  const newAccount = () =>
-    registerAccount(suite.app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+  /** A new account whose device stepped up, as sensitive actions need. */
+  const newAccount = async () => {
+    const account = await registerAccount(
+      suite.app,
+      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
+    );
+    await account.stepUp();
+    return account;
+  };
 
   const rename = async (account: TestAccount, id: string, name: string) =>
     suite.app.request(`/auth/passkeys/${id}`, {
@@ -62,6 +69,7 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   it("adds a second passkey, excluding the first from the ceremony", async () => {
     const first = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const account = await registerAccount(suite.app, first);
+    await account.stepUp();
     const start = await postJson(suite.app, "/auth/passkey/add/start", {}, await account.auth());
     const { options } = (await start.json()) as {
       options: { excludeCredentials: Array<{ id: string }> };
@@ -79,6 +87,7 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   it("refuses an authenticator that already holds an excluded credential", async () => {
     const first = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const account = await registerAccount(suite.app, first);
+    await account.stepUp();
     await expect(addPasskey(account, first)).rejects.toThrow(/InvalidState|excluded/i);
   });
 
@@ -90,14 +99,8 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   });
 
   it("refuses to finish another user's add ceremony", async () => {
-    const alice = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
-    const bob = await registerAccount(
-      suite.app,
-      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
-    );
+    const alice = await newAccount();
+    const bob = await newAccount();
     const start = await postJson(suite.app, "/auth/passkey/add/start", {}, await alice.auth());
     const { flowId, options } = (await start.json()) as { flowId: string; options: never };
     const credential = new SoftwareAuthenticator({ origin: TEST_ORIGIN }).createCredential(options);
@@ -151,6 +154,7 @@ describe.each(dialects)("managing passkeys on $name", (dialect) => {
   it("refuses sign-in with a revoked passkey", async () => {
     const first = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const account = await registerAccount(suite.app, first);
+    await account.stepUp();
     await addPasskey(account, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
     expect((await revoke(account, account.passkeyId)).status).toBe(204);
     const start = await postJson(suite.app, "/auth/passkey/login/start", {});

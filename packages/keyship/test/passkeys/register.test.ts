@@ -130,6 +130,21 @@ describe.each(dialects)("passkey registration on $name", (dialect) => {
     expect(await suite.count(...TABLES)).toEqual(before);
   });
 
+  it("spends the challenge on a failed finish: no retry with another credential", async () => {
+    const { flowId, options } = await startRegistration(suite.app);
+    const phished = new SoftwareAuthenticator({ origin: "http://evil.localhost:5173" });
+    const failed = await finishRegistration(suite.app, flowId, phished.createCredential(options));
+    expect(await codeOf(failed)).toBe("passkey.verification_failed");
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    const retry = await finishRegistration(
+      suite.app,
+      flowId,
+      authenticator.createCredential(options),
+    );
+    expect(retry.status).toBe(400);
+    expect(await codeOf(retry)).toBe("passkey.challenge_invalid");
+  });
+
   it("refuses an expired challenge", async () => {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
     const { flowId, options } = await startRegistration(suite.app);

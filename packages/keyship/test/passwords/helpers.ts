@@ -68,7 +68,10 @@ function signedIn(send: typeof register, status: 200 | 201) {
       await send(app, email, password, deviceKey),
       status,
     );
-    return signedInAccount(app, body, deviceKey);
+    return signedInAccount(app, body, deviceKey, async (auth) => {
+      const res = await postJson(app, "/auth/step-up/password", { password }, await auth());
+      if (res.status !== 200) throw new Error(`step-up failed: ${res.status}`);
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { requireUser } from "../../src/guards/guards.ts";
 import { postJson } from "../helpers/app.ts";
 import { dialects } from "../helpers/databases.ts";
-import { codeOf, startLogin } from "../helpers/passkeys.ts";
+import { codeOf, startLogin, stepUpWith } from "../helpers/passkeys.ts";
 import {
   bearer,
   loginWithSession,
@@ -175,6 +175,7 @@ describe.each(dialects)("bearer sessions on $name", (dialect) => {
       ].sort(),
     );
     expect((await whoami(one.accessToken)).status).toBe(200); // cached now
+    await stepUpWith(suite.app, authenticator, bearer(two.accessToken));
     const revoked = await suite.app.request(`/auth/sessions/${one.sessionId}/revoke`, {
       method: "POST",
       headers: bearer(two.accessToken),
@@ -187,7 +188,8 @@ describe.each(dialects)("bearer sessions on $name", (dialect) => {
 
   it("answers 404 for another user's session id", async () => {
     const alice = await signUp();
-    const bob = await signUp();
+    const { authenticator, body: bob } = await registerWithSession(suite.app, "bearer");
+    await stepUpWith(suite.app, authenticator, bearer(bob.accessToken));
     const res = await suite.app.request(`/auth/sessions/${alice.sessionId}/revoke`, {
       method: "POST",
       headers: bearer(bob.accessToken),

@@ -9,6 +9,7 @@ import { usersMigration } from "./0001-users.ts";
 import { passkeysDevicesMigration } from "./0002-passkeys-devices.ts";
 import { passwordsMigration } from "./0003-passwords.ts";
 import { sessionsMigration } from "./0004-sessions.ts";
+import { stepUpsMigration } from "./0005-step-ups.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -16,6 +17,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0002-passkeys-devices", passkeysDevicesMigration],
   ["0003-passwords", passwordsMigration],
   ["0004-sessions", sessionsMigration],
+  ["0005-step-ups", stepUpsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

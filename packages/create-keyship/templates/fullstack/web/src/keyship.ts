@@ -17,6 +17,8 @@ const MESSAGES: Record<string, string> = {
   "passkey.email_taken": "That email already has an account. Sign in instead.",
   "passkey.unknown_credential": "That passkey is not registered here (or was removed).",
   "passkey.last_passkey": "Add another passkey before removing your last one.",
+  "auth.step_up_required": "Confirm it is you (passkey or password), then try again.",
+  "auth.step_up_no_passkey": "This account has no passkey: confirm with your password.",
   "auth.invalid_credentials": "Wrong email or password.",
   "auth.forbidden": "You are not allowed to see this.",
   "client.network_error": "The server cannot be reached. Is `npm run dev` running?",
@@ -27,6 +29,23 @@ const MESSAGES: Record<string, string> = {
 export function messageOf(error: unknown): string {
   if (isKeyshipError(error)) return MESSAGES[error.code] ?? error.title ?? error.code;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs a sensitive action (adding, renaming or removing a passkey, signing out devices). The
+ * SDK asks for the passkey itself when the server wants a fresh proof; an account without a
+ * passkey confirms with its password instead, asked here once.
+ */
+export async function sensitive<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!isKeyshipError(error, "auth.step_up_no_passkey")) throw error;
+    const password = window.prompt("Enter your password to confirm");
+    if (!password) throw error;
+    await keyship.stepUp({ password });
+    return action();
+  }
 }
 
 /** GETs a JSON route of the API with this browser's device token. */

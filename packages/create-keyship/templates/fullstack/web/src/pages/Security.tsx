@@ -2,7 +2,7 @@
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
-import { keyship, messageOf } from "../keyship.ts";
+import { keyship, messageOf, sensitive } from "../keyship.ts";
 
 export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
   const [passkeys, setPasskeys] = useState<readonly Passkey[]>([]);
@@ -24,7 +24,7 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
     setError("");
     setSuccess("");
     try {
-      await action();
+      await sensitive(action);
       setSuccess(done);
       await load();
     } catch (e) {

@@ -1,0 +1,32 @@
+/**
+ * Proving the signed-in user's current password: for a password change and for a step-up of
+ * an account without a passkey. Rate-limited like sign-in (it is a password guess too).
+ * @module
+ */
+import { ProblemError } from "../errors.ts";
+import { findUserById } from "../users/store.ts";
+import type { PasswordsContext } from "./context.ts";
+import { limitAttempt } from "./limits.ts";
+import { normalizePassword } from "./policy.ts";
+
+/**
+ * Checks `password` against the user's stored hash, with a dummy verify when there is none.
+ * @returns the stored hash it matched
+ * @throws ProblemError `rate_limited`, `auth.invalid_credentials` (wrong password, or the
+ *   account has none)
+ */
+export async function proveCurrentPassword(
+  ctx: PasswordsContext,
+  input: { userId: string; password: string; clientIp: string },
+): Promise<string> {
+  await limitAttempt(ctx.limiter, "login", input.clientIp, `user:${input.userId}`);
+  const given = normalizePassword(input.password);
+  const user = await findUserById(ctx.db, input.userId);
+  const stored = user?.password_hash ?? null;
+  const matches =
+    stored === null
+      ? await ctx.hasher.verifyAgainstDummy(given)
+      : await ctx.hasher.verify(stored, given);
+  if (!matches || stored === null) throw new ProblemError("auth.invalid_credentials");
+  return stored;
+}
