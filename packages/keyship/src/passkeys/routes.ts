@@ -47,6 +47,7 @@ const ceremonyFailures = [
   "passkey.verification_failed",
   "passkey.user_verification_required",
   "device.invalid_public_key",
+  "auth.csrf_failed",
 ] as const;
 
 /** Registration: a new account with its first passkey. */
@@ -87,7 +88,7 @@ function registrationRoutes(ctx: KeyshipContext): KeyshipRouter {
       const body = c.req.valid("json");
       const result = await finishPasskeyRegistration(ctx, {
         ...body,
-        ...signInClient(c, ctx),
+        ...signInClient(c, ctx, body.session),
       });
       return respondSignedIn(c, ctx, result, 201);
     },
@@ -132,7 +133,7 @@ function signInRoutes(ctx: KeyshipContext): KeyshipRouter {
       const body = c.req.valid("json");
       const result = await finishPasskeyLogin(ctx, {
         ...body,
-        ...signInClient(c, ctx),
+        ...signInClient(c, ctx, body.session),
       });
       return respondSignedIn(c, ctx, result, 200);
     },

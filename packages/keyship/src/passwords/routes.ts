@@ -43,8 +43,12 @@ const accepted = { accepted: true } as const;
 
 const ipOf = (c: Context<KeyshipEnv>, ctx: PasswordsContext) =>
   clientIp(c, ctx.settings.trustProxy);
-const binding = (c: Context<KeyshipEnv>, ctx: PasswordsContext) => ({
-  ...signInClient(c, ctx),
+const binding = (
+  c: Context<KeyshipEnv>,
+  ctx: PasswordsContext,
+  session: "bearer" | "cookie" | undefined,
+) => ({
+  ...signInClient(c, ctx, session),
   clientIp: ipOf(c, ctx),
 });
 
@@ -65,13 +69,14 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
           "password.too_long",
           "password.email_taken",
           "device.invalid_public_key",
+          "auth.csrf_failed",
           "rate_limited",
         ),
       },
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await registerWithPassword(ctx, { ...body, ...binding(c, ctx) });
+      const result = await registerWithPassword(ctx, { ...body, ...binding(c, ctx, body.session) });
       return respondSignedIn(c, ctx, result, 201);
     },
   );
@@ -88,13 +93,18 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
           "auth.invalid_credentials",
           "password.email_unverified",
           "device.invalid_public_key",
+          "auth.csrf_failed",
           "rate_limited",
         ),
       },
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return respondSignedIn(c, ctx, await loginWithPassword(ctx, { ...body, ...binding(c, ctx) }));
+      return respondSignedIn(
+        c,
+        ctx,
+        await loginWithPassword(ctx, { ...body, ...binding(c, ctx, body.session) }),
+      );
     },
   );
   return router;

@@ -54,6 +54,11 @@ export function clearSessionCookies(c: Context, policy: CookiePolicy): void {
   }
 }
 
+/** Expires the access-token cookie alone (the refresh cookie may still renew it). */
+export function clearAccessCookie(c: Context, policy: CookiePolicy): void {
+  deleteCookie(c, policy.access, options(policy, true, 0));
+}
+
 /** The access token from its cookie, if any. */
 export function readAccessCookie(c: Context, policy: CookiePolicy): string | undefined {
   return read(c, policy, policy.access);

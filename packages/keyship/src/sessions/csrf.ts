@@ -35,6 +35,18 @@ function sameBytes(a: string, b: string): boolean {
 export type CsrfCheck = (c: Context) => void;
 
 /**
+ * What `Origin` and `Sec-Fetch-Site` say: true for our own pages, false for another site,
+ * undefined when the request sends neither (a script, not a browser).
+ */
+function originVerdict(c: Context, expectedOrigins: ReadonlySet<string>): boolean | undefined {
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined && !SAME_SITE.has(site)) return false;
+  const origin = c.req.header("origin");
+  if (origin !== undefined) return expectedOrigins.has(origin);
+  return site === undefined ? undefined : true;
+}
+
+/**
  * Builds the CSRF check from the settings (expected origins never come from the request).
  * @throws ProblemError `auth.csrf_failed` (403) from the returned check
  */
@@ -45,20 +57,27 @@ export function createCsrfCheck(
   const expectedOrigins = new Set(settings.origins);
   return function keyshipCsrfCheck(c) {
     if (SAFE_METHODS.has(c.req.method)) return;
-    const origin = c.req.header("origin");
-    const site = c.req.header("sec-fetch-site");
-    if (site !== undefined && !SAME_SITE.has(site)) throw new ProblemError("auth.csrf_failed");
-    if (origin !== undefined) {
-      if (expectedOrigins.has(origin)) return;
-      throw new ProblemError("auth.csrf_failed");
-    }
-    if (site !== undefined) return;
+    const verdict = originVerdict(c, expectedOrigins);
+    if (verdict === true) return;
+    if (verdict === false) throw new ProblemError("auth.csrf_failed");
     const header = c.req.header(CSRF_HEADER);
     const cookie = readCsrfCookie(c, policy);
     if (header === undefined || cookie === undefined || !sameBytes(header, cookie)) {
       throw new ProblemError("auth.csrf_failed");
     }
   };
+}
+
+/**
+ * Login CSRF: a sign-in that asks for cookie mode must come from our own pages, or another
+ * site could sign the browser into the attacker's account. Before sign-in there is no CSRF
+ * cookie to double-submit, so a request with neither `Origin` nor `Sec-Fetch-Site` (a script,
+ * which no other site can make a browser send) passes.
+ * @param origins the configured origins
+ * @throws ProblemError `auth.csrf_failed` (403) for a request from another site
+ */
+export function requireSameSiteSignIn(c: Context, origins: readonly string[]): void {
+  if (originVerdict(c, new Set(origins)) === false) throw new ProblemError("auth.csrf_failed");
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Context, TypedResponse } from "hono";
 import type { KeyshipContext } from "../context.ts";
 import { clientIp, UNKNOWN_CLIENT } from "../http/client-ip.ts";
 import { setSessionCookies } from "./cookies.ts";
+import { requireSameSiteSignIn } from "./csrf.ts";
 import type { IssuedSession } from "./issue.ts";
 
 /** What a sign-in service returns: its own fields, and `session` when one was started. */
@@ -67,15 +68,21 @@ export function respondSignedIn<T extends SignInOutcome, S extends 200 | 201 = 2
 
 /**
  * The caller's user agent and IP (the socket's peer, or `X-Forwarded-For` with `trustProxy`),
- * to spread into a sign-in service's input for the session and device rows.
+ * to spread into a sign-in service's input for the session and device rows. Call it before
+ * the service: a sign-in asking for cookie mode from another site is refused here (login
+ * CSRF), before anything is written.
  * @param c the request context
- * @param ctx the keyship context (its `trustProxy` setting)
- * @example finishPasskeyLogin(ctx, { ...body, ...signInClient(c, ctx) })
+ * @param ctx the keyship context (its `trustProxy` and `origins` settings)
+ * @param session the session mode the sign-in asks for, if any
+ * @throws ProblemError `auth.csrf_failed` for a cross-site sign-in in cookie mode
+ * @example finishPasskeyLogin(ctx, { ...body, ...signInClient(c, ctx, body.session) })
  */
 export function signInClient(
   c: Context,
   ctx: Pick<KeyshipContext, "settings">,
+  session?: "bearer" | "cookie" | undefined,
 ): { userAgent: string | undefined; ip: string | undefined } {
+  if (session === "cookie") requireSameSiteSignIn(c, ctx.settings.origins);
   const ip = clientIp(c, ctx.settings.trustProxy);
   return { userAgent: c.req.header("user-agent"), ip: ip === UNKNOWN_CLIENT ? undefined : ip };
 }

@@ -17,7 +17,7 @@ import {
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { TokenIssuer } from "../tokens/issuer.ts";
-import { clearSessionCookies, readRefreshCookie } from "./cookies.ts";
+import { clearSessionCookies, hasSessionCookies, readRefreshCookie } from "./cookies.ts";
 import { type CsrfCheck, csrfForCookies } from "./csrf.ts";
 import {
   listSessions,
@@ -42,9 +42,14 @@ const tags = ["sessions"];
 const principalOf = (c: { get(key: "principal"): Principal | null }) =>
   c.get("principal") as Principal;
 
-/** Clears the session cookies when the caller signed in with a session. */
+/**
+ * Clears the session cookies when the caller signed in with a session; in cookie mode also
+ * sends `Clear-Site-Data: "cookies"`, so the browser drops every cookie of the site.
+ */
 function endCookies(c: Context, ctx: SessionsContext, p: Principal): void {
-  if (p.via === "session") clearSessionCookies(c, ctx.sessions.cookies);
+  if (p.via !== "session") return;
+  if (hasSessionCookies(c, ctx.sessions.cookies)) c.header("Clear-Site-Data", '"cookies"');
+  clearSessionCookies(c, ctx.sessions.cookies);
 }
 
 /** Refresh-token rotation (the refresh token in the body, or its cookie). */

@@ -137,6 +137,7 @@ describe.each(dialects)("cookie sessions on $name", (dialect) => {
       const { cookies } = await signUp();
       const res = await post("/auth/logout", cookies, { origin: SECURE_ORIGIN });
       expect(res.status).toBe(204);
+      expect(res.headers.get("clear-site-data")).toBe('"cookies"');
       for (const name of [
         "__Host-keyship-access",
         "__Host-keyship-refresh",
@@ -149,6 +150,62 @@ describe.each(dialects)("cookie sessions on $name", (dialect) => {
       });
       expect(again.status).toBe(401);
       expect(await codeOf(again)).toBe("token.revoked");
+    });
+
+    it("clears a revoked cookie and never lets it block a public route", async () => {
+      const { cookies } = await signUp();
+      // "Log out everywhere" from another tab: this jar still holds the dead cookies.
+      const everywhere = await post("/auth/logout-all", cookies, { origin: SECURE_ORIGIN });
+      expect(everywhere.status).toBe(200);
+      const start = await post("/auth/passkey/login/start", cookies, { origin: SECURE_ORIGIN });
+      expect(start.status).toBe(200);
+      for (const name of [
+        "__Host-keyship-access",
+        "__Host-keyship-refresh",
+        "__Host-keyship-csrf",
+      ]) {
+        expect(setCookieLine(start, name)).toMatch(/Max-Age=0/);
+      }
+      const me = await suite.app.request("/whoami", { headers: { cookie: cookieHeader(cookies) } });
+      expect(await codeOf(me)).toBe("token.revoked");
+      expect(setCookieLine(me, "__Host-keyship-access")).toMatch(/Max-Age=0/);
+    });
+
+    it("clears only the access cookie when it expired (the refresh cookie renews it)", async () => {
+      const { cookies } = await signUp();
+      suite.clock.advance(960_000);
+      try {
+        const me = await suite.app.request("/whoami", {
+          headers: { cookie: cookieHeader(cookies) },
+        });
+        expect(await codeOf(me)).toBe("token.expired");
+        expect(setCookieLine(me, "__Host-keyship-access")).toMatch(/Max-Age=0/);
+        expect(me.headers.getSetCookie().some((l) => l.includes("refresh"))).toBe(false);
+      } finally {
+        suite.clock.advance(-960_000);
+      }
+    });
+
+    it.each([
+      ["a foreign Origin", { origin: "https://evil.example" }],
+      ["Sec-Fetch-Site cross-site", { "sec-fetch-site": "cross-site" }],
+    ])(
+      "refuses a cookie-mode sign-in with %s (login CSRF), writing nothing",
+      async (_n, headers) => {
+        const before = await suite.count("users", "passkeys", "sessions");
+        await expect(
+          registerWithSession(suite.app, "cookie", { origin: SECURE_ORIGIN, headers }),
+        ).rejects.toThrow(/403.*auth\.csrf_failed/);
+        expect(await suite.count("users", "passkeys", "sessions")).toEqual(before);
+      },
+    );
+
+    it("lets a bearer-mode sign-in from a script through (no cookies to plant)", async () => {
+      const { body } = await registerWithSession(suite.app, "bearer", {
+        origin: SECURE_ORIGIN,
+        headers: { origin: "https://evil.example" },
+      });
+      expect(body.accessToken).toMatch(/^ey/);
     });
   });
 

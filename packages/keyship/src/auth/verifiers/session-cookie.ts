@@ -1,9 +1,20 @@
 /**
  * Cookie mode: the access token in its `HttpOnly` cookie, for requests without an
  * `Authorization` header. Unsafe methods must pass the CSRF check first, warm or cold.
+ *
+ * A dead cookie is cleared on the answer (`Max-Age=0`): a revoked or invalid one takes the
+ * whole session's cookies with it, an expired one only itself (the refresh cookie may still
+ * renew it). The HttpOnly cookies cannot be removed by the page, so without this a browser
+ * whose session ended elsewhere ("log out everywhere") would carry them until they expire.
  * @module
  */
-import { readAccessCookie } from "../../sessions/cookies.ts";
+import type { Context } from "hono";
+import { ProblemError } from "../../errors.ts";
+import {
+  clearAccessCookie,
+  clearSessionCookies,
+  readAccessCookie,
+} from "../../sessions/cookies.ts";
 import type { CsrfCheck } from "../../sessions/csrf.ts";
 import type { CookiePolicy } from "../../sessions/runtime.ts";
 import type { SessionTokenVerifier } from "../../sessions/verifier.ts";
@@ -23,18 +34,38 @@ export function sessionCookieCredential(
   // An Authorization header wins: a request carrying one is judged by it alone.
   const cookieOf = (request: CredentialRequest) =>
     request.authorization === undefined ? readAccessCookie(request.c, policy) : undefined;
+  /** Clears the cookies a refusal shows dead, then passes the refusal on. */
+  const clearDead = (c: Context, error: unknown): never => {
+    if (error instanceof ProblemError) {
+      if (error.code === "token.expired") clearAccessCookie(c, policy);
+      else if (error.code === "token.invalid" || error.code === "token.revoked") {
+        clearSessionCookies(c, policy);
+      }
+    }
+    throw error;
+  };
   return {
     name: "cookie",
     warm(request) {
       const token = cookieOf(request);
-      const principal = token === undefined ? undefined : sessions.cached(token);
+      if (token === undefined) return undefined;
+      let principal: ReturnType<SessionTokenVerifier["cached"]>;
+      try {
+        principal = sessions.cached(token);
+      } catch (error) {
+        return clearDead(request.c, error);
+      }
       if (principal !== undefined) csrf(request.c);
       return principal;
     },
     find: cookieOf,
-    verify(token, request) {
+    async verify(token, request) {
       csrf(request.c);
-      return sessions.verify(token);
+      try {
+        return await sessions.verify(token);
+      } catch (error) {
+        return clearDead(request.c, error);
+      }
     },
   };
 }
