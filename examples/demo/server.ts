@@ -5,16 +5,19 @@
  */
 import { listen } from "keyship";
 import { createApi } from "../../packages/create-keyship/templates/fullstack/api/src/app.ts";
+import { wantsAppShell } from "../../packages/create-keyship/templates/fullstack/api/src/web.ts";
 import { buildDemoWeb } from "./web.ts";
 
 const app = createApi();
 const web = await buildDemoWeb();
 
-// Static files of the web app; any other GET outside the API is the app itself (client routes).
+// Static files of the web app; a browser navigating to any other path outside the API gets the
+// app itself (client routes). Other clients (a fetch of JSON) get the 404 problem.
 app.get("*", (c, next) => {
   const path = new URL(c.req.url).pathname;
   if (/^\/(api|auth|health|docs|openapi\.json)(\/|$)/.test(path)) return next();
-  const file = web.files.get(path) ?? (web.files.has(path) ? undefined : web.files.get("/"));
+  const shell = wantsAppShell(c.req.header("accept")) ? web.files.get("/") : undefined;
+  const file = web.files.get(path) ?? shell;
   if (file === undefined) return next();
   return c.body(file.body, 200, { "content-type": file.type, "cache-control": "no-cache" });
 });

@@ -46,6 +46,7 @@ describe("generateProject (fullstack)", () => {
       "api/src/app.ts",
       "api/src/server.ts",
       "api/test/app.test.ts",
+      "api/test/web.test.ts",
       "api/.env",
       "api/.env.example",
       "web/package.json",

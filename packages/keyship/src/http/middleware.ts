@@ -8,7 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import { problemResponse } from "./problem.ts";
+import { bodyTooLarge, problemResponse } from "./problem.ts";
 import { echoTraceId, incomingTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -30,13 +30,13 @@ export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void
 
 /**
  * Refuses request bodies larger than `maxBytes` with 413 `request.body_too_large`, whether or
- * not the client sent a Content-Length.
+ * not the client sent a Content-Length, and closes the connection.
  * @param maxBytes the largest accepted body. @default 1 MiB (setting `bodyLimitBytes`)
  */
 export function limitBody(maxBytes: number): MiddlewareHandler<KeyshipEnv> {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => problemResponse(c, new ProblemError("request.body_too_large")),
+    onError: (c) => problemResponse(c, bodyTooLarge()),
   });
 }
 

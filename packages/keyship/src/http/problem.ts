@@ -54,6 +54,18 @@ export function problemResponse(c: Context, error: ProblemError): Response {
   return c.body(JSON.stringify(body), error.status as 400, headers);
 }
 
+/**
+ * The refusal of an oversized body. It closes the connection (`Connection: close`): the rest
+ * of the body is still on its way and unwanted, so the connection must not carry another
+ * request (a client reusing it would fail with "other side closed").
+ */
+export function bodyTooLarge(cause?: unknown): ProblemError {
+  return new ProblemError("request.body_too_large", {
+    headers: { Connection: "close" },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 /** Maps an exception thrown by Hono or its middleware to one of our codes. */
 function fromHttpException(error: HTTPException): ProblemError {
   switch (error.status) {
@@ -67,7 +79,7 @@ function fromHttpException(error: HTTPException): ProblemError {
     case 404:
       return new ProblemError("route.not_found", { cause: error });
     case 413:
-      return new ProblemError("request.body_too_large", { cause: error });
+      return bodyTooLarge(error);
     case 415:
       return new ProblemError("request.unsupported_media_type", { cause: error });
     default:

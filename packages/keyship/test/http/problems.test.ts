@@ -21,6 +21,8 @@ echo.openapi(
   (c) => c.json({ name: c.req.valid("json").name }, 200),
 );
 app.route("/t", echo);
+// A single-page app's fallback, as the demo and the template mount it: it passes API paths on.
+app.get("*", (c, next) => (c.req.path.startsWith("/spa") ? c.text("index.html") : next()));
 app.get("/t/boom", () => {
   throw new Error("SELECT secret FROM users -- at /srv/app.ts:12");
 });
@@ -100,6 +102,18 @@ describe("problem+json errors", () => {
     const res = await app.request("/nowhere");
     expect(res.status).toBe(404);
     expect((await problem(res)).code).toBe("route.not_found");
+  });
+
+  it.each([
+    ["GET", "/auth/nope"],
+    ["GET", "/api/nope"],
+    ["POST", "/auth/nope"],
+    ["HEAD", "/api/nope"],
+  ])("answers %s %s with 404 despite a wildcard GET fallback", async (method, path) => {
+    const res = await app.request(path, { method });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("allow")).toBeNull();
+    if (method !== "HEAD") expect((await problem(res)).code).toBe("route.not_found");
   });
 
   it("answers a known path with the wrong method with 405 and Allow", async () => {
