@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { HTML_PAGE_HEADERS } from "../http/secure-headers.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 
 const ASSETS = {
@@ -62,7 +63,7 @@ export function mountDocs(
     }
     return text;
   };
-  app.get("/docs", (c) => c.html(PAGE));
+  app.get("/docs", (c) => c.html(PAGE, 200, HTML_PAGE_HEADERS));
   app.get("/docs/assets/init.js", (c) =>
     c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }),
   );

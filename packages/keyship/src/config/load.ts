@@ -223,6 +223,10 @@ function applyDerivedDefaults(
     }
   }
   values.origins = (values.origins as string[]).map((o) => new URL(o).origin);
+  values.corsOrigins = ((values.corsOrigins as string[] | undefined) ?? []).map(
+    (o) => new URL(o).origin,
+  );
+  values.hstsMaxAgeSeconds ??= isProduction ? 31_536_000 : 0;
   values.host ??= isProduction ? "0.0.0.0" : "127.0.0.1";
   values.sessionIssuer ??= (values.origins as string[])[0];
   if (values.sessionSecret === undefined && values.sessionPrivateKeys === undefined) {

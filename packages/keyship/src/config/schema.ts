@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { boolFromString, intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
@@ -127,6 +128,7 @@ export const SETTINGS = {
     default: "info",
     doc: "Log level of keyship's pino logger.",
   },
+  ...HTTP_SETTINGS,
   ...SESSION_SETTINGS,
   ...PASSWORD_SETTINGS,
   ...INTEGRATION_SETTINGS,
@@ -168,6 +170,10 @@ export interface Settings {
   readonly port: number;
   readonly host: string;
   readonly bodyLimitBytes: number;
+  /** Resolved: 31536000 in production, 0 (none) in development when unset. */
+  readonly hstsMaxAgeSeconds: number;
+  /** Normalised origins; empty: CORS off. */
+  readonly corsOrigins: readonly string[];
   readonly logLevel: Out<"logLevel">;
   readonly passwordAuthEnabled: boolean;
   readonly requireEmailVerification: boolean;

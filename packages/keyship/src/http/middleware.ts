@@ -1,6 +1,6 @@
 /**
- * Request middleware every keyship app runs first: trace id, logger, body limit, JSON-only
- * bodies.
+ * Request middleware every keyship app runs first: trace id, logger, secure headers, CORS,
+ * body limit, JSON-only bodies.
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -9,6 +9,7 @@ import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { bodyTooLarge, problemResponse } from "./problem.ts";
+import { corsFor, secureHeaders } from "./secure-headers.ts";
 import { echoTraceId, incomingTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -80,6 +81,7 @@ export function createBaseMiddleware(
     () => {},
   );
   const setContext = requestContext(context.logger);
+  const setSecureHeaders = secureHeaders(context.settings);
   const limit = limitBody(context.settings.bodyLimitBytes);
   const jsonOnly = requireJsonBodies();
   const checkBody: MiddlewareHandler<KeyshipEnv> = (c, next) => {
@@ -89,9 +91,21 @@ export function createBaseMiddleware(
     jsonOnly(c);
     return limit(c, next);
   };
+  // CORS (when configured) answers preflights before anything else runs.
+  const corsStep = corsFor(context.settings);
+  const checked: MiddlewareHandler<KeyshipEnv> =
+    corsStep === undefined
+      ? checkBody
+      : (c, next) =>
+          corsStep(c, async () => {
+            // A refusal (413) returns its Response: hand it to Hono as the answer.
+            const refused = await checkBody(c, next);
+            if (refused instanceof Response) c.res = refused;
+          });
   // Not async: once migrations are done a request passes without an extra promise.
   return function keyshipBase(c, next) {
     setContext(c);
-    return isReady ? checkBody(c, next) : ready.then(() => checkBody(c, next));
+    setSecureHeaders(c);
+    return isReady ? checked(c, next) : ready.then(() => checked(c, next));
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * Settings of the HTTP layer's defences: HSTS and CORS.
+ * @module
+ */
+import { z } from "zod";
+import { intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+
+/** The URL, or undefined when it does not parse (then `z.url()` has reported it). */
+function parsed(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An exact `scheme://host[:port]` origin: no `*`, no path, no `null`. */
+const exactOrigin = z
+  .url()
+  .refine((value) => {
+    const url = parsed(value);
+    return url === undefined || url.protocol === "https:" || url.protocol === "http:";
+  }, "must be an exact http(s) origin such as https://app.example.com (never `*`)")
+  .refine((value) => {
+    const url = parsed(value);
+    return url === undefined || (url.pathname === "/" && url.search === "" && url.hash === "");
+  }, "must be an origin only, without a path, query or fragment");
+
+/** HTTP settings; merged into {@link SETTINGS} in schema.ts. */
+export const HTTP_SETTINGS = {
+  hstsMaxAgeSeconds: {
+    env: "KEYSHIP_HSTS_MAX_AGE",
+    schema: intFromString(0, 63_072_000),
+    default: undefined,
+    doc: "`Strict-Transport-Security: max-age=…; includeSubDomains` on every answer, in seconds; `0` sends none. Unset: one year (31536000) in production, none in development.",
+  },
+  corsOrigins: {
+    env: "KEYSHIP_CORS_ORIGINS",
+    schema: listFromString.pipe(z.array(exactOrigin)),
+    default: undefined,
+    doc: "Comma-separated exact origins whose pages may call the API from another origin (CORS, with credentials). Unset: CORS stays off and browsers keep other origins out. Never `*`.",
+  },
+} as const satisfies Record<string, SettingSpec>;
