@@ -17,7 +17,7 @@ import type { KeyshipEnv } from "../http/variables.ts";
 import { recordTokenFailure } from "../observability/metrics.ts";
 import { TokenError } from "../tokens/errors.ts";
 import type { Principal } from "./principal.ts";
-import type { CredentialRequest, CredentialVerifier } from "./verifier.ts";
+import { type CredentialRequest, type CredentialVerifier, presentedBearer } from "./verifier.ts";
 
 /** Keeps a refused credential's problem for the guards; anything else is a server failure. */
 function remember(c: Context<KeyshipEnv>, error: unknown): void {
@@ -41,7 +41,12 @@ export function createAuthenticate(
 ): MiddlewareHandler<KeyshipEnv> {
   /** The caller now when that needs no I/O (no credential, a warm one), else a promise. */
   function principalOf(c: Context<KeyshipEnv>): Principal | undefined | Promise<Principal> {
-    const request: CredentialRequest = { c, authorization: authorizationHeader(c) };
+    const authorization = authorizationHeader(c);
+    const request: CredentialRequest = {
+      c,
+      authorization,
+      bearer: presentedBearer(authorization),
+    };
     for (const verifier of verifiers) {
       const principal = verifier.warm(request);
       if (principal !== undefined) return principal;

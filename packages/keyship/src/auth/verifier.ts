@@ -16,6 +16,11 @@ export interface CredentialRequest {
   readonly c: Context<KeyshipEnv>;
   /** The `Authorization` header (repeated fields joined), read once; undefined when absent. */
   readonly authorization: string | undefined;
+  /**
+   * The token of `Authorization: Bearer <token>` as sent (see {@link presentedBearer}), cut
+   * once per request so every verifier's cache looks up the same string.
+   */
+  readonly bearer: string | undefined;
 }
 
 /** One credential kind (device tokens, access tokens, the session cookie…). */
@@ -50,13 +55,12 @@ const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
  * The token of `Authorization: Bearer <token>` as sent, for cache lookups (a hit means it
  * equals a token that passed {@link bearerToken} before). Undefined for other schemes.
  */
-export function presentedBearer(request: CredentialRequest): string | undefined {
-  const header = request.authorization;
+export function presentedBearer(header: string | undefined): string | undefined {
   return header !== undefined && BEARER_SCHEME.test(header) ? header.slice(7) : undefined;
 }
 
 /** The token of `Authorization: Bearer <token>` when its syntax is valid (RFC 6750 §2.1). */
 export function bearerToken(request: CredentialRequest): string | undefined {
-  const token = presentedBearer(request);
+  const token = request.bearer;
   return token !== undefined && B64TOKEN.test(token) ? token : undefined;
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SessionTokenVerifier } from "../../sessions/verifier.ts";
-import { bearerToken, type CredentialVerifier, presentedBearer } from "../verifier.ts";
+import { bearerToken, type CredentialVerifier } from "../verifier.ts";
 
 /**
  * The access-token entry of the registry.
@@ -13,7 +13,7 @@ export function accessTokenCredential(sessions: SessionTokenVerifier): Credentia
   return {
     name: "access",
     warm(request) {
-      const token = presentedBearer(request);
+      const token = request.bearer;
       return token === undefined ? undefined : sessions.cached(token);
     },
     find(request) {

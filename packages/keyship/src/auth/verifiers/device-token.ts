@@ -3,7 +3,7 @@
  * @module
  */
 import type { DeviceTokenVerifier } from "../../devices/verifier.ts";
-import { bearerToken, type CredentialVerifier, presentedBearer } from "../verifier.ts";
+import { bearerToken, type CredentialVerifier } from "../verifier.ts";
 
 /**
  * The device-token entry of the registry.
@@ -17,7 +17,7 @@ export function deviceTokenCredential(
   return {
     name: "device",
     warm(request) {
-      const token = presentedBearer(request);
+      const token = request.bearer;
       return token === undefined ? undefined : devices.cached(token, audience);
     },
     find(request) {
