@@ -9,12 +9,18 @@ import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
 import { stepUpGuard } from "./guards/step-up.ts";
+import {
+  type CeremonyRule,
+  createCeremonyLimiter,
+  limitCeremonies,
+} from "./http/ceremony-limits.ts";
 import type { RouteGuards } from "./http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { passkeyRoutes } from "./passkeys/routes.ts";
 import { createPasswordsContext, type PasswordsContext } from "./passwords/context.ts";
 import { passwordRoutes } from "./passwords/routes.ts";
+import type { RateLimiter } from "./ratelimit/limiter.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
 import { sessionRevoker } from "./sessions/manage.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
@@ -27,6 +33,8 @@ export interface RouterParts {
   readonly auth: Authentication;
   /** Present when password sign-in is on. */
   readonly passwords: PasswordsContext | undefined;
+  /** The abuse limits of the passkey and step-up ceremonies. */
+  readonly ceremonies: RateLimiter<CeremonyRule>;
 }
 
 /**
@@ -40,7 +48,10 @@ export function routerParts(
   extras: { mailer: Mailer | undefined; rateLimitStore: RateLimitStore | undefined },
 ): RouterParts {
   const { settings, logger } = context;
-  if (!settings.passwordAuthEnabled) return { context, auth, passwords: undefined };
+  const ceremonies = createCeremonyLimiter(settings, extras.rateLimitStore, () =>
+    context.now().getTime(),
+  );
+  if (!settings.passwordAuthEnabled) return { context, auth, passwords: undefined, ceremonies };
   const mailer =
     extras.mailer ??
     createMailer({ smtpUrl: settings.smtpUrl, from: settings.mailFrom, env: settings.env, logger });
@@ -50,7 +61,7 @@ export function routerParts(
     revokeAllSessions: sessionRevoker(context),
     ...(extras.rateLimitStore === undefined ? {} : { rateLimitStore: extras.rateLimitStore }),
   });
-  return { context, auth, passwords };
+  return { context, auth, passwords, ceremonies };
 }
 
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
@@ -77,6 +88,9 @@ export function authRouter(
   };
   const routes = createRouter();
   routes.use("*", noStore);
+  const limits = limitCeremonies(parts.ceremonies, context.settings.trustProxy);
+  routes.use("/passkey/*", limits);
+  routes.use("/step-up/*", limits);
   routes.route("/", passkeyRoutes(context, guards));
   routes.route("/", stepUpRoutes(context, signedIn));
   routes.route("/", deviceRoutes(withVerifier, guards));

@@ -174,6 +174,9 @@ export interface Settings {
   readonly hstsMaxAgeSeconds: number;
   /** Normalised origins; empty: CORS off. */
   readonly corsOrigins: readonly string[];
+  readonly rateLimitCeremonyPerIp: string;
+  readonly rateLimitCeremonyPerAccount: string;
+  readonly maxOpenChallengesPerIp: number;
   readonly logLevel: Out<"logLevel">;
   readonly passwordAuthEnabled: boolean;
   readonly requireEmailVerification: boolean;

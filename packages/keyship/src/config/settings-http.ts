@@ -1,9 +1,9 @@
 /**
- * Settings of the HTTP layer's defences: HSTS and CORS.
+ * Settings of the HTTP layer's defences: HSTS, CORS and the ceremonies' abuse limits.
  * @module
  */
 import { z } from "zod";
-import { intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+import { intFromString, listFromString, rateLimitRule, type SettingSpec } from "./parsers.ts";
 
 /** The URL, or undefined when it does not parse (then `z.url()` has reported it). */
 function parsed(value: string): URL | undefined {
@@ -39,5 +39,23 @@ export const HTTP_SETTINGS = {
     schema: listFromString.pipe(z.array(exactOrigin)),
     default: undefined,
     doc: "Comma-separated exact origins whose pages may call the API from another origin (CORS, with credentials). Unset: CORS stays off and browsers keep other origins out. Never `*`.",
+  },
+  rateLimitCeremonyPerIp: {
+    env: "KEYSHIP_RATE_LIMIT_CEREMONY_IP",
+    schema: rateLimitRule,
+    default: "100/5m",
+    doc: "Passkey and step-up ceremony calls (every start and finish) per client IP: `<hits>/<window>`.",
+  },
+  rateLimitCeremonyPerAccount: {
+    env: "KEYSHIP_RATE_LIMIT_CEREMONY_ACCOUNT",
+    schema: rateLimitRule,
+    default: "30/5m",
+    doc: "Ceremony calls of a signed-in account (adding a passkey, step-up) per account: `<hits>/<window>`.",
+  },
+  maxOpenChallengesPerIp: {
+    env: "KEYSHIP_MAX_OPEN_CHALLENGES_PER_IP",
+    schema: intFromString(1, 10_000),
+    default: 20,
+    doc: "Ceremony starts (each stores a challenge) one client IP may make per challenge lifetime (`webauthnTtlSeconds`).",
   },
 } as const satisfies Record<string, SettingSpec>;

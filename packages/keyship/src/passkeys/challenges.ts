@@ -6,7 +6,12 @@
 import type { KeyshipContext } from "../context.ts";
 import type { WebauthnChallengesTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
-import { type CeremonyPurpose, consumeChallenge, insertChallenge } from "./store.ts";
+import {
+  type CeremonyPurpose,
+  consumeChallenge,
+  deleteExpiredChallenges,
+  insertChallenge,
+} from "./store.ts";
 
 /** A started ceremony: the flow id to send back with the response, and the browser options. */
 export interface StartedCeremony<T> {
@@ -25,8 +30,22 @@ export interface ChallengeRequest {
   readonly data: object;
 }
 
+/** How often expired challenges are swept, at most (per database handle). */
+const SWEEP_INTERVAL_MS = 60_000;
+const lastSweep = new WeakMap<object, number>();
+
+/** Deletes expired challenges when the last sweep of this database is a minute old. */
+async function sweepExpired(ctx: Pick<KeyshipContext, "db">, now: Date): Promise<void> {
+  const last = lastSweep.get(ctx.db) ?? Number.NEGATIVE_INFINITY;
+  if (now.getTime() - last < SWEEP_INTERVAL_MS) return;
+  lastSweep.set(ctx.db, now.getTime());
+  await deleteExpiredChallenges(ctx.db, now.toISOString());
+}
+
 /**
- * Stores a challenge for `webauthnTtlSeconds` and returns its flow id.
+ * Stores a challenge for `webauthnTtlSeconds` and returns its flow id. Expired challenges
+ * (started, never finished) are swept here, at most once a minute, so the table stays as
+ * small as the open ceremonies.
  * @param ctx database, clock, ids and settings
  */
 export async function issueChallenge(
@@ -34,6 +53,7 @@ export async function issueChallenge(
   request: ChallengeRequest,
 ): Promise<string> {
   const now = ctx.now();
+  await sweepExpired(ctx, now);
   const flowId = ctx.newId("challenge");
   await insertChallenge(ctx.db, {
     id: flowId,

@@ -16,6 +16,11 @@ export function testApp(databaseUrl: string, options: KeyshipOptions = {}): Keys
     processEnv: {},
     logger: createLogger("silent"),
     now: clock.now,
+    // The suites run hundreds of ceremonies from one address; test/security/rate-limits.test.ts
+    // sets its own limits to test them.
+    rateLimitCeremonyPerIp: "1000000/1m",
+    rateLimitCeremonyPerAccount: "1000000/1m",
+    maxOpenChallengesPerIp: 10_000,
     ...options,
   });
   if (options.now === undefined) registerClock(app, clock);

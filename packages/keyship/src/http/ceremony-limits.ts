@@ -1,0 +1,63 @@
+/**
+ * Abuse limits of the public ceremony routes (`/passkey/*`, `/step-up/*`): every call counts
+ * per client IP, and per account when the caller is signed in; every `…/start` also counts
+ * against `maxOpenChallengesPerIp` per challenge lifetime, which bounds the challenges one IP
+ * can hold open (at most twice the setting, since windows are fixed). Over a limit: 429
+ * `rate_limited` with `Retry-After`, before anything is written.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Settings } from "../config/schema.ts";
+import { parseRateLimitRule } from "../passwords/limits.ts";
+import { assertAllowed, createRateLimiter, type RateLimiter } from "../ratelimit/limiter.ts";
+import { memoryRateLimitStore } from "../ratelimit/memory.ts";
+import type { RateLimitStore } from "../ratelimit/store.ts";
+import { clientIp } from "./client-ip.ts";
+import type { KeyshipEnv } from "./variables.ts";
+
+/** The rules ceremonies count against. */
+export type CeremonyRule = "ceremony.ip" | "ceremony.account" | "ceremony.start.ip";
+
+/**
+ * The ceremonies' limiter, from settings.
+ * @param store where hits are counted (shared with the password limits) @default memory
+ * @param now the clock, in epoch milliseconds
+ */
+export function createCeremonyLimiter(
+  settings: Settings,
+  store: RateLimitStore | undefined,
+  now: () => number,
+): RateLimiter<CeremonyRule> {
+  return createRateLimiter({
+    store: store ?? memoryRateLimitStore(),
+    rules: {
+      "ceremony.ip": parseRateLimitRule(settings.rateLimitCeremonyPerIp),
+      "ceremony.account": parseRateLimitRule(settings.rateLimitCeremonyPerAccount),
+      "ceremony.start.ip": {
+        limit: settings.maxOpenChallengesPerIp,
+        windowMs: settings.webauthnTtlSeconds * 1000,
+      },
+    },
+    now,
+  });
+}
+
+/**
+ * The middleware that counts one ceremony call.
+ * @param limiter from {@link createCeremonyLimiter}
+ * @param trustProxy whether the client IP comes from `X-Forwarded-For`
+ * @throws ProblemError `rate_limited` (429, `Retry-After`)
+ */
+export function limitCeremonies(
+  limiter: RateLimiter<CeremonyRule>,
+  trustProxy: boolean,
+): MiddlewareHandler<KeyshipEnv> {
+  return async function keyshipCeremonyLimits(c, next) {
+    const ip = clientIp(c, trustProxy);
+    await assertAllowed(limiter, ip, "ceremony.ip");
+    if (c.req.path.endsWith("/start")) await assertAllowed(limiter, ip, "ceremony.start.ip");
+    const userId = c.get("principal")?.userId;
+    if (userId !== undefined) await assertAllowed(limiter, userId, "ceremony.account");
+    await next();
+  };
+}
