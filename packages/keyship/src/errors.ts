@@ -29,6 +29,10 @@ export const PROBLEM_CATALOG = {
   "resource.not_found": { status: 404, title: "Not found." },
   "internal.error": { status: 500, title: "Internal server error." },
   "health.database_unavailable": { status: 503, title: "The database is unavailable." },
+  service_unavailable: {
+    status: 503,
+    title: "The service is briefly unavailable; try again shortly.",
+  },
   rate_limited: { status: 429, title: "Too many requests." },
 
   "auth.unauthenticated": { status: 401, title: "Authentication is required." },
@@ -64,6 +68,11 @@ export const PROBLEM_CATALOG = {
     title: "The last sign-in method of an account cannot be revoked.",
   },
   "passkey.email_taken": { status: 409, title: "The account cannot be created." },
+
+  "user.last_admin": {
+    status: 409,
+    title: "The last active admin cannot be demoted or disabled.",
+  },
 
   "device.invalid_public_key": {
     status: 400,

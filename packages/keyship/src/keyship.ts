@@ -125,7 +125,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
 
-  const { db, dialect } = openDatabase(settings.databaseUrl);
+  const { db, dialect } = openDatabase(settings.databaseUrl, settings.databaseTimeoutMs);
   const now = options.now ?? systemNow;
   const context: KeyshipContext = {
     db,

@@ -222,11 +222,17 @@ export async function runUsers(args: UsersArgs, io: CliIo): Promise<number> {
       io.err(`the database has ${pending} pending migration(s); run 'keyship migrate' first`);
       return 1;
     }
-    await action.run({ db, now: () => new Date() }, io);
+    await action.run({ db, dialect, now: () => new Date() }, io);
     return 0;
   } catch (error) {
     if (error instanceof ProblemError && error.code === "resource.not_found") {
       io.err(`error: no user with id or email '${action.who ?? ""}'`);
+      return 1;
+    }
+    if (error instanceof ProblemError && error.code === "user.last_admin") {
+      io.err(
+        `error: '${action.who ?? ""}' is the last active admin; promote another user first (keyship users promote <email>)`,
+      );
       return 1;
     }
     throw asUsageError(error);

@@ -26,6 +26,12 @@ export const SETTINGS = {
     default: "sqlite:./keyship.db",
     doc: "`sqlite:<path>` (built-in node:sqlite; `sqlite::memory:` for tests) or `postgres://…`.",
   },
+  databaseTimeoutMs: {
+    env: "KEYSHIP_DATABASE_TIMEOUT_MS",
+    schema: intFromString(100, 60_000),
+    default: 5000,
+    doc: "How long a query waits for a locked SQLite file or a PostgreSQL connection before the request is answered 503 `service_unavailable`, in milliseconds.",
+  },
   autoMigrate: {
     env: "KEYSHIP_AUTO_MIGRATE",
     schema: boolFromString,
@@ -143,6 +149,7 @@ type Out<K extends SettingName> = z.output<(typeof SETTINGS)[K]["schema"]>;
 export interface Settings {
   readonly env: "development" | "production";
   readonly databaseUrl: string;
+  readonly databaseTimeoutMs: number;
   readonly autoMigrate: boolean;
   readonly rpId: string;
   readonly rpName: string;

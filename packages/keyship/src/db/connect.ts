@@ -35,12 +35,16 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
 
 /**
  * Opens a Kysely instance for `url`. Nothing connects until the first query.
+ * @param timeoutMs how long a query waits for a locked SQLite file, or for a PostgreSQL
+ *   connection, before failing (then answered 503 `service_unavailable`) @default 5000
  * @example const { db } = openDatabase("sqlite::memory:");
  */
-export function openDatabase(url: string): OpenDatabase {
+export function openDatabase(url: string, timeoutMs = 5000): OpenDatabase {
   const { dialect, target } = parseDatabaseUrl(url);
   const kyselyDialect =
-    dialect === "sqlite" ? createSqliteDialect(target) : createPostgresDialect(target);
+    dialect === "sqlite"
+      ? createSqliteDialect(target, timeoutMs)
+      : createPostgresDialect(target, { connectionTimeoutMillis: timeoutMs });
   const log = traceQueries({ system: dialect === "sqlite" ? "sqlite" : "postgresql" });
   return { db: new Kysely<Database>({ dialect: kyselyDialect, log }), dialect };
 }

@@ -6,6 +6,7 @@
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import { ProblemError, toProblemBody } from "../errors.ts";
 import { echoTraceId, newTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
@@ -92,6 +93,12 @@ export function toProblemError(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof HTTPException) return fromHttpException(error);
   if (error instanceof ZodError) return new ProblemError("validation.failed", { cause: error });
+  if (isDatabaseUnavailable(error)) {
+    return new ProblemError("service_unavailable", {
+      headers: { "Retry-After": "2" },
+      cause: error,
+    });
+  }
   return new ProblemError("internal.error", { cause: error });
 }
 

@@ -17,6 +17,7 @@ import {
   type UserView,
 } from "./model.ts";
 import {
+  countActiveAdmins,
   findUserByEmail,
   findUserById,
   listUsers,
@@ -29,7 +30,8 @@ import {
 export type UsersReadContext = Pick<KeyshipContext, "db">;
 
 /** What the user-changing functions need from {@link KeyshipContext}. */
-export type UsersContext = Pick<KeyshipContext, "db" | "now">;
+export type UsersContext = Pick<KeyshipContext, "db" | "now"> &
+  Partial<Pick<KeyshipContext, "dialect">>;
 
 /** Options of every user-changing function. */
 export interface UserChangeOptions {
@@ -128,9 +130,22 @@ async function changeUser(
   return result;
 }
 
-function setRole(role: Role) {
+/**
+ * Refuses to take away the last active admin (demoting or disabling them): nobody could
+ * administer the instance any more.
+ * @throws ProblemError `user.last_admin` (409)
+ */
+async function keepAnAdmin(ctx: UsersContext, trx: DB, row: UsersTable): Promise<void> {
+  if (row.role !== "admin" || row.disabled_at !== null) return;
+  if ((await countActiveAdmins(trx, ctx.dialect === "postgres")) <= 1) {
+    throw new ProblemError("user.last_admin");
+  }
+}
+
+function setRole(ctx: UsersContext, role: Role) {
   return async (trx: DB, row: UsersTable, nowIso: string) => {
     if (row.role === role) return undefined;
+    if (role !== "admin") await keepAnAdmin(ctx, trx, row);
     await updateUserRole(trx, row.id, role, nowIso);
     return { ...row, role, updated_at: nowIso };
   };
@@ -145,9 +160,10 @@ function setScopes(change: (current: readonly string[]) => string[]) {
   };
 }
 
-function setDisabled(isDisabled: boolean) {
+function setDisabled(ctx: UsersContext, isDisabled: boolean) {
   return async (trx: DB, row: UsersTable, nowIso: string) => {
     if ((row.disabled_at !== null) === isDisabled) return undefined;
+    if (isDisabled) await keepAnAdmin(ctx, trx, row);
     const disabledAt = isDisabled ? nowIso : null;
     await setUserDisabled(trx, row.id, disabledAt, nowIso);
     return { ...row, disabled_at: disabledAt, updated_at: nowIso };
@@ -175,7 +191,7 @@ export async function promoteUser(
   idOrEmail: string,
   options: UserChangeOptions = {},
 ): Promise<UserChange> {
-  return await changeUser(ctx, idOrEmail, options, setRole("admin"));
+  return await changeUser(ctx, idOrEmail, options, setRole(ctx, "admin"));
 }
 
 /**
@@ -183,7 +199,8 @@ export async function promoteUser(
  * @param ctx the database and clock
  * @param idOrEmail the user's id (`u…`) or email
  * @param options `onUserChanged`
- * @throws ProblemError `resource.not_found` when no user matches
+ * @throws ProblemError `resource.not_found` when no user matches; `user.last_admin` (409) for
+ *   the last active admin
  * @example await demoteUser(ctx, "u4k2…");
  */
 export async function demoteUser(
@@ -191,7 +208,7 @@ export async function demoteUser(
   idOrEmail: string,
   options: UserChangeOptions = {},
 ): Promise<UserChange> {
-  return await changeUser(ctx, idOrEmail, options, setRole("user"));
+  return await changeUser(ctx, idOrEmail, options, setRole(ctx, "user"));
 }
 
 /**
@@ -250,7 +267,8 @@ export async function removeUserScopes(
  * @param ctx the database and clock
  * @param idOrEmail the user's id (`u…`) or email
  * @param options `onUserChanged`
- * @throws ProblemError `resource.not_found` when no user matches
+ * @throws ProblemError `resource.not_found` when no user matches; `user.last_admin` (409) for
+ *   the last active admin
  * @example await disableUser(ctx, "ada@example.com", { onUserChanged });
  */
 export async function disableUser(
@@ -258,7 +276,7 @@ export async function disableUser(
   idOrEmail: string,
   options: UserChangeOptions = {},
 ): Promise<UserChange> {
-  return await changeUser(ctx, idOrEmail, options, setDisabled(true));
+  return await changeUser(ctx, idOrEmail, options, setDisabled(ctx, true));
 }
 
 /**
@@ -274,5 +292,5 @@ export async function enableUser(
   idOrEmail: string,
   options: UserChangeOptions = {},
 ): Promise<UserChange> {
-  return await changeUser(ctx, idOrEmail, options, setDisabled(false));
+  return await changeUser(ctx, idOrEmail, options, setDisabled(ctx, false));
 }

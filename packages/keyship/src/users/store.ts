@@ -131,6 +131,23 @@ export async function countUsers(db: DB): Promise<number> {
 }
 
 /**
+ * Counts the active (not disabled) admins. With `lock`, PostgreSQL locks their rows until the
+ * transaction ends, so two concurrent demotions cannot both see "another admin is left".
+ * SQLite serialises writing transactions on its own.
+ * @param db a transaction
+ * @param lock lock the rows (PostgreSQL only: SQLite has no `FOR UPDATE`)
+ */
+export async function countActiveAdmins(db: DB, lock: boolean): Promise<number> {
+  let query = db
+    .selectFrom("users")
+    .select("id")
+    .where("role", "=", "admin")
+    .where("disabled_at", "is", null);
+  if (lock) query = query.forUpdate();
+  return (await query.execute()).length;
+}
+
+/**
  * Sets a user's role.
  * @param db the database or a transaction
  * @param id the user's id

@@ -99,6 +99,25 @@ describe.each(dialects)("keyship users on $name", (dialect) => {
       expect((await stored(user.id))?.role).toBe("user");
     });
 
+    it("refuses to demote or disable the last active admin, changing nothing", async () => {
+      await database.db
+        .updateTable("users")
+        .set({ role: "user" })
+        .where("role", "=", "admin")
+        .execute();
+      const last = await seed({ role: "admin" });
+      for (const command of ["demote", "disable"]) {
+        const { code, err } = await keyship(url, "users", command, last.email!);
+        expect(code).toBe(1);
+        expect(err.join("\n")).toMatch(/last active admin; promote another user first/);
+      }
+      expect(await stored(last.id)).toMatchObject({ role: "admin", disabled_at: null });
+      // With a second admin, the first may go.
+      const second = await seed({ role: "admin" });
+      expect((await keyship(url, "users", "demote", last.id)).code).toBe(0);
+      expect((await stored(second.id))?.role).toBe("admin");
+    });
+
     it("exits 0 when the user already has the role", async () => {
       const user = await seed({ role: "admin" });
       expect((await keyship(url, "users", "promote", user.id)).code).toBe(0);
