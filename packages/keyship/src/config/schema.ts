@@ -181,6 +181,7 @@ export interface Settings {
   readonly hstsMaxAgeSeconds: number;
   /** Normalised origins; empty: CORS off. */
   readonly corsOrigins: readonly string[];
+  readonly maxDevicesPerUser: number;
   readonly rateLimitCeremonyPerIp: string;
   readonly rateLimitCeremonyPerAccount: string;
   readonly maxOpenChallengesPerIp: number;

@@ -40,6 +40,12 @@ export const HTTP_SETTINGS = {
     default: undefined,
     doc: "Comma-separated exact origins whose pages may call the API from another origin (CORS, with credentials). Unset: CORS stays off and browsers keep other origins out. Never `*`.",
   },
+  maxDevicesPerUser: {
+    env: "KEYSHIP_MAX_DEVICES_PER_USER",
+    schema: intFromString(1, 1000),
+    default: 20,
+    doc: "Most active devices a user may have: a sign-in beyond it revokes the least recently used one.",
+  },
   rateLimitCeremonyPerIp: {
     env: "KEYSHIP_RATE_LIMIT_CEREMONY_IP",
     schema: rateLimitRule,

@@ -6,7 +6,13 @@ import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
 import type { DevicePublicJwk } from "./jwk.ts";
-import { insertDevice, listDevicesOfUser, revokeDevice, revokeDevicesOfUser } from "./store.ts";
+import {
+  insertDevice,
+  listDevicesOfUser,
+  revokeDevice,
+  revokeDevicesBeyond,
+  revokeDevicesOfUser,
+} from "./store.ts";
 import type { DeviceTokenVerifier } from "./verifier.ts";
 
 /** The context device services need. */
@@ -35,25 +41,28 @@ export interface DeviceView {
 
 /**
  * Stores a new device for the user, inside the caller's transaction. The same browser key used
- * by a second account makes a second row (devices are per user, SECURITY.md).
+ * by a second account makes a second row (devices are per user, SECURITY.md). Beyond
+ * `maxDevicesPerUser` active devices, the least recently used ones are revoked.
  * @returns the new device id
  */
 export async function bindDevice(
   trx: DB,
-  ctx: Pick<KeyshipContext, "now" | "newId">,
+  ctx: Pick<KeyshipContext, "now" | "newId" | "settings">,
   binding: DeviceBinding,
 ): Promise<string> {
   const id = ctx.newId("device");
+  const nowIso = ctx.now().toISOString();
   await insertDevice(trx, {
     id,
     user_id: binding.userId,
     public_jwk: JSON.stringify(binding.publicJwk),
     label: (binding.label ?? "").trim().slice(0, 100) || "Browser",
     user_agent: (binding.userAgent ?? "").slice(0, 512),
-    created_at: ctx.now().toISOString(),
+    created_at: nowIso,
     last_seen_at: null,
     revoked_at: null,
   });
+  await revokeDevicesBeyond(trx, binding.userId, ctx.settings.maxDevicesPerUser, nowIso);
   return id;
 }
 

@@ -95,6 +95,39 @@ export async function revokeDevicesOfUser(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Revokes the user's active devices beyond the `keep` most recently used (last seen, else
+ * created), inside the caller's transaction.
+ * @returns the revoked devices' ids
+ */
+export async function revokeDevicesBeyond(
+  db: DB,
+  userId: string,
+  keep: number,
+  nowIso: string,
+): Promise<string[]> {
+  const active = await db
+    .selectFrom("devices")
+    .select(["id", "created_at", "last_seen_at"])
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+  if (active.length <= keep) return [];
+  const recency = (d: { created_at: string; last_seen_at: string | null }) =>
+    d.last_seen_at ?? d.created_at;
+  const stale = active
+    .sort((a, b) => recency(b).localeCompare(recency(a)) || b.id.localeCompare(a.id))
+    .slice(keep)
+    .map((d) => d.id);
+  await db
+    .updateTable("devices")
+    .set({ revoked_at: nowIso })
+    .where("id", "in", stale)
+    .where("revoked_at", "is", null)
+    .execute();
+  return stale;
+}
+
 /** Records that the device was seen. */
 export async function touchDevice(db: DB, id: string, nowIso: string): Promise<void> {
   await db.updateTable("devices").set({ last_seen_at: nowIso }).where("id", "=", id).execute();

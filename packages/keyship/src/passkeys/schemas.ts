@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { sessionResponseFields } from "../sessions/schemas.ts";
 import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
+import { displayNameField, emailField, nameField } from "../users/schemas.ts";
 
 // SECURITY: credential ids are at most 1023 bytes (1364 base64url characters).
 const credentialId = z
@@ -57,8 +58,8 @@ export const AuthenticationCredentialSchema = credentialJson({
 
 export const RegisterStartBody = z
   .object({
-    email: z.string().trim().max(254).pipe(z.email()).optional(),
-    displayName: z.string().trim().min(1).max(100).optional(),
+    email: emailField.optional(),
+    displayName: displayNameField.optional(),
   })
   .openapi("PasskeyRegisterStart");
 
@@ -101,7 +102,7 @@ export const AddFinishBody = z
   .object({
     flowId,
     credential: RegistrationCredentialSchema,
-    name: z.string().trim().min(1).max(64).optional(),
+    name: nameField(64).optional(),
   })
   .openapi("PasskeyAddFinish");
 
@@ -134,6 +135,4 @@ export const PasskeyIdParam = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
-export const RenameBody = z
-  .object({ name: z.string().trim().min(1).max(64) })
-  .openapi("PasskeyRename");
+export const RenameBody = z.object({ name: nameField(64) }).openapi("PasskeyRename");

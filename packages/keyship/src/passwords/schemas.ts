@@ -5,8 +5,9 @@
 import { z } from "@hono/zod-openapi";
 import { sessionResponseFields } from "../sessions/schemas.ts";
 import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
+import { displayNameField, emailField } from "../users/schemas.ts";
 
-const email = z.string().trim().max(254).pipe(z.email());
+const email = emailField;
 // Length rules (8–128 code points after NFKC) are the policy's, answered with
 // password.too_short / password.too_long; this bound only keeps bodies sane.
 const password = z.string().min(1).max(4096);
@@ -20,7 +21,7 @@ export const PasswordRegisterBody = z
   .object({
     email,
     password,
-    displayName: z.string().trim().min(1).max(100).optional(),
+    displayName: displayNameField.optional(),
     ...signInBindingFields,
   })
   .refine(...requiresBinding)

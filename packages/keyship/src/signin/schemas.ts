@@ -2,16 +2,14 @@
  * The request fields every sign-in finish shares (passkey, password, later OAuth): what to bind.
  * @module
  */
-import { z } from "@hono/zod-openapi";
 import { DevicePublicJwkSchema } from "../devices/jwk.ts";
 import { SessionModeSchema } from "../sessions/schemas.ts";
+import { nameField } from "../users/schemas.ts";
 
 /** `devicePublicKey`, `deviceLabel` and `session`: spread into a finish body's object shape. */
 export const signInBindingFields = {
   devicePublicKey: DevicePublicJwkSchema.optional(),
-  deviceLabel: z
-    .string()
-    .max(100)
+  deviceLabel: nameField(100)
     .optional()
     .openapi({ description: "A name for this browser, e.g. 'Work laptop'." }),
   session: SessionModeSchema.optional(),

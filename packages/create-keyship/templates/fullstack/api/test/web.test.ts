@@ -59,8 +59,8 @@ describe("the web app", () => {
   });
 
   it("stays inside its directory and survives broken escapes", async () => {
-    const escape = await get("/..%2f..%2fetc%2fpasswd", "application/json");
-    await expectNotFound(escape);
+    const traversal = await get("/..%2f..%2fetc%2fpasswd", "application/json");
+    await expectNotFound(traversal);
     await expectNotFound(await get("/%E0%A4%A", "application/json"));
   });
 });
