@@ -4,13 +4,13 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
   BEARER_SECURITY,
   jsonResponse,
   NO_CONTENT,
+  principalOf,
   type RouteGuards,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
@@ -54,9 +54,6 @@ export function deviceRoutes(
   guards: RouteGuards,
 ): KeyshipRouter {
   const router = createRouter();
-  const principalOf = (c: { get(key: "principal"): Principal | null }) =>
-    c.get("principal") as Principal;
-
   router.openapi(
     createRoute({
       method: "get",

@@ -4,6 +4,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /** A required JSON request body of `schema`. */
@@ -31,4 +32,12 @@ export interface RouteGuards {
   readonly signedIn: Guards;
   /** A signed-in caller whose device or session stepped up recently (sensitive actions). */
   readonly sensitive: Guards;
+}
+
+/**
+ * The signed-in caller of a protected route (its guards ran first, so there is one).
+ * @param c the request context
+ */
+export function principalOf(c: { get(key: "principal"): Principal | null }): Principal {
+  return c.get("principal") as Principal;
 }

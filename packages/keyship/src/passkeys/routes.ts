@@ -11,6 +11,7 @@ import {
   jsonBody,
   jsonResponse,
   NO_CONTENT,
+  principalOf,
   type RouteGuards,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
@@ -40,8 +41,7 @@ import {
 const tags = ["passkeys"];
 
 /** The signed-in caller's user id (the routes that call it run `signedIn` first). */
-const userOf = (c: { get(key: "principal"): Principal | null }) =>
-  (c.get("principal") as Principal).userId;
+const userOf = (c: { get(key: "principal"): Principal | null }) => principalOf(c).userId;
 const ceremonyFailures = [
   "passkey.challenge_invalid",
   "passkey.verification_failed",

@@ -4,7 +4,6 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Principal } from "../auth/principal.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -13,6 +12,7 @@ import {
   jsonBody,
   jsonResponse,
   NO_CONTENT,
+  principalOf,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
@@ -171,7 +171,7 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
     async (c) => {
       const revokedDevices = await changePassword(ctx, {
         ...c.req.valid("json"),
-        principal: c.get("principal") as Principal,
+        principal: principalOf(c),
         clientIp: ipOf(c, ctx),
       });
       return c.json({ revokedDevices }, 200);
@@ -205,7 +205,7 @@ function stepUpRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
     }),
     async (c) =>
       c.json(
-        await stepUpWithPassword(ctx, c.get("principal") as Principal, {
+        await stepUpWithPassword(ctx, principalOf(c), {
           password: c.req.valid("json").password,
           clientIp: ipOf(c, ctx),
         }),

@@ -13,6 +13,7 @@ import {
   jsonBody,
   jsonResponse,
   NO_CONTENT,
+  principalOf,
   type RouteGuards,
 } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
@@ -37,10 +38,6 @@ import {
 } from "./schemas.ts";
 
 const tags = ["sessions"];
-
-/** The signed-in caller (the routes that call it run `signedIn` first). */
-const principalOf = (c: { get(key: "principal"): Principal | null }) =>
-  c.get("principal") as Principal;
 
 /**
  * Clears the session cookies when the caller signed in with a session; in cookie mode also

@@ -4,10 +4,15 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, type Guards, jsonBody, jsonResponse } from "../http/route-helpers.ts";
+import {
+  BEARER_SECURITY,
+  type Guards,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+} from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import { CeremonyStarted, EmptyBody, StepUpFinishBody } from "../passkeys/schemas.ts";
 import { finishStepUp, startStepUp } from "./service.ts";
@@ -30,9 +35,6 @@ export const SteppedUp = z
  */
 export function stepUpRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRouter {
   const router = createRouter();
-  const principalOf = (c: { get(key: "principal"): Principal | null }) =>
-    c.get("principal") as Principal;
-
   router.openapi(
     createRoute({
       method: "post",

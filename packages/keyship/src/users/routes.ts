@@ -4,11 +4,10 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
-import { BEARER_SECURITY, jsonResponse } from "../http/route-helpers.ts";
+import { BEARER_SECURITY, jsonResponse, principalOf } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { toUserView } from "./model.ts";
@@ -49,7 +48,7 @@ export function meRoutes(
       },
     }),
     async (c) => {
-      const principal = c.get("principal") as Principal;
+      const principal = principalOf(c);
       const row = await findUserById(ctx.db, principal.userId);
       if (row === undefined) throw new ProblemError("auth.unauthenticated");
       const user = toUserView(row);

@@ -8,7 +8,7 @@ import { requireAdmin, requireScopes, requireUser } from "../../src/guards/guard
 import { postJson } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
-import { codeOf, registerAccount, TEST_ORIGIN, type TestAccount } from "../helpers/passkeys.ts";
+import { codeOf, registerAccount, type TestAccount } from "../helpers/passkeys.ts";
 import { cookieHeader, registerWithSession } from "../helpers/sessions.ts";
 import { authSnapshot } from "../helpers/snapshot.ts";
 import { useSuite } from "../helpers/suite.ts";
