@@ -64,6 +64,17 @@ export function routerParts(
   return { context, auth, passwords, ceremonies };
 }
 
+/** The public ceremony routes, rate-limited per IP and account (`http/ceremony-limits.ts`). */
+const CEREMONY_PATHS = [
+  "/passkey/*",
+  "/step-up/*",
+  "/register",
+  "/login",
+  "/password-reset/*",
+  "/password/*",
+  "/email/verify/*",
+];
+
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
 const noStore: MiddlewareHandler<KeyshipEnv> = async function keyshipNoStore(c, next) {
   await next();
@@ -89,8 +100,7 @@ export function authRouter(
   const routes = createRouter();
   routes.use("*", noStore);
   const limits = limitCeremonies(parts.ceremonies, context.settings.trustProxy);
-  routes.use("/passkey/*", limits);
-  routes.use("/step-up/*", limits);
+  for (const path of CEREMONY_PATHS) routes.use(path, limits);
   routes.route("/", passkeyRoutes(context, guards));
   routes.route("/", stepUpRoutes(context, signedIn));
   routes.route("/", deviceRoutes(withVerifier, guards));

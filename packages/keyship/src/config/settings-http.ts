@@ -60,8 +60,8 @@ export const HTTP_SETTINGS = {
   },
   maxOpenChallengesPerIp: {
     env: "KEYSHIP_MAX_OPEN_CHALLENGES_PER_IP",
-    schema: intFromString(1, 10_000),
-    default: 20,
-    doc: "Ceremony starts (each stores a challenge) one client IP may make per challenge lifetime (`webauthnTtlSeconds`).",
+    schema: intFromString(2, 10_000),
+    default: 40,
+    doc: "Most open ceremony challenges (each `…/start` stores one for `webauthnTtlSeconds`) one client IP can hold; half as many starts are allowed per challenge lifetime.",
   },
 } as const satisfies Record<string, SettingSpec>;

@@ -1,9 +1,11 @@
 /**
- * Abuse limits of the public ceremony routes (`/passkey/*`, `/step-up/*`): every call counts
- * per client IP, and per account when the caller is signed in; every `…/start` also counts
- * against `maxOpenChallengesPerIp` per challenge lifetime, which bounds the challenges one IP
- * can hold open (at most twice the setting, since windows are fixed). Over a limit: 429
- * `rate_limited` with `Retry-After`, before anything is written.
+ * Abuse limits of the public ceremony routes (`/passkey/*`, `/step-up/*`, the password
+ * routes): every call counts per client IP, and per account when the caller is signed in;
+ * every `…/start` also counts against the open-challenge bound. A challenge lives one
+ * `webauthnTtlSeconds`, and any span that long overlaps at most two fixed windows of that
+ * length, so allowing half of `maxOpenChallengesPerIp` starts per window keeps one IP at
+ * `maxOpenChallengesPerIp` open challenges at most. Over a limit: 429 `rate_limited` with
+ * `Retry-After`, before anything is written.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -34,7 +36,7 @@ export function createCeremonyLimiter(
       "ceremony.ip": parseRateLimitRule(settings.rateLimitCeremonyPerIp),
       "ceremony.account": parseRateLimitRule(settings.rateLimitCeremonyPerAccount),
       "ceremony.start.ip": {
-        limit: settings.maxOpenChallengesPerIp,
+        limit: Math.max(1, Math.floor(settings.maxOpenChallengesPerIp / 2)),
         windowMs: settings.webauthnTtlSeconds * 1000,
       },
     },

@@ -9,6 +9,7 @@ import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
 import { codeOf, registerAccount, TEST_ORIGIN } from "../helpers/passkeys.ts";
 import { useSuite } from "../helpers/suite.ts";
+import { mailbox } from "../passwords/helpers.ts";
 
 const fromIp = (ip: string) => ({ "x-forwarded-for": ip });
 
@@ -17,7 +18,9 @@ describe.each(dialects)("ceremony rate limits on $name", (dialect) => {
     trustProxy: true,
     rateLimitCeremonyPerIp: "6/1m",
     rateLimitCeremonyPerAccount: "3/1m",
-    maxOpenChallengesPerIp: 4,
+    maxOpenChallengesPerIp: 8,
+    passwordAuthEnabled: true,
+    mailer: mailbox(),
   });
 
   async function expectLimited(res: Response) {
@@ -44,6 +47,33 @@ describe.each(dialects)("ceremony rate limits on $name", (dialect) => {
       fromIp("203.0.113.11"),
     );
     expect(other.status).toBe(200);
+  });
+
+  it("never lets one IP hold more open challenges than the bound, across windows", async () => {
+    const ip = "203.0.113.50";
+    const start = () => postJson(suite.app, "/auth/passkey/login/start", {}, fromIp(ip));
+    // Move to the last second of a window, open 4, then 4 more right after it ends.
+    const windowMs = 300_000;
+    suite.clock.advance(windowMs - (suite.clock.now().getTime() % windowMs) - 1000);
+    for (let i = 0; i < 4; i++) expect((await start()).status).toBe(200);
+    await expectLimited(await start());
+    suite.clock.advance(2000);
+    for (let i = 0; i < 4; i++) expect((await start()).status).toBe(200);
+    await expectLimited(await start());
+    // 8 open challenges within two seconds, and no more: the bound holds across the edge.
+  });
+
+  it("counts the password routes per IP", async () => {
+    const ip = "203.0.113.60";
+    const confirm = () =>
+      postJson(
+        suite.app,
+        "/auth/password-reset/confirm",
+        { token: "A".repeat(43), newPassword: "a brand new long passphrase" },
+        fromIp(ip),
+      );
+    for (let i = 0; i < 6; i++) expect((await confirm()).status).toBe(400);
+    await expectLimited(await confirm());
   });
 
   it("counts finishes per IP too", async () => {
