@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Settings } from "../config/schema.ts";
-import { nodeResponseOf } from "./node.ts";
+import { setAnswerHeader } from "./node.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
 /**
@@ -33,17 +33,6 @@ const CORS_REQUEST_HEADERS = [
 const CORS_EXPOSED_HEADERS = ["X-Trace-Id", "WWW-Authenticate", "Retry-After"];
 
 /**
- * Sets `headers` on the answer: on Node's response while it is not written yet (cheapest, and
- * kept whatever Response the handler returns), else through Hono.
- */
-export function setAnswerHeaders(c: Context, headers: ReadonlyArray<readonly [string, string]>) {
-  const node = nodeResponseOf(c);
-  if (node !== undefined && !node.headersSent) {
-    for (const [name, value] of headers) node.setHeader(name, value);
-  } else for (const [name, value] of headers) c.header(name, value);
-}
-
-/**
  * The step that sets the secure headers of every answer.
  * @param settings `hstsMaxAgeSeconds`
  */
@@ -61,7 +50,7 @@ export function secureHeaders(
     ]);
   }
   return function keyshipSecureHeaders(c) {
-    setAnswerHeaders(c, headers);
+    for (const [name, value] of headers) setAnswerHeader(c, name, value);
   };
 }
 
