@@ -1,7 +1,7 @@
 /**
  * Step-up re-authentication: a fresh, user-verified passkey assertion (or, for an account
  * without a passkey, its password) marks the calling device or session as stepped up for
- * `stepUpMaxAgeSeconds`. Sensitive actions require the mark (`requireStepUp()`), so a stolen
+ * `stepUpMaxAgeSeconds`. Sensitive actions require the mark (`stepUpGuard()`), so a stolen
  * short-lived token cannot add a passkey or revoke the owner's other devices.
  * @module
  */
@@ -14,7 +14,7 @@ import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { checkAssertion } from "../passkeys/assertion.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "../passkeys/challenges.ts";
-import { listPasskeysOfUser } from "../passkeys/store.ts";
+import { countActivePasskeys, listPasskeysOfUser } from "../passkeys/store.ts";
 import { requestOptions, type WebauthnSettings } from "../passkeys/webauthn.ts";
 import { findLiveStepUp, saveStepUp } from "./store.ts";
 
@@ -44,12 +44,17 @@ function stepUpSettings(ctx: Pick<KeyshipContext, "settings">): WebauthnSettings
   return { ...ctx.settings, userVerification: "required" };
 }
 
+/** What a step-up marks: the caller's device or session; none for other credentials. */
+function subjectIdOf(principal: Principal): string | undefined {
+  return principal.deviceId ?? principal.sessionId;
+}
+
 /**
- * What a step-up marks: the caller's device or session.
+ * The caller's device or session, which a step-up marks.
  * @throws ProblemError `auth.step_up_required` for credentials that cannot step up
  */
 function subjectOf(principal: Principal): string {
-  const subject = principal.deviceId ?? principal.sessionId;
+  const subject = subjectIdOf(principal);
   if (subject === undefined) throw new ProblemError("auth.step_up_required");
   return subject;
 }
@@ -62,7 +67,7 @@ export async function isSteppedUp(
   ctx: Pick<KeyshipContext, "db" | "now">,
   principal: Principal,
 ): Promise<boolean> {
-  const subjectId = principal.deviceId ?? principal.sessionId;
+  const subjectId = subjectIdOf(principal);
   if (subjectId === undefined) return false;
   const until = await findLiveStepUp(ctx.db, {
     subjectId,
@@ -70,11 +75,6 @@ export async function isSteppedUp(
     nowIso: ctx.now().toISOString(),
   });
   return until !== undefined;
-}
-
-/** Whether the user has an active passkey (then only a passkey step-up counts). */
-async function hasActivePasskey(db: KeyshipContext["db"], userId: string): Promise<boolean> {
-  return (await listPasskeysOfUser(db, userId)).some((p) => p.revoked_at === null);
 }
 
 /**
@@ -90,7 +90,8 @@ export async function requirePasskeyProofIfAny(
   principal: Principal,
   requireMark: boolean,
 ): Promise<void> {
-  if (!(await hasActivePasskey(ctx.db, principal.userId))) return;
+  // Only a passkey step-up counts for an account that has an active passkey.
+  if ((await countActivePasskeys(ctx.db, principal.userId)) === 0) return;
   if (requireMark && (await isSteppedUp(ctx, principal))) return;
   throw stepUpRequired(ctx.settings.stepUpMaxAgeSeconds);
 }
