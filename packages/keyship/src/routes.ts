@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Authentication } from "./auth/authentication.ts";
-import type { KeyshipContext } from "./context.ts";
+import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
@@ -48,8 +48,10 @@ export function routerParts(
   extras: { mailer: Mailer | undefined; rateLimitStore: RateLimitStore | undefined },
 ): RouterParts {
   const { settings, logger } = context;
-  const ceremonies = createCeremonyLimiter(settings, extras.rateLimitStore, () =>
-    context.now().getTime(),
+  const ceremonies = createCeremonyLimiter(
+    settings,
+    extras.rateLimitStore,
+    millisecondsOf(context.now),
   );
   if (!settings.passwordAuthEnabled) return { context, auth, passwords: undefined, ceremonies };
   const mailer =

@@ -2,7 +2,7 @@
  * What the password services are built with, created once at startup.
  * @module
  */
-import type { KeyshipContext } from "../context.ts";
+import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import type { DevicesContext } from "../devices/service.ts";
 import type { Mailer } from "../email/mailer.ts";
@@ -73,7 +73,7 @@ export function createPasswordsContext(
     limiter: createRateLimiter({
       store: options.rateLimitStore ?? memoryRateLimitStore(),
       rules: rateLimitRules(settings),
-      now: () => ctx.now().getTime(),
+      now: millisecondsOf(ctx.now),
     }),
     verifier: options.verifier,
     revokeAllSessions: options.revokeAllSessions,
