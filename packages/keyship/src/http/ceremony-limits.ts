@@ -10,8 +10,12 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Settings } from "../config/schema.ts";
-import { parseRateLimitRule } from "../passwords/limits.ts";
-import { assertAllowed, createRateLimiter, type RateLimiter } from "../ratelimit/limiter.ts";
+import {
+  assertAllowed,
+  createRateLimiter,
+  parseRateLimitRule,
+  type RateLimiter,
+} from "../ratelimit/limiter.ts";
 import { memoryRateLimitStore } from "../ratelimit/memory.ts";
 import type { RateLimitStore } from "../ratelimit/store.ts";
 import { clientIp } from "./client-ip.ts";

@@ -3,8 +3,12 @@
  * @module
  */
 import type { Settings } from "../config/schema.ts";
-import { KeyshipConfigError } from "../errors.ts";
-import { assertAllowed, type RateLimiter, type RateLimitRule } from "../ratelimit/limiter.ts";
+import {
+  assertAllowed,
+  parseRateLimitRule,
+  type RateLimiter,
+  type RateLimitRule,
+} from "../ratelimit/limiter.ts";
 
 /** The rules the password routes count against. */
 export type PasswordRateRule =
@@ -13,21 +17,6 @@ export type PasswordRateRule =
   | "password.register.ip"
   | "password.email.ip"
   | "password.email.account";
-
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/**
- * Parses `<hits>/<window>`: `10/15m` is 10 hits per 15 minutes (units `s`, `m`, `h`, `d`).
- * @param spec the setting's value
- * @example parseRateLimitRule("5/1h") // { limit: 5, windowMs: 3_600_000 }
- * @throws KeyshipConfigError when it does not have that shape
- */
-export function parseRateLimitRule(spec: string): RateLimitRule {
-  const match = /^([1-9][0-9]*)\/([1-9][0-9]*)([smhd])$/.exec(spec);
-  if (match === null) throw new KeyshipConfigError([`rate limit ${spec} must look like 10/15m`]);
-  const [, limit, count, unit] = match as unknown as [string, string, string, keyof typeof UNIT_MS];
-  return { limit: Number(limit), windowMs: Number(count) * UNIT_MS[unit] };
-}
 
 /** The rules from settings. */
 export function rateLimitRules(settings: Settings): Record<PasswordRateRule, RateLimitRule> {

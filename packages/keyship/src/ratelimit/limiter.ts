@@ -136,3 +136,18 @@ export async function assertAllowed<R extends string>(
   }
   return decision;
 }
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * Parses `<hits>/<window>`: `10/15m` is 10 hits per 15 minutes (units `s`, `m`, `h`, `d`).
+ * @param spec the setting's value
+ * @example parseRateLimitRule("5/1h") // { limit: 5, windowMs: 3_600_000 }
+ * @throws KeyshipConfigError when it does not have that shape
+ */
+export function parseRateLimitRule(spec: string): RateLimitRule {
+  const match = /^([1-9][0-9]*)\/([1-9][0-9]*)([smhd])$/.exec(spec);
+  if (match === null) throw new KeyshipConfigError([`rate limit ${spec} must look like 10/15m`]);
+  const [, limit, count, unit] = match as unknown as [string, string, string, keyof typeof UNIT_MS];
+  return { limit: Number(limit), windowMs: Number(count) * UNIT_MS[unit] };
+}
