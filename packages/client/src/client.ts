@@ -168,13 +168,13 @@ interface ClientContext {
 /** Creates the device session and the API callers of one client. */
 function createClientContext(config: ResolvedClientOptions): ClientContext {
   const session = createDeviceSession(config);
+  const send = (request: Request) => session.send(request);
+  // The step-up's own calls never step up themselves: no loop.
   const stepUp = createStepUpRunner({
-    signedCall: apiCaller(config.baseUrl, (request) => session.send(request)),
+    signedCall: apiCaller(config.baseUrl, send),
     webauthn: config.webauthn,
   });
-  const signedSend = config.autoStepUp
-    ? withStepUpRetry((request) => session.send(request), stepUp)
-    : (request: Request) => session.send(request);
+  const signedSend = config.autoStepUp ? withStepUpRetry(send, stepUp) : send;
   return {
     config,
     session,

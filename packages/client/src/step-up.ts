@@ -6,6 +6,7 @@
  */
 
 import { readProblem } from "./errors.ts";
+import type { ApiCall } from "./http.ts";
 import type { PublicKeyCredentialRequestOptionsJSON, WebAuthnCeremonies } from "./webauthn.ts";
 
 /**
@@ -28,12 +29,10 @@ export interface StepUpInput {
   readonly password?: string;
 }
 
-/** A signed call to the keyship API that never steps up itself (no loop). */
-type SignedCall = <T>(method: "POST", path: string, body?: unknown) => Promise<T>;
-
 /** What a step-up needs: the signed caller and the WebAuthn ceremonies. */
 export interface StepUpDeps {
-  readonly signedCall: SignedCall;
+  /** Calls with this device's token, without stepping up itself (no loop). */
+  readonly signedCall: ApiCall;
   readonly webauthn: WebAuthnCeremonies;
 }
 
