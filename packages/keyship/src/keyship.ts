@@ -14,7 +14,6 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
-import { stepUpGuard } from "./guards/step-up.ts";
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
@@ -151,7 +150,6 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     rateLimitStore: options.rateLimitStore,
   });
 
-  const stepUp = stepUpGuard(context);
   let routes: KeyshipRouter | undefined;
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
@@ -165,7 +163,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
       return routes;
     },
     authenticate: () => auth.authenticate,
-    requireStepUp: () => stepUp,
+    requireStepUp: () => parts.stepUp,
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,

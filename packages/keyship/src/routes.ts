@@ -35,6 +35,8 @@ export interface RouterParts {
   readonly passwords: PasswordsContext | undefined;
   /** The abuse limits of the passkey and step-up ceremonies. */
   readonly ceremonies: RateLimiter<CeremonyRule>;
+  /** The guard of sensitive actions (the routers' and `keyship.requireStepUp()`). */
+  readonly stepUp: MiddlewareHandler<KeyshipEnv>;
 }
 
 /**
@@ -53,7 +55,10 @@ export function routerParts(
     extras.rateLimitStore,
     millisecondsOf(context.now),
   );
-  if (!settings.passwordAuthEnabled) return { context, auth, passwords: undefined, ceremonies };
+  const stepUp = stepUpGuard(context);
+  if (!settings.passwordAuthEnabled) {
+    return { context, auth, passwords: undefined, ceremonies, stepUp };
+  }
   const mailer =
     extras.mailer ??
     createMailer({ smtpUrl: settings.smtpUrl, from: settings.mailFrom, env: settings.env, logger });
@@ -63,7 +68,7 @@ export function routerParts(
     revokeAllSessions: sessionRevoker(context),
     ...(extras.rateLimitStore === undefined ? {} : { rateLimitStore: extras.rateLimitStore }),
   });
-  return { context, auth, passwords, ceremonies };
+  return { context, auth, passwords, ceremonies, stepUp };
 }
 
 /** The public ceremony routes, rate-limited per IP and account (`http/ceremony-limits.ts`). */
@@ -97,7 +102,7 @@ export function authRouter(
   const withVerifier = { ...context, verifier: auth.devices };
   const guards: RouteGuards = {
     signedIn,
-    sensitive: [...signedIn, stepUpGuard(context)],
+    sensitive: [...signedIn, parts.stepUp],
   };
   const routes = createRouter();
   routes.use("*", noStore);
