@@ -6,6 +6,8 @@
  * @module
  */
 export { createApp, type KeyshipApp } from "./app.ts";
+export type { AuditEvent, AuditOutcome, AuditSource } from "./audit/model.ts";
+export { type LogActionOptions, logAction } from "./audit/request.ts";
 export type { Principal, PrincipalVia } from "./auth/principal.ts";
 export { type LoadedSettings, type LoadSettingsOptions, loadSettings } from "./config/load.ts";
 export { SETTINGS, type Settings, type SettingsInput } from "./config/schema.ts";

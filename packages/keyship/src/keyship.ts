@@ -3,7 +3,9 @@
  * routers) for mounting into an existing Hono app.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { type LogActionOptions, requestAuditLog } from "./audit/request.ts";
+import { startAuditRetention } from "./audit/retention.ts";
 import { type Authentication, createAuthentication } from "./auth/authentication.ts";
 import type { Principal } from "./auth/principal.ts";
 import { loadSettings } from "./config/load.ts";
@@ -89,6 +91,12 @@ export interface Keyship {
   jwks(): PublicJwkSet;
   /** The router serving `GET /.well-known/jwks.json`; mount it at your app's root. */
   readonly jwksRoutes: KeyshipRouter;
+  /**
+   * Records an application event in the audit log, like the root `logAction(c, …)`, for
+   * routes of your own app that keyship's setup did not run on (only `authenticate()` did).
+   * @throws TypeError when the action is not a dotted lower-case name
+   */
+  logAction(c: Context<KeyshipEnv>, action: string, options?: LogActionOptions): Promise<void>;
   /** Drops cached verification state of a user (after changing their role, scopes or status). */
   invalidateUser(userId: string): void;
   /** Closes the database. Idempotent. */
@@ -142,6 +150,8 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
       })
     : Promise.resolve();
   ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
+  const stopRetention = startAuditRetention(context, ready);
+  const audit = requestAuditLog(context);
 
   const base = createBaseMiddleware(context, ready);
   const auth = createAuthentication(context);
@@ -167,6 +177,8 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,
+    logAction: (c, action, { db: trx, ...event } = {}) =>
+      audit.record(c, { action, ...event }, trx),
     jwks: () => context.sessions.issuer.publicJwks(),
     jwksRoutes: jwksRoutes(context.sessions.issuer),
     db,
@@ -175,6 +187,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     logger,
     ready,
     close: () => {
+      stopRetention();
       closed ??= ready.catch(() => {}).then(() => db.destroy());
       return closed;
     },

@@ -31,6 +31,7 @@ describe("public surface", () => {
       "keyship",
       "listen",
       "loadSettings",
+      "logAction",
       "problemErrorHandler",
       "requireAdmin",
       "requireClaims",

@@ -18,4 +18,6 @@ export interface Principal {
   readonly deviceId?: string;
   readonly sessionId?: string;
   readonly keyId?: string;
+  /** Set on an impersonation session: the admin acting as this user. */
+  readonly impersonatorId?: string;
 }

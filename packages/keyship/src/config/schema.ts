@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { boolFromString, intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+import { ADMIN_SETTINGS } from "./settings-admin.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
@@ -138,6 +139,7 @@ export const SETTINGS = {
   ...SESSION_SETTINGS,
   ...PASSWORD_SETTINGS,
   ...INTEGRATION_SETTINGS,
+  ...ADMIN_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of a setting, as an option key. */
@@ -216,6 +218,8 @@ export interface Settings {
   readonly llmApiKey: string | undefined;
   readonly llmBaseUrl: string | undefined;
   readonly llmModel: string;
+  readonly auditRetentionDays: number;
+  readonly adminEnabled: boolean;
 }
 
 /**

@@ -110,6 +110,25 @@ export interface SessionsTable {
   /** Set when this refresh token was spent (exchanged for the next one). */
   rotated_at: string | null;
   revoked_at: string | null;
+  /** The admin who started this session to act as `user_id` (impersonation), else null. */
+  impersonator_id: string | null;
+}
+
+/** `audit_events`: one row per security event, written with the change; never updated. */
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  action: string;
+  outcome: "success" | "failure";
+  actor_id: string | null;
+  impersonator_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  trace_id: string | null;
+  /** JSON object; never secrets or tokens. */
+  data: string;
 }
 
 /** Every table keyship owns, keyed by table name. */
@@ -122,6 +141,7 @@ export interface Database {
   email_verifications: EmailTokensTable;
   sessions: SessionsTable;
   step_ups: StepUpsTable;
+  audit_events: AuditEventsTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

@@ -5,25 +5,31 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { requestAuditLog } from "../audit/request.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { bodyTooLarge, problemResponse } from "./problem.ts";
 import { corsFor, secureHeaders } from "./secure-headers.ts";
 import { echoTraceId, incomingTraceId } from "./trace.ts";
-import type { KeyshipEnv } from "./variables.ts";
+import type { KeyshipEnv, RequestAuditLog } from "./variables.ts";
 
 /**
- * Returns a step that sets `c.var.traceId` (continuing an incoming `X-Trace-Id` or `traceparent`), `c.var.logger`
- * and an anonymous `c.var.principal`, and echoes the id in the `X-Trace-Id` response header.
+ * Returns a step that sets `c.var.traceId` (continuing an incoming `X-Trace-Id` or `traceparent`), `c.var.logger`,
+ * `c.var.audit` and an anonymous `c.var.principal`, and echoes the id in the `X-Trace-Id` response header.
  * @param logger the logger requests log to
+ * @param audit the instance's audit log
  */
-export function requestContext(logger: Logger): (c: Context<KeyshipEnv>) => void {
+export function requestContext(
+  logger: Logger,
+  audit: RequestAuditLog,
+): (c: Context<KeyshipEnv>) => void {
   return function keyshipRequestContext(c) {
     // initObservability() may have settled the id already.
     const traceId = (c.get("traceId") as string | undefined) ?? incomingTraceId(c);
     c.set("traceId", traceId);
     c.set("logger", logger);
+    c.set("audit", audit);
     c.set("principal", null);
     echoTraceId(c, traceId);
   };
@@ -70,7 +76,7 @@ export function requireJsonBodies(): (c: Context<KeyshipEnv>) => void {
  * @param ready resolves when migrations have run
  */
 export function createBaseMiddleware(
-  context: Pick<KeyshipContext, "logger" | "settings">,
+  context: Pick<KeyshipContext, "logger" | "settings" | "db" | "now" | "newId">,
   ready: Promise<void>,
 ): MiddlewareHandler<KeyshipEnv> {
   let isReady = false;
@@ -80,7 +86,7 @@ export function createBaseMiddleware(
     },
     () => {},
   );
-  const setContext = requestContext(context.logger);
+  const setContext = requestContext(context.logger, requestAuditLog(context));
   const setSecureHeaders = secureHeaders(context.settings);
   const limit = limitBody(context.settings.bodyLimitBytes);
   const jsonOnly = requireJsonBodies();

@@ -55,7 +55,15 @@ export function sameHash(a: string, b: string): boolean {
 export async function storeRefreshToken(
   trx: DB,
   ctx: Pick<KeyshipContext, "now" | "newId" | "settings">,
-  args: { userId: string; familyId?: string | undefined; client: SessionClient },
+  args: {
+    userId: string;
+    familyId?: string | undefined;
+    client: SessionClient;
+    /** The admin acting as `userId` (impersonation). @default null */
+    impersonatorId?: string | null;
+    /** Until when the row's refresh token lives. @default now + refreshTokenTtl */
+    expiresAt?: Date;
+  },
 ): Promise<{ rowId: string; sessionId: string; refreshToken: string }> {
   const now = ctx.now();
   const rowId = ctx.newId("session");
@@ -69,9 +77,12 @@ export async function storeRefreshToken(
     ip: (args.client.ip ?? "").slice(0, 64),
     user_agent: (args.client.userAgent ?? "").slice(0, 512),
     created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + ctx.settings.refreshTokenTtl * 1000).toISOString(),
+    expires_at: (
+      args.expiresAt ?? new Date(now.getTime() + ctx.settings.refreshTokenTtl * 1000)
+    ).toISOString(),
     rotated_at: null,
     revoked_at: null,
+    impersonator_id: args.impersonatorId ?? null,
   });
   return { rowId, sessionId, refreshToken };
 }

@@ -15,6 +15,7 @@ const COLUMNS = [
   "expires_at",
   "rotated_at",
   "revoked_at",
+  "impersonator_id",
 ] as const;
 
 /** A live session's owner, as access-token verification needs it. */

@@ -43,6 +43,8 @@ const HTTP_HELPERS: Record<string, string> = {
   "observability/init.ts": "installs the observability middleware on an app",
   "observability/requests.ts": "the request-logging middleware",
   "llm/sse-route.ts": "the SSE chat route handler",
+  "audit/request.ts":
+    "reads an audit event's source (caller, IP, user agent, trace id) from a request",
 };
 
 /** The public entry points (package.json `exports`), besides the root. */

@@ -10,6 +10,7 @@ import { passkeysDevicesMigration } from "./0002-passkeys-devices.ts";
 import { passwordsMigration } from "./0003-passwords.ts";
 import { sessionsMigration } from "./0004-sessions.ts";
 import { stepUpsMigration } from "./0005-step-ups.ts";
+import { auditEventsMigration } from "./0006-audit-events.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0003-passwords", passwordsMigration],
   ["0004-sessions", sessionsMigration],
   ["0005-step-ups", stepUpsMigration],
+  ["0006-audit-events", auditEventsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

@@ -1,0 +1,116 @@
+/**
+ * Queries over `audit_events`. Rows are inserted and, past the retention, deleted; never
+ * updated.
+ * @module
+ */
+import { sql } from "kysely";
+import type { AuditEventsTable, DB } from "../db/schema.ts";
+
+/** Filters of {@link listAuditRows}; every one is optional and they combine with AND. */
+export interface AuditFilters {
+  /** The actor or the impersonator is this user. */
+  readonly actor?: string | undefined;
+  /** An exact action, or a prefix ending in `.*` (`passkey.*`). */
+  readonly action?: string | undefined;
+  /** The target's id. */
+  readonly target?: string | undefined;
+  readonly outcome?: "success" | "failure" | undefined;
+  /** At or after this instant (ISO-8601). */
+  readonly from?: string | undefined;
+  /** Before this instant (ISO-8601). */
+  readonly to?: string | undefined;
+  /** Text contained (case-insensitive) in the action, ids, IP, user agent or data. */
+  readonly q?: string | undefined;
+}
+
+/** Where a page starts: the last row of the page before (newest first). */
+export interface AuditPosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+/** Inserts one event. */
+export async function insertAuditRow(db: DB, row: AuditEventsTable): Promise<void> {
+  await db.insertInto("audit_events").values(row).execute();
+}
+
+// Escapes LIKE wildcards so a search for "a_b" matches the text "a_b" only.
+function contains(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of events, newest first (then by id, so pages are stable).
+ * @param db the database
+ * @param filters what to keep
+ * @param page `limit` rows after `after` (exclusive)
+ */
+export async function listAuditRows(
+  db: DB,
+  filters: AuditFilters,
+  page: { limit: number; after?: AuditPosition | undefined },
+): Promise<AuditEventsTable[]> {
+  let query = db.selectFrom("audit_events").selectAll();
+  const { actor, action, target, outcome, from, to, q } = filters;
+  if (actor !== undefined) {
+    query = query.where((eb) =>
+      eb.or([eb("actor_id", "=", actor), eb("impersonator_id", "=", actor)]),
+    );
+  }
+  if (action !== undefined) {
+    query = action.endsWith(".*")
+      ? query.where("action", "like", `${action.slice(0, -1).replace(/[\\%_]/g, "\\$&")}%`)
+      : query.where("action", "=", action);
+  }
+  if (target !== undefined) query = query.where("target_id", "=", target);
+  if (outcome !== undefined) query = query.where("outcome", "=", outcome);
+  if (from !== undefined) query = query.where("at", ">=", from);
+  if (to !== undefined) query = query.where("at", "<", to);
+  if (q !== undefined && q !== "") {
+    const pattern = contains(q);
+    query = query.where((eb) =>
+      eb.or(
+        (["action", "actor_id", "target_id", "ip", "user_agent", "data"] as const).map(
+          (column) =>
+            sql<boolean>`lower(coalesce(${eb.ref(column)}, '')) like ${pattern} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  const after = page.after;
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([eb("at", "<", after.at), eb.and([eb("at", "=", after.at), eb("id", "<", after.id)])]),
+    );
+  }
+  return await query.orderBy("at", "desc").orderBy("id", "desc").limit(page.limit).execute();
+}
+
+/**
+ * Counts events of `actions` at or after `sinceIso`, per action.
+ * @returns a count for each action that occurred
+ */
+export async function countAuditActions(
+  db: DB,
+  actions: readonly string[],
+  sinceIso: string,
+): Promise<Record<string, number>> {
+  if (actions.length === 0) return {};
+  const rows = await db
+    .selectFrom("audit_events")
+    .select(["action", (eb) => eb.fn.countAll<number | string | bigint>().as("n")])
+    .where("action", "in", actions)
+    .where("at", ">=", sinceIso)
+    .groupBy("action")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
+}
+
+/**
+ * Deletes events older than `beforeIso` (the retention).
+ * @returns how many rows went
+ */
+export async function deleteAuditRowsBefore(db: DB, beforeIso: string): Promise<number> {
+  const result = await db.deleteFrom("audit_events").where("at", "<", beforeIso).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
