@@ -96,6 +96,7 @@ export const SERVER_ERROR_CODES = [
   "passkey.last_passkey",
   "passkey.email_taken",
   "user.last_admin",
+  "admin.cannot_impersonate",
   "device.invalid_public_key",
   "token.expired",
   "token.invalid",

@@ -14,13 +14,14 @@ import { handleError } from "./http/problem.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { buildKeyship, type Keyship, type KeyshipOptions } from "./keyship.ts";
 import { observedFirst } from "./observability/init.ts";
-import { authRouter } from "./routes.ts";
+import { adminRouter, authRouter } from "./routes.ts";
 
 /** A Hono app with keyship mounted, plus the keyship instance behind it. */
 export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship };
 
 /**
- * Creates a ready-to-serve app: `/auth/*`, `/health`, `/openapi.json`, `/docs`, and problem+json
+ * Creates a ready-to-serve app: `/auth/*`, `/admin` (unless `adminEnabled` is false), `/health`,
+ * `/openapi.json`, `/docs`, and problem+json
  * answers for every error (including 404 and 405). Every request passes keyship's setup and
  * `authenticate()` once; add your own routes with guards as to any Hono app.
  * @example
@@ -50,6 +51,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   app.route("/", instance.jwksRoutes);
   // The app authenticated the request already: protected routes only need the guard.
   app.route("/auth", authRouter(parts, [requireUser()]));
+  if (instance.settings.adminEnabled) app.route("/admin", adminRouter(parts, [requireUser()]));
   mountDocs(app, { title: "keyship API", version: "0.1.0" });
   let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;
   app.notFound((c) => {

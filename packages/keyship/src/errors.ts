@@ -73,6 +73,7 @@ export const PROBLEM_CATALOG = {
     status: 409,
     title: "The last active admin cannot be demoted or disabled.",
   },
+  "admin.cannot_impersonate": { status: 403, title: "This user cannot be impersonated." },
 
   "device.invalid_public_key": {
     status: 400,

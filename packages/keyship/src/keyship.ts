@@ -22,7 +22,7 @@ import type { KeyshipEnv } from "./http/variables.ts";
 import { type IdGenerator, newId } from "./ids.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
-import { authRouter, type RouterParts, routerParts } from "./routes.ts";
+import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes.ts";
 import { jwksRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
 import type { PublicJwkSet } from "./tokens/jwks.ts";
@@ -58,6 +58,12 @@ export interface Keyship {
    * each request (trace id, body limit) and authenticates its protected routes itself.
    */
   readonly routes: KeyshipRouter;
+  /**
+   * The admin console and its API (mount it at `/admin`; it expects `routes` at `/auth` on the
+   * same origin). Role `admin`; writes need a step-up. With `adminEnabled: false` it answers
+   * 404 to everything.
+   */
+  readonly admin: KeyshipRouter;
   /**
    * Middleware that sets `c.var.principal` from the request's credential (a device token, an
    * access token or the session cookie), or null when there is none. It refuses a credential
@@ -161,6 +167,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   });
 
   let routes: KeyshipRouter | undefined;
+  let admin: KeyshipRouter | undefined;
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
     // Built on first use: createApp() mounts its own copy (its app runs base and authenticate).
@@ -171,6 +178,16 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
         routes.route("/", authRouter(parts, [auth.authenticate, requireUser()]));
       }
       return routes;
+    },
+    get admin() {
+      if (admin === undefined) {
+        admin = createRouter();
+        if (settings.adminEnabled) {
+          admin.use("*", base);
+          admin.route("/", adminRouter(parts, [auth.authenticate, requireUser()]));
+        }
+      }
+      return admin;
     },
     authenticate: () => auth.authenticate,
     requireStepUp: () => parts.stepUp,

@@ -3,11 +3,14 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import type { AdminContext } from "./admin/model.ts";
+import { adminApiRoutes } from "./admin/routes.ts";
 import type { Authentication } from "./auth/authentication.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
+import { requireAdmin } from "./guards/guards.ts";
 import { stepUpGuard } from "./guards/step-up.ts";
 import {
   type CeremonyRule,
@@ -114,5 +117,26 @@ export function authRouter(
   routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
   routes.route("/", meRoutes(context, signedIn));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
+  return routes;
+}
+
+/**
+ * The `/admin` router: the admin API at `/api` (role `admin`; writes need a step-up).
+ * @param parts the instance's dependencies
+ * @param signedIn what protected routes run first (as for {@link authRouter})
+ */
+export function adminRouter(
+  parts: RouterParts,
+  signedIn: MiddlewareHandler<KeyshipEnv>[],
+): KeyshipRouter {
+  const { context, auth } = parts;
+  const ctx: AdminContext = {
+    ...context,
+    devices: auth.devices,
+    invalidateUser: auth.invalidateUser,
+  };
+  const read = [...signedIn, requireAdmin()];
+  const routes = createRouter();
+  routes.route("/api", adminApiRoutes(ctx, { read, write: [...read, parts.stepUp] }));
   return routes;
 }

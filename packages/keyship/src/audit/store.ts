@@ -14,6 +14,8 @@ export interface AuditFilters {
   readonly action?: string | undefined;
   /** The target's id. */
   readonly target?: string | undefined;
+  /** The actor, the impersonator or the target is this id (a user's whole history). */
+  readonly involving?: string | undefined;
   readonly outcome?: "success" | "failure" | undefined;
   /** At or after this instant (ISO-8601). */
   readonly from?: string | undefined;
@@ -63,6 +65,16 @@ export async function listAuditRows(
       : query.where("action", "=", action);
   }
   if (target !== undefined) query = query.where("target_id", "=", target);
+  const involving = filters.involving;
+  if (involving !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("actor_id", "=", involving),
+        eb("impersonator_id", "=", involving),
+        eb("target_id", "=", involving),
+      ]),
+    );
+  }
   if (outcome !== undefined) query = query.where("outcome", "=", outcome);
   if (from !== undefined) query = query.where("at", ">=", from);
   if (to !== undefined) query = query.where("at", "<", to);

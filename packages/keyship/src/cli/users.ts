@@ -2,6 +2,7 @@
  * `keyship users …`: list users, change roles and scopes, disable and enable accounts.
  * @module
  */
+import { CLI_SOURCE } from "../audit/model.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { ProblemError } from "../errors.ts";
 import { scopesFromInput, type UserView } from "../users/model.ts";
@@ -15,6 +16,7 @@ import {
   promoteUser,
   removeUserScopes,
   type UserChange,
+  type UserChangeOptions,
   type UsersContext,
 } from "../users/service.ts";
 import { openCliDatabase, reportUnreachableDatabase } from "./database.ts";
@@ -107,12 +109,15 @@ function one(operands: readonly string[], usage: string): string {
   return operands[0]!;
 }
 
+/** Every change made from the command line is audited with the CLI as its source. */
+const CLI_CHANGE: UserChangeOptions = { audit: CLI_SOURCE };
+
 function report(
-  run: (ctx: UsersContext, who: string) => Promise<UserChange>,
+  run: (ctx: UsersContext, who: string, options: UserChangeOptions) => Promise<UserChange>,
   who: string,
   say: (change: UserChange) => string,
 ): Action {
-  return { who, run: async (ctx, io) => io.out(say(await run(ctx, who))) };
+  return { who, run: async (ctx, io) => io.out(say(await run(ctx, who, CLI_CHANGE))) };
 }
 
 function parseScopesCommand(operands: readonly string[]): Action {
@@ -123,14 +128,14 @@ function parseScopesCommand(operands: readonly string[]): Action {
   scopesFromInput(scopes); // malformed scopes are a usage error, found before any I/O
   if (verb === "add") {
     return report(
-      (ctx, w) => addUserScopes(ctx, w, scopes),
+      (ctx, w, options) => addUserScopes(ctx, w, scopes, options),
       who,
       ({ user, changed }) =>
         `${changed ? "granted scopes to" : "no change for"} ${label(user)}; scopes: ${scopeList(user)}`,
     );
   }
   return report(
-    (ctx, w) => removeUserScopes(ctx, w, scopes),
+    (ctx, w, options) => removeUserScopes(ctx, w, scopes, options),
     who,
     ({ user, changed }) =>
       `${changed ? "removed scopes from" : "no change for"} ${label(user)}; scopes: ${scopeList(user)}`,

@@ -24,6 +24,10 @@ export interface SessionOwner {
   readonly role: string;
   readonly scopes: string;
   readonly disabledAt: string | null;
+  /** The admin acting as the user, on an impersonation session. */
+  readonly impersonatorId: string | null;
+  /** When the session's current refresh token expires (an impersonation session's end). */
+  readonly expiresAt: string;
 }
 
 /** Inserts a session row. */
@@ -134,6 +138,8 @@ export async function findLiveSessionOwner(
       "users.role as role",
       "users.scopes as scopes",
       "users.disabled_at as disabledAt",
+      "sessions.impersonator_id as impersonatorId",
+      "sessions.expires_at as expiresAt",
     ])
     .where("sessions.family_id", "=", familyId)
     .where("sessions.revoked_at", "is", null)

@@ -41,6 +41,11 @@ export interface SessionTokenVerifier {
 
 const OUR_TYPES = new Set(["at+jwt", "refresh+jwt"]);
 
+/** A session as the cache keeps it: an impersonation session also ends at `until` (ms). */
+interface SessionSubject extends CachedSubject {
+  readonly until?: number;
+}
+
 function isSessionToken(token: string): boolean {
   try {
     const { typ } = decodeProtectedHeader(token);
@@ -59,14 +64,14 @@ function isSessionToken(token: string): boolean {
 export function createSessionTokenVerifier(
   ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions">,
 ): SessionTokenVerifier {
-  const cache = createVerifiedTokenCache<CachedSubject>({
+  const cache = createVerifiedTokenCache<SessionSubject>({
     max: ctx.settings.authCacheSize,
     subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
     now: millisecondsOf(ctx.now),
   });
   const { issuer, revocations } = ctx.sessions;
 
-  async function loadSession(sessionId: string): Promise<CachedSubject> {
+  async function loadSession(sessionId: string): Promise<SessionSubject> {
     const cached = cache.subject(sessionId);
     if (cached !== undefined) return cached;
     const owner = await findLiveSessionOwner(ctx.db, sessionId);
@@ -75,15 +80,18 @@ export function createSessionTokenVerifier(
     if (owner.disabledAt !== null) {
       throw new TokenError("token.invalid", { cause: new Error("disabled user") });
     }
-    const entry: CachedSubject = {
+    const impersonated =
+      owner.impersonatorId === null ? {} : { impersonatorId: owner.impersonatorId };
+    const entry: SessionSubject = {
       id: sessionId,
-      principal: principalOf(owner, { via: "session", sessionId }),
+      principal: principalOf(owner, { via: "session", sessionId, ...impersonated }),
+      ...(owner.impersonatorId === null ? {} : { until: Date.parse(owner.expiresAt) }),
     };
     cache.rememberSubject(entry);
     return entry;
   }
 
-  async function verifyFully(token: string): Promise<{ session: CachedSubject; exp: number }> {
+  async function verifyFully(token: string): Promise<{ session: SessionSubject; exp: number }> {
     const claims = await issuer.verifyAccess(token);
     if (claims.sid === undefined) {
       throw new TokenError("token.invalid", { cause: new Error("no sid") });
@@ -93,7 +101,14 @@ export function createSessionTokenVerifier(
     if (session.principal.userId !== claims.sub) {
       throw new TokenError("token.invalid", { cause: new Error("sub is not the owner") });
     }
-    return { session, exp: claims.exp };
+    // An impersonation session ends at its own time, whatever the token's exp says.
+    if (session.until !== undefined && session.until <= ctx.now().getTime()) {
+      throw new TokenError("token.expired");
+    }
+    return {
+      session,
+      exp: Math.min(claims.exp, (session.until ?? Number.POSITIVE_INFINITY) / 1000),
+    };
   }
 
   // Hot path: a token verified before stays valid while its session is not revoked and its

@@ -146,7 +146,7 @@ export function toUserView(row: UsersTable): UserView {
  */
 export function principalOf(
   owner: { readonly userId: string; readonly role: string; readonly scopes: string },
-  credential: Pick<Principal, "via" | "deviceId" | "sessionId" | "keyId">,
+  credential: Pick<Principal, "via" | "deviceId" | "sessionId" | "keyId" | "impersonatorId">,
 ): Principal {
   return Object.freeze({
     userId: owner.userId,

@@ -3,10 +3,12 @@
  * admin API. Every change reads and writes in one transaction.
  * @module
  */
+import type { AuditEventInput, AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { DB, UsersTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
-import { isId } from "../ids.ts";
+import { isId, newId } from "../ids.ts";
 import {
   normalizeEmail,
   parseScopes,
@@ -31,7 +33,7 @@ export type UsersReadContext = Pick<KeyshipContext, "db">;
 
 /** What the user-changing functions need from {@link KeyshipContext}. */
 export type UsersContext = Pick<KeyshipContext, "db" | "now"> &
-  Partial<Pick<KeyshipContext, "dialect">>;
+  Partial<Pick<KeyshipContext, "dialect" | "newId">>;
 
 /** Options of every user-changing function. */
 export interface UserChangeOptions {
@@ -42,6 +44,13 @@ export interface UserChangeOptions {
    * @default no hook
    */
   readonly onUserChanged?: (userId: string) => void;
+  /**
+   * Who made the change (the admin's request, or `CLI_SOURCE`): a change is recorded in the
+   * audit log in its own transaction (`user.role_changed`, `user.scopes_changed`,
+   * `user.disabled`, `user.enabled`).
+   * @default not audited
+   */
+  readonly audit?: AuditSource;
 }
 
 /** The outcome of a user-changing function. */
@@ -107,15 +116,21 @@ export async function findUserByIdOrEmail(
   return await findUserByEmail(db, normalizeEmail(text));
 }
 
+/** What a plan wrote: the row after it, and the audit events that record it. */
+type Planned = { readonly row: UsersTable; readonly events: AuditEventInput[] } | undefined;
+
+/** A change to a user row, planned inside the change's transaction. */
+type Plan = (trx: DB, row: UsersTable, nowIso: string) => Promise<Planned>;
+
 /**
- * Reads a user by id or email, runs `plan` on the row in the same transaction, and calls the
- * hook after commit when `plan` wrote something.
+ * Reads a user by id or email, runs `plan` on the row in the same transaction (with its audit
+ * row), and calls the hook after commit when `plan` wrote something.
  */
 async function changeUser(
   ctx: UsersContext,
   idOrEmail: string,
   options: UserChangeOptions,
-  plan: (trx: DB, row: UsersTable, nowIso: string) => Promise<UsersTable | undefined>,
+  plan: Plan,
 ): Promise<UserChange> {
   const result = await ctx.db.transaction().execute(async (trx) => {
     const row = await findUserByIdOrEmail(trx, idOrEmail);
@@ -123,8 +138,16 @@ async function changeUser(
       throw new ProblemError("resource.not_found", { detail: "No such user." });
     }
     const nowIso = ctx.now().toISOString();
-    const updated = await plan(trx, row, nowIso);
-    return { user: toUserView(updated ?? row), changed: updated !== undefined };
+    const planned = await plan(trx, row, nowIso);
+    const ids = { now: ctx.now, newId: ctx.newId ?? newId };
+    for (const event of options.audit === undefined ? [] : (planned?.events ?? [])) {
+      await recordAudit(trx, ids, options.audit as AuditSource, {
+        ...event,
+        targetType: "user",
+        targetId: row.id,
+      });
+    }
+    return { user: toUserView(planned?.row ?? row), changed: planned !== undefined };
   });
   if (result.changed) options.onUserChanged?.(result.user.id);
   return result;
@@ -142,31 +165,38 @@ async function keepAnAdmin(ctx: UsersContext, trx: DB, row: UsersTable): Promise
   }
 }
 
-function setRole(ctx: UsersContext, role: Role) {
-  return async (trx: DB, row: UsersTable, nowIso: string) => {
+function setRole(ctx: UsersContext, role: Role): Plan {
+  return async (trx, row, nowIso) => {
     if (row.role === role) return undefined;
     if (role !== "admin") await keepAnAdmin(ctx, trx, row);
     await updateUserRole(trx, row.id, role, nowIso);
-    return { ...row, role, updated_at: nowIso };
+    const event = { action: "user.role_changed", data: { from: row.role, to: role } };
+    return { row: { ...row, role, updated_at: nowIso }, events: [event] };
   };
 }
 
-function setScopes(change: (current: readonly string[]) => string[]) {
-  return async (trx: DB, row: UsersTable, nowIso: string) => {
-    const scopes = serializeScopes(change(parseScopes(row.scopes)));
+function setScopes(change: (current: readonly string[]) => string[]): Plan {
+  return async (trx, row, nowIso) => {
+    const before = parseScopes(row.scopes);
+    const scopes = serializeScopes(change(before));
     if (scopes === row.scopes) return undefined;
     await updateUserScopes(trx, row.id, scopes, nowIso);
-    return { ...row, scopes, updated_at: nowIso };
+    const data = { from: before, to: parseScopes(scopes) };
+    return {
+      row: { ...row, scopes, updated_at: nowIso },
+      events: [{ action: "user.scopes_changed", data }],
+    };
   };
 }
 
-function setDisabled(ctx: UsersContext, isDisabled: boolean) {
-  return async (trx: DB, row: UsersTable, nowIso: string) => {
+function setDisabled(ctx: UsersContext, isDisabled: boolean): Plan {
+  return async (trx, row, nowIso) => {
     if ((row.disabled_at !== null) === isDisabled) return undefined;
     if (isDisabled) await keepAnAdmin(ctx, trx, row);
     const disabledAt = isDisabled ? nowIso : null;
     await setUserDisabled(trx, row.id, disabledAt, nowIso);
-    return { ...row, disabled_at: disabledAt, updated_at: nowIso };
+    const event = { action: isDisabled ? "user.disabled" : "user.enabled" };
+    return { row: { ...row, disabled_at: disabledAt, updated_at: nowIso }, events: [event] };
   };
 }
 
@@ -293,4 +323,52 @@ export async function enableUser(
   options: UserChangeOptions = {},
 ): Promise<UserChange> {
   return await changeUser(ctx, idOrEmail, options, setDisabled(ctx, false));
+}
+
+/** Runs `plans` one after the other on the same row, in one transaction. */
+function inOrder(plans: Plan[]): Plan {
+  return async (trx, row, nowIso) => {
+    let current = row;
+    const events: AuditEventInput[] = [];
+    for (const plan of plans) {
+      const planned = await plan(trx, current, nowIso);
+      if (planned === undefined) continue;
+      current = planned.row;
+      events.push(...planned.events);
+    }
+    return events.length === 0 ? undefined : { row: current, events };
+  };
+}
+
+/** The fields {@link updateUser} changes; absent ones stay. */
+export interface UserUpdate {
+  readonly role?: Role | undefined;
+  /** The complete new list (an empty list takes every scope away). */
+  readonly scopes?: readonly string[] | undefined;
+}
+
+/**
+ * Sets a user's role and/or replaces their scopes, in one transaction (both or neither).
+ * A no-op (`changed: false`) when nothing differs.
+ * @param ctx the database, clock and id generator
+ * @param idOrEmail the user's id (`u…`) or email
+ * @param update `role`, `scopes`
+ * @param options `onUserChanged`, `audit`
+ * @throws ProblemError `validation.failed` for a malformed scope; `resource.not_found`;
+ *   `user.last_admin` (409) when it would demote the last active admin
+ * @example await updateUser(ctx, "u4k2…", { role: "admin", scopes: ["docs/read"] }, { audit });
+ */
+export async function updateUser(
+  ctx: UsersContext,
+  idOrEmail: string,
+  update: UserUpdate,
+  options: UserChangeOptions = {},
+): Promise<UserChange> {
+  const plans: Plan[] = [];
+  if (update.scopes !== undefined) {
+    const list = update.scopes.length === 0 ? [] : scopesFromInput(update.scopes);
+    plans.push(setScopes(() => list));
+  }
+  if (update.role !== undefined) plans.push(setRole(ctx, update.role));
+  return await changeUser(ctx, idOrEmail, options, inOrder(plans));
 }

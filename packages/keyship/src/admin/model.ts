@@ -1,0 +1,77 @@
+/**
+ * The shapes the admin API answers with, and the context its services run in.
+ * @module
+ */
+import type { AuditEvent } from "../audit/model.ts";
+import type { KeyshipContext } from "../context.ts";
+import type { UsersTable } from "../db/schema.ts";
+import type { DeviceTokenVerifier } from "../devices/verifier.ts";
+import { isRole, parseScopes, type Role } from "../users/model.ts";
+
+/** What admin services need: the instance's context and its caches to drop. */
+export type AdminContext = KeyshipContext & {
+  /** Forgets a device's cached keys (after revoking it). */
+  readonly devices: Pick<DeviceTokenVerifier, "invalidateDevice" | "invalidateUser">;
+  /** Forgets every cached principal of a user (after changing or disabling them). */
+  readonly invalidateUser: (userId: string) => void;
+};
+
+/** A user as the admin API lists them. */
+export interface AdminUser {
+  readonly id: string;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly role: Role;
+  readonly scopes: string[];
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly lastSignInAt: string | null;
+}
+
+/** A user's page in the console: the user, every credential and their recent events. */
+export interface AdminUserDetail {
+  readonly user: AdminUser;
+  readonly passkeys: Array<{
+    id: string;
+    name: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
+    backedUp: boolean;
+  }>;
+  readonly devices: Array<{
+    id: string;
+    label: string;
+    userAgent: string;
+    createdAt: string;
+    lastSeenAt: string | null;
+    revokedAt: string | null;
+  }>;
+  readonly sessions: Array<{
+    id: string;
+    ip: string;
+    userAgent: string;
+    createdAt: string;
+    expiresAt: string;
+    impersonatorId: string | null;
+  }>;
+  readonly events: AuditEvent[];
+}
+
+/**
+ * A user row as the admin API shows it.
+ * @param row the row
+ * @param lastSignInAt the last `user.signed_in` event's time, if any
+ */
+export function toAdminUser(row: UsersTable, lastSignInAt: string | null): AdminUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: isRole(row.role) ? row.role : "user",
+    scopes: parseScopes(row.scopes),
+    disabled: row.disabled_at !== null,
+    createdAt: row.created_at,
+    lastSignInAt,
+  };
+}

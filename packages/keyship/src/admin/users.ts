@@ -1,0 +1,144 @@
+/**
+ * Reading users for the admin API: pages with search and filters, one user with every
+ * credential and their recent events, and the overview's counts.
+ * @module
+ */
+import { listAuditEvents } from "../audit/service.ts";
+import { countAuditActions } from "../audit/store.ts";
+import type { KeyshipContext } from "../context.ts";
+import { listDevicesOfUser } from "../devices/store.ts";
+import { ProblemError } from "../errors.ts";
+import { listPasskeysOfUser } from "../passkeys/store.ts";
+import { listLiveSessionsOfUser } from "../sessions/store.ts";
+import { findUserById } from "../users/store.ts";
+import { type AdminUser, type AdminUserDetail, toAdminUser } from "./model.ts";
+import { countUserKinds, listUserRows, type UserFilters, type UserPosition } from "./store.ts";
+
+/** A page of users and the cursor of the next one (null on the last page). */
+export interface AdminUserPage {
+  readonly items: AdminUser[];
+  readonly nextCursor: string | null;
+}
+
+function encodeCursor(position: UserPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): UserPosition {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
+    if (typeof createdAt === "string" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw new ProblemError("validation.failed", { detail: "cursor is not one this API returned." });
+}
+
+/**
+ * One page of users, newest first.
+ * @param ctx the database
+ * @param filters `q`, `role`, `disabled`
+ * @param page `limit` and the `cursor` a previous page returned
+ * @throws ProblemError `validation.failed` for a cursor this API did not return
+ */
+export async function listAdminUsers(
+  ctx: Pick<KeyshipContext, "db">,
+  filters: UserFilters,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<AdminUserPage> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const search = filters.q?.normalize("NFKC").trim();
+  const rows = await listUserRows(
+    ctx.db,
+    { ...filters, q: search },
+    { limit: page.limit + 1, after },
+  );
+  const items = rows.slice(0, page.limit).map((r) => toAdminUser(r, r.last_sign_in_at));
+  const last = items.at(-1);
+  const more = rows.length > page.limit && last !== undefined;
+  return { items, nextCursor: more ? encodeCursor(last) : null };
+}
+
+/** The number of a user's newest events shown on their page. */
+export const USER_EVENTS_SHOWN = 50;
+
+/**
+ * One user with their passkeys, devices, live sessions and newest events.
+ * @throws ProblemError `resource.not_found`
+ */
+export async function adminUserDetail(
+  ctx: Pick<KeyshipContext, "db" | "now">,
+  userId: string,
+): Promise<AdminUserDetail> {
+  const row = await findUserById(ctx.db, userId);
+  if (row === undefined) throw new ProblemError("resource.not_found", { detail: "No such user." });
+  const [passkeys, devices, sessions, events, signIns] = await Promise.all([
+    listPasskeysOfUser(ctx.db, userId),
+    listDevicesOfUser(ctx.db, userId),
+    listLiveSessionsOfUser(ctx.db, userId, ctx.now().toISOString()),
+    listAuditEvents(ctx, { involving: userId }, { limit: USER_EVENTS_SHOWN }),
+    listAuditEvents(ctx, { actor: userId, action: "user.signed_in" }, { limit: 1 }),
+  ]);
+  return {
+    user: toAdminUser(row, signIns.items[0]?.at ?? null),
+    passkeys: passkeys.map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: p.created_at,
+      lastUsedAt: p.last_used_at,
+      revokedAt: p.revoked_at,
+      backedUp: p.backed_up === 1,
+    })),
+    devices: devices.map((d) => ({
+      id: d.id,
+      label: d.label,
+      userAgent: d.user_agent,
+      createdAt: d.created_at,
+      lastSeenAt: d.last_seen_at,
+      revokedAt: d.revoked_at,
+    })),
+    sessions: sessions.map((s) => ({
+      id: s.family_id,
+      ip: s.ip,
+      userAgent: s.user_agent,
+      createdAt: s.created_at,
+      expiresAt: s.expires_at,
+      impersonatorId: s.impersonator_id,
+    })),
+    events: events.items,
+  };
+}
+
+/** The console's first page: users by kind and today's sign-ins, failures and sign-ups. */
+export interface AdminOverview {
+  readonly users: { total: number; admins: number; disabled: number };
+  readonly today: { signIns: number; signInFailures: number; signUps: number };
+  /** The start of today (UTC) the counts are from. */
+  readonly since: string;
+}
+
+/** Counts for the overview. */
+export async function adminOverview(
+  ctx: Pick<KeyshipContext, "db" | "now">,
+): Promise<AdminOverview> {
+  const since = new Date(ctx.now());
+  since.setUTCHours(0, 0, 0, 0);
+  const sinceIso = since.toISOString();
+  const [users, counts] = await Promise.all([
+    countUserKinds(ctx.db),
+    countAuditActions(
+      ctx.db,
+      ["user.signed_in", "user.sign_in_failed", "user.signed_up"],
+      sinceIso,
+    ),
+  ]);
+  return {
+    users,
+    today: {
+      signIns: counts["user.signed_in"] ?? 0,
+      signInFailures: counts["user.sign_in_failed"] ?? 0,
+      signUps: counts["user.signed_up"] ?? 0,
+    },
+    since: sinceIso,
+  };
+}
