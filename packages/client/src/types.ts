@@ -69,4 +69,6 @@ export interface Me {
   readonly role: string;
   readonly scopes: readonly string[];
   readonly deviceId: string;
+  /** Set on an impersonation session: the admin acting as this user. */
+  readonly impersonatorId?: string | null;
 }

@@ -21,6 +21,9 @@ const MeSchema = z
     role: z.enum(["user", "admin"]),
     scopes: z.array(z.string()),
     deviceId: z.string().nullable(),
+    impersonatorId: z.string().nullable().openapi({
+      description: "Set on an impersonation session: the admin acting as this user.",
+    }),
   })
   .openapi("Me");
 
@@ -60,6 +63,7 @@ export function meRoutes(
           role: user.role,
           scopes: user.scopes,
           deviceId: principal.deviceId ?? null,
+          impersonatorId: principal.impersonatorId ?? null,
         },
         200,
       );
