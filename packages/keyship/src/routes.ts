@@ -3,6 +3,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { consoleRoutes } from "./admin/console-route.ts";
 import type { AdminContext } from "./admin/model.ts";
 import { adminApiRoutes } from "./admin/routes.ts";
 import type { Authentication } from "./auth/authentication.ts";
@@ -121,7 +122,8 @@ export function authRouter(
 }
 
 /**
- * The `/admin` router: the admin API at `/api` (role `admin`; writes need a step-up).
+ * The `/admin` router: the console (an SPA shell and its assets, public: the data comes from
+ * the API) and the admin API at `/api` (role `admin`; writes need a step-up).
  * @param parts the instance's dependencies
  * @param signedIn what protected routes run first (as for {@link authRouter})
  */
@@ -138,5 +140,6 @@ export function adminRouter(
   const read = [...signedIn, requireAdmin()];
   const routes = createRouter();
   routes.route("/api", adminApiRoutes(ctx, { read, write: [...read, parts.stepUp] }));
+  routes.route("/", consoleRoutes());
   return routes;
 }

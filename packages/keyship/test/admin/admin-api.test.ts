@@ -30,6 +30,9 @@ const WRITES: Array<[string, string]> = [
   ["POST", `/admin/api/sessions/s${"0".repeat(31)}/revoke`],
 ];
 
+/** A page of the admin API. */
+type Page = { items: Array<{ email: string; action: string }>; nextCursor: string | null };
+
 /** The user changes the admin API records. */
 const CHANGES = new Set([
   "user.role_changed",
@@ -100,8 +103,8 @@ describe.each(dialects)("admin API on $name", (dialect) => {
       users: { total: 2, admins: 1, disabled: 0 },
       today: { signUps: 2 },
     });
-    const page1 = await (await get(suite.app, admin, "/admin/api/users?limit=1")).json();
-    expect(page1.items.map((u: { email: string }) => u.email)).toEqual(["ada@example.com"]);
+    const page1 = (await (await get(suite.app, admin, "/admin/api/users?limit=1")).json()) as Page;
+    expect(page1.items.map((u) => u.email)).toEqual(["ada@example.com"]);
     const page2 = await (
       await get(suite.app, admin, `/admin/api/users?limit=1&cursor=${page1.nextCursor}`)
     ).json();
@@ -109,9 +112,9 @@ describe.each(dialects)("admin API on $name", (dialect) => {
       items: [{ email: ADMIN_EMAILS[0], role: "admin" }],
       nextCursor: null,
     });
-    const found = await (
+    const found = (await (
       await get(suite.app, admin, "/admin/api/users?q=ADA&role=user&disabled=false")
-    ).json();
+    ).json()) as Page;
     expect(found.items).toMatchObject([{ id: user.userId, scopes: [], disabled: false }]);
     const detail = await (await get(suite.app, admin, `/admin/api/users/${user.userId}`)).json();
     expect(detail).toMatchObject({
@@ -239,13 +242,10 @@ describe.each(dialects)("admin API on $name", (dialect) => {
   });
 
   it("pages and filters the audit log and exports it as CSV and NDJSON", async () => {
-    const page = await (
+    const page = (await (
       await get(suite.app, admin, `/admin/api/audit?action=user.*&target=${user.userId}&limit=2`)
-    ).json();
-    expect(page.items.map((e: { action: string }) => e.action)).toEqual([
-      "user.enabled",
-      "user.disabled",
-    ]);
+    ).json()) as Page;
+    expect(page.items.map((e) => e.action)).toEqual(["user.enabled", "user.disabled"]);
     expect(page.nextCursor).toEqual(expect.any(String));
     const csv = await get(
       suite.app,
