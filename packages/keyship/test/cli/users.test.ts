@@ -91,6 +91,22 @@ describe.each(dialects)("keyship users on $name", (dialect) => {
       const user = await seed();
       expect((await keyship(url, "users", "promote", user.email!.toUpperCase())).code).toBe(0);
       expect((await stored(user.id))?.role).toBe("admin");
+      // Audited with the CLI as its source, in the change's transaction.
+      const rows = await database.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("target_id", "=", user.id)
+        .execute();
+      expect(rows).toMatchObject([
+        {
+          action: "user.role_changed",
+          outcome: "success",
+          actor_id: null,
+          user_agent: "keyship-cli",
+          target_type: "user",
+          data: '{"from":"user","to":"admin"}',
+        },
+      ]);
     });
 
     it("demotes an admin by id", async () => {
