@@ -4,6 +4,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditSourceOf } from "../audit/request.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -91,7 +92,11 @@ export function deviceRoutes(
       },
     }),
     async (c) => {
-      await revokeUserDevice(ctx, principalOf(c).userId, c.req.valid("param").id);
+      await revokeUserDevice(ctx, auditSourceOf(c), {
+        userId: principalOf(c).userId,
+        deviceId: c.req.valid("param").id,
+        reason: "revoked",
+      });
       return c.body(null, 204);
     },
   );
@@ -114,7 +119,12 @@ export function deviceRoutes(
     }),
     async (c) => {
       const p = principalOf(c);
-      return c.json({ revoked: await revokeOtherDevices(ctx, p.userId, p.deviceId) }, 200);
+      const revoked = await revokeOtherDevices(ctx, auditSourceOf(c), {
+        userId: p.userId,
+        keepDeviceId: p.deviceId,
+        reason: "revoke_others",
+      });
+      return c.json({ revoked }, 200);
     },
   );
 

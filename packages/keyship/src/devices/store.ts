@@ -78,21 +78,21 @@ export async function revokeDevice(
   return Number(result.numUpdatedRows);
 }
 
-/** Revokes every active device of the user except `exceptId`. @returns how many */
+/** Revokes every active device of the user except `exceptId`. @returns the revoked ids */
 export async function revokeDevicesOfUser(
   db: DB,
   userId: string,
   nowIso: string,
   exceptId?: string,
-): Promise<number> {
+): Promise<string[]> {
   let query = db
     .updateTable("devices")
     .set({ revoked_at: nowIso })
     .where("user_id", "=", userId)
     .where("revoked_at", "is", null);
   if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const rows = await query.returning("id").execute();
+  return rows.map((row) => row.id).sort();
 }
 
 /**

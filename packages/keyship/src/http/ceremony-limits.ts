@@ -5,10 +5,11 @@
  * `webauthnTtlSeconds`, and any span that long overlaps at most two fixed windows of that
  * length, so allowing half of `maxOpenChallengesPerIp` starts per window keeps one IP at
  * `maxOpenChallengesPerIp` open challenges at most. Over a limit: 429 `rate_limited` with
- * `Retry-After`, before anything is written.
+ * `Retry-After`, before anything is written but the `ratelimit.tripped` audit event of the
+ * first refusal of each window.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Settings } from "../config/schema.ts";
 import {
   assertAllowed,
@@ -18,6 +19,7 @@ import {
 } from "../ratelimit/limiter.ts";
 import { memoryRateLimitStore } from "../ratelimit/memory.ts";
 import type { RateLimitStore } from "../ratelimit/store.ts";
+import { rateLimitTripped } from "../signin/failures.ts";
 import { clientIp } from "./client-ip.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -49,6 +51,19 @@ export function createCeremonyLimiter(
 }
 
 /**
+ * Records the `ratelimit.tripped` event of `rule` with the request's source; a failed write is
+ * logged, never answered.
+ */
+function recordTrip(c: Context<KeyshipEnv>, userId: string | undefined) {
+  return async (rule: CeremonyRule): Promise<void> => {
+    const event = rateLimitTripped(rule, rule === "ceremony.account" ? userId : undefined);
+    await c.var.audit.record(c, event).catch((err: unknown) => {
+      c.var.logger.error({ err }, "audit event of a rate limit not recorded");
+    });
+  };
+}
+
+/**
  * The middleware that counts one ceremony call.
  * @param limiter from {@link createCeremonyLimiter}
  * @param trustProxy whether the client IP comes from `X-Forwarded-For`
@@ -60,10 +75,13 @@ export function limitCeremonies(
 ): MiddlewareHandler<KeyshipEnv> {
   return async function keyshipCeremonyLimits(c, next) {
     const ip = clientIp(c, trustProxy);
-    await assertAllowed(limiter, ip, "ceremony.ip");
-    if (c.req.path.endsWith("/start")) await assertAllowed(limiter, ip, "ceremony.start.ip");
     const userId = c.get("principal")?.userId;
-    if (userId !== undefined) await assertAllowed(limiter, userId, "ceremony.account");
+    const tripped = recordTrip(c, userId);
+    await assertAllowed(limiter, ip, "ceremony.ip", tripped);
+    if (c.req.path.endsWith("/start")) {
+      await assertAllowed(limiter, ip, "ceremony.start.ip", tripped);
+    }
+    if (userId !== undefined) await assertAllowed(limiter, userId, "ceremony.account", tripped);
     await next();
   };
 }

@@ -1,11 +1,15 @@
 /**
- * A signed-in user's passkeys: add another, list, rename, revoke (never the last way in).
+ * A signed-in user's passkeys: add another, list, rename, revoke (never the last way in). Each
+ * change is recorded in the audit log in its transaction (`passkey.added`, `passkey.renamed`,
+ * `passkey.revoked`).
  * @module
  */
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import { lockUser } from "../db/lock.ts";
 import type { PasskeysTable } from "../db/schema.ts";
@@ -78,12 +82,14 @@ export async function startAddPasskey(
 /**
  * Finishes adding a passkey. The challenge is spent first, on its own: a finish that fails
  * cannot be retried with another credential.
+ * @param source who asked, and from where
  * @throws ProblemError `passkey.challenge_invalid` (also another user's flow),
  *   `passkey.verification_failed`, `passkey.user_verification_required`,
  *   `passkey.already_registered`
  */
 export async function finishAddPasskey(
   ctx: KeyshipContext,
+  source: AuditSource,
   userId: string,
   input: { flowId: string; credential: RegistrationResponseJSON; name?: string | undefined },
 ): Promise<{ passkeyId: string }> {
@@ -95,13 +101,11 @@ export async function finishAddPasskey(
   const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
   return ctx.db.transaction().execute(async (trx) => {
     const count = (await listPasskeysOfUser(trx, userId)).length;
-    const passkeyId = await storeNewPasskey(
-      trx,
-      ctx,
+    const passkeyId = await storeNewPasskey(trx, ctx, source, {
       userId,
-      verified,
-      input.name ?? `Passkey ${count + 1}`,
-    );
+      credential: verified,
+      name: input.name ?? `Passkey ${count + 1}`,
+    });
     return { passkeyId };
   });
 }
@@ -112,11 +116,13 @@ export async function listPasskeys(ctx: KeyshipContext, userId: string): Promise
 }
 
 /**
- * Renames one of the user's passkeys.
+ * Renames one of the user's passkeys (`passkey.renamed`, data `{ name }`).
+ * @param source who asked, and from where
  * @throws ProblemError `resource.not_found` when it is not theirs or does not exist
  */
 export async function renameUserPasskey(
   ctx: KeyshipContext,
+  source: AuditSource,
   userId: string,
   id: string,
   name: string,
@@ -125,17 +131,27 @@ export async function renameUserPasskey(
     if ((await renamePasskey(trx, { id, userId, name: name.trim() })) === 0) {
       throw new ProblemError("resource.not_found");
     }
-    return toView((await findPasskeyOfUser(trx, id, userId)) as PasskeysTable);
+    const renamed = toView((await findPasskeyOfUser(trx, id, userId)) as PasskeysTable);
+    await recordAudit(trx, ctx, source, {
+      action: "passkey.renamed",
+      targetType: "passkey",
+      targetId: id,
+      data: { name: renamed.name },
+    });
+    return renamed;
   });
 }
 
 /**
  * Revokes one of the user's passkeys, refusing the last way to sign in: the last active passkey
- * of a user without a password. Revoking an already revoked passkey changes nothing.
+ * of a user without a password. Revoking an already revoked passkey changes nothing (and
+ * records nothing); a revocation is recorded as `passkey.revoked`.
+ * @param source who asked, and from where
  * @throws ProblemError `resource.not_found`, `passkey.last_passkey`
  */
 export async function revokeUserPasskey(
   ctx: KeyshipContext,
+  source: AuditSource,
   userId: string,
   id: string,
 ): Promise<void> {
@@ -150,5 +166,11 @@ export async function revokeUserPasskey(
       (await countActivePasskeys(trx, userId)) - 1 + (user?.password_hash ? 1 : 0);
     if (otherWaysIn < 1) throw new ProblemError("passkey.last_passkey");
     await revokePasskey(trx, { id, userId, nowIso: ctx.now().toISOString() });
+    await recordAudit(trx, ctx, source, {
+      action: "passkey.revoked",
+      targetType: "passkey",
+      targetId: id,
+      data: { name: passkey.name },
+    });
   });
 }

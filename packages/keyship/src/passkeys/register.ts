@@ -6,11 +6,18 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import {
+  type CompletedSignIn,
+  completeSignIn,
+  recordSignIn,
+  type SignInBinding,
+} from "../signin/complete.ts";
 import { createAccount } from "../users/create.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
@@ -61,22 +68,32 @@ export interface SignInResult extends CompletedSignIn {
   readonly passkeyId: string;
 }
 
+/** A verified credential to store as a passkey of `userId`, named `name`. */
+export interface NewPasskey {
+  readonly userId: string;
+  readonly credential: VerifiedRegistration;
+  readonly name: string;
+}
+
 /**
- * Stores a verified credential as a passkey of `userId`, inside the caller's transaction.
+ * Stores a verified credential as a passkey of its user, inside the caller's transaction, and
+ * records `passkey.added` (data `{ name }`) there.
+ * @param source who added it (a sign-up has the new user as actor)
  * @throws ProblemError `passkey.already_registered` when the credential id exists (any user)
  */
 export async function storeNewPasskey(
   trx: KeyshipContext["db"],
   ctx: Pick<KeyshipContext, "now" | "newId">,
-  userId: string,
-  credential: VerifiedRegistration,
-  name: string,
+  source: AuditSource,
+  passkey: NewPasskey,
 ): Promise<string> {
+  const { userId, credential } = passkey;
   // SECURITY: credential ids are unique across users.
   if ((await findPasskeyByCredentialId(trx, credential.credentialId)) !== undefined) {
     throw new ProblemError("passkey.already_registered");
   }
   const id = ctx.newId("passkey");
+  const name = passkey.name.trim().slice(0, 64) || "Passkey";
   try {
     await insertPasskey(trx, {
       id,
@@ -88,7 +105,7 @@ export async function storeNewPasskey(
       aaguid: credential.aaguid,
       backed_up: credential.backedUp ? 1 : 0,
       backup_eligible: credential.backupEligible ? 1 : 0,
-      name: name.trim().slice(0, 64) || "Passkey",
+      name,
       created_at: ctx.now().toISOString(),
       last_used_at: null,
       revoked_at: null,
@@ -98,18 +115,27 @@ export async function storeNewPasskey(
       throw new ProblemError("passkey.already_registered", { cause: error });
     throw error;
   }
+  await recordAudit(trx, ctx, source, {
+    action: "passkey.added",
+    targetType: "passkey",
+    targetId: id,
+    data: { name },
+  });
   return id;
 }
 
 /**
  * Finishes a registration. The challenge is spent first, on its own, so a finish that fails
  * cannot be retried; then one transaction verifies the credential and creates the user,
- * passkey and device. Any failure leaves no account behind.
+ * passkey and device, with their audit rows (`user.signed_up`, `passkey.added`,
+ * `device.bound`). Any failure leaves no account behind.
+ * @param source where the request came from (the new user becomes the actor)
  * @throws ProblemError `passkey.challenge_invalid`, `passkey.verification_failed`,
  *   `passkey.user_verification_required`, `passkey.already_registered`, `passkey.email_taken`
  */
 export async function finishPasskeyRegistration(
   ctx: KeyshipContext,
+  source: AuditSource,
   input: DeviceInput & { flowId: string; credential: RegistrationResponseJSON },
 ): Promise<SignInResult> {
   return observeSignIn("passkey_register", async () => {
@@ -134,9 +160,16 @@ export async function finishPasskeyRegistration(
         ctx.now().toISOString(),
         "passkey.email_taken",
       );
-      const passkeyId = await storeNewPasskey(trx, ctx, pending.userId, verified, "Passkey 1");
-      const bound = await completeSignIn(trx, ctx, pending.userId, input);
-      return { userId: pending.userId, passkeyId, ...bound };
+      const userId = pending.userId;
+      const asUser = { ...source, actorId: userId };
+      await recordSignIn(trx, ctx, asUser, { action: "user.signed_up", method: "passkey", userId });
+      const passkeyId = await storeNewPasskey(trx, ctx, asUser, {
+        userId,
+        credential: verified,
+        name: "Passkey 1",
+      });
+      const bound = await completeSignIn(trx, ctx, asUser, userId, input);
+      return { userId, passkeyId, ...bound };
     });
   });
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditSourceOf } from "../audit/request.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
@@ -86,7 +87,7 @@ function registrationRoutes(ctx: KeyshipContext): KeyshipRouter {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await finishPasskeyRegistration(ctx, {
+      const result = await finishPasskeyRegistration(ctx, auditSourceOf(c), {
         ...body,
         ...signInClient(c, ctx, body.session),
       });
@@ -131,7 +132,7 @@ function signInRoutes(ctx: KeyshipContext): KeyshipRouter {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await finishPasskeyLogin(ctx, {
+      const result = await finishPasskeyLogin(ctx, auditSourceOf(c), {
         ...body,
         ...signInClient(c, ctx, body.session),
       });
@@ -179,7 +180,8 @@ function addPasskeyRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRout
         ),
       },
     }),
-    async (c) => c.json(await finishAddPasskey(ctx, userOf(c), c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await finishAddPasskey(ctx, auditSourceOf(c), userOf(c), c.req.valid("json")), 201),
   );
   return router;
 }
@@ -221,7 +223,13 @@ function managementRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRout
     }),
     async (c) =>
       c.json(
-        await renameUserPasskey(ctx, userOf(c), c.req.valid("param").id, c.req.valid("json").name),
+        await renameUserPasskey(
+          ctx,
+          auditSourceOf(c),
+          userOf(c),
+          c.req.valid("param").id,
+          c.req.valid("json").name,
+        ),
         200,
       ),
   );
@@ -245,7 +253,7 @@ function managementRoutes(ctx: KeyshipContext, guards: RouteGuards): KeyshipRout
       },
     }),
     async (c) => {
-      await revokeUserPasskey(ctx, userOf(c), c.req.valid("param").id);
+      await revokeUserPasskey(ctx, auditSourceOf(c), userOf(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   );

@@ -2,6 +2,7 @@
  * What the password services are built with, created once at startup.
  * @module
  */
+import type { AuditSource } from "../audit/model.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import type { DevicesContext } from "../devices/service.ts";
@@ -18,12 +19,18 @@ import { lowPriorityArgon2Backend } from "./worker-backend.ts";
 /**
  * Revokes server-issued sessions of a user inside the caller's transaction. Sessions are
  * another feature: when it is present, it passes this hook, and password reset and change
- * call it ("revoke every other device and session").
+ * call it ("revoke every other device and session"), and it records a `session.revoked` row
+ * per session (with `reason`) in the same transaction.
  */
 export type RevokeSessionsHook = (
   trx: DB,
   userId: string,
-  options: { readonly exceptSessionId?: string | undefined },
+  options: {
+    readonly exceptSessionId?: string | undefined;
+    /** Who changed the password, and from where. */
+    readonly source: AuditSource;
+    readonly reason: "password_changed" | "password_reset";
+  },
 ) => Promise<void>;
 
 /** The password services' dependencies. */

@@ -1,11 +1,19 @@
 /**
  * Password sign-in: same cost and same answer for unknown emails, rehash on old parameters,
- * then the common end of every sign-in (a new device).
+ * then the common end of every sign-in (a new device), recorded as `user.signed_in`; a refusal
+ * as `user.sign_in_failed`.
  * @module
  */
-import { ProblemError } from "../errors.ts";
+import type { AuditSource } from "../audit/model.ts";
+import { type ProblemCode, ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { type CompletedSignIn, completeSignIn, type SignInBinding } from "../signin/complete.ts";
+import {
+  type CompletedSignIn,
+  completeSignIn,
+  recordSignIn,
+  type SignInBinding,
+} from "../signin/complete.ts";
+import { recordFailure, signInFailed } from "../signin/failures.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { findUserByEmail } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
@@ -27,16 +35,23 @@ export interface PasswordLoginInput extends SignInBinding {
 
 /**
  * Signs in with email and password and binds the client's device.
+ * @param source where the request came from (the user becomes the actor)
  * @throws ProblemError `rate_limited` (per IP, then per email); `auth.invalid_credentials` for a
  *   wrong password, an unknown email, an account without a password or a disabled one (all
  *   after the same argon2 work); `password.email_unverified` when verification is required
  */
 export async function loginWithPassword(
   ctx: PasswordsContext,
+  source: AuditSource,
   input: PasswordLoginInput,
 ): Promise<PasswordSignInResult> {
   const email = normalizeEmail(input.email);
-  await limitAttempt(ctx.limiter, "login", input.clientIp, email);
+  await limitAttempt(ctx, source, { kind: "login", clientIp: input.clientIp, account: email });
+  // Recorded before the answer; the email and password are not (the target is the account).
+  const refuse = async (code: ProblemCode, userId: string | undefined) => {
+    await recordFailure(ctx, source, signInFailed("password", code, userId));
+    return new ProblemError(code);
+  };
   return observeSignIn("password", async () => {
     const password = normalizePassword(input.password);
     const user = await findUserByEmail(ctx.db, email);
@@ -47,10 +62,10 @@ export async function loginWithPassword(
         ? await ctx.hasher.verifyAgainstDummy(password)
         : await ctx.hasher.verify(stored, password);
     if (!matches || user === undefined || stored === null || user.disabled_at !== null) {
-      throw new ProblemError("auth.invalid_credentials");
+      throw await refuse("auth.invalid_credentials", user?.id);
     }
     if (ctx.settings.requireEmailVerification && user.email_verified_at === null) {
-      throw new ProblemError("password.email_unverified");
+      throw await refuse("password.email_unverified", user.id);
     }
     // Hash outside the transaction: SQLite has one writer, and argon2 takes tens of ms.
     const upgraded = ctx.hasher.needsRehash(stored) ? await ctx.hasher.hash(password) : undefined;
@@ -63,7 +78,15 @@ export async function loginWithPassword(
           nowIso: ctx.now().toISOString(),
         });
       }
-      return { userId: user.id, ...(await completeSignIn(trx, ctx, user.id, input)) };
+      const asUser = { ...source, actorId: user.id };
+      const bound = await completeSignIn(trx, ctx, asUser, user.id, input);
+      await recordSignIn(trx, ctx, asUser, {
+        action: "user.signed_in",
+        method: "password",
+        userId: user.id,
+        bound,
+      });
+      return { userId: user.id, ...bound };
     });
   });
 }

@@ -2,6 +2,8 @@
  * Issuing an emailed token and sending its email.
  * @module
  */
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { DB, UsersTable } from "../db/schema.ts";
 import type { MailMessage } from "../email/mailer.ts";
 import { emailVerificationEmail, passwordResetEmail } from "../email/templates.ts";
@@ -79,18 +81,33 @@ export function sendInBackground(
  * or not); then, only when the address belongs to an account that `qualifies`, issues a
  * token and emails it in the background. Resolves the same way either way, so neither the
  * caller's answer nor its timing tells whether the account exists.
+ * @param request the email and client IP, who asks (`source`), and the audit `action` recorded
+ *   with the token (in its transaction, the account as target), if any: only a qualified
+ *   account gets a row
  * @throws ProblemError `rate_limited` (per IP, then per email)
  */
 export async function emailTokenIfQualified(
   ctx: PasswordsContext,
   table: EmailTokenTable,
-  input: { email: string; clientIp: string },
+  request: {
+    readonly email: string;
+    readonly clientIp: string;
+    readonly source: AuditSource;
+    readonly action?: "password.reset_requested" | undefined;
+  },
   qualifies: (user: UsersTable) => boolean,
 ): Promise<void> {
-  const email = normalizeEmail(input.email);
-  await limitAttempt(ctx.limiter, "email", input.clientIp, email);
+  const { source, action } = request;
+  const email = normalizeEmail(request.email);
+  await limitAttempt(ctx, source, { kind: "email", clientIp: request.clientIp, account: email });
   const user = await findUserByEmail(ctx.db, email);
   if (user === undefined || !qualifies(user)) return;
-  const token = await issueEmailToken(ctx.db, ctx, table, user.id);
+  const token = await ctx.db.transaction().execute(async (trx) => {
+    const issued = await issueEmailToken(trx, ctx, table, user.id);
+    if (action !== undefined) {
+      await recordAudit(trx, ctx, source, { action, targetType: "user", targetId: user.id });
+    }
+    return issued;
+  });
   sendInBackground(ctx, tokenEmail(ctx, table, email, token));
 }

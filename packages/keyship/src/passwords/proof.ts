@@ -3,6 +3,7 @@
  * an account without a passkey. Rate-limited like sign-in (it is a password guess too).
  * @module
  */
+import type { AuditSource } from "../audit/model.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
 import type { PasswordsContext } from "./context.ts";
@@ -11,15 +12,21 @@ import { normalizePassword } from "./policy.ts";
 
 /**
  * Checks `password` against the user's stored hash, with a dummy verify when there is none.
+ * @param source who asks, for the `ratelimit.tripped` event of a refusal
  * @returns the stored hash it matched
  * @throws ProblemError `rate_limited`, `auth.invalid_credentials` (wrong password, or the
  *   account has none)
  */
 export async function proveCurrentPassword(
   ctx: PasswordsContext,
+  source: AuditSource,
   input: { userId: string; password: string; clientIp: string },
 ): Promise<string> {
-  await limitAttempt(ctx.limiter, "login", input.clientIp, `user:${input.userId}`);
+  await limitAttempt(ctx, source, {
+    kind: "login",
+    clientIp: input.clientIp,
+    account: `user:${input.userId}`,
+  });
   const given = normalizePassword(input.password);
   const user = await findUserById(ctx.db, input.userId);
   const stored = user?.password_hash ?? null;

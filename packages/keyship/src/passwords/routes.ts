@@ -4,6 +4,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { auditSourceOf } from "../audit/request.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -76,7 +77,10 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await registerWithPassword(ctx, { ...body, ...binding(c, ctx, body.session) });
+      const result = await registerWithPassword(ctx, auditSourceOf(c), {
+        ...body,
+        ...binding(c, ctx, body.session),
+      });
       return respondSignedIn(c, ctx, result, 201);
     },
   );
@@ -103,7 +107,10 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
       return respondSignedIn(
         c,
         ctx,
-        await loginWithPassword(ctx, { ...body, ...binding(c, ctx, body.session) }),
+        await loginWithPassword(ctx, auditSourceOf(c), {
+          ...body,
+          ...binding(c, ctx, body.session),
+        }),
       );
     },
   );
@@ -126,7 +133,10 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
       },
     }),
     async (c) => {
-      await requestPasswordReset(ctx, { ...c.req.valid("json"), clientIp: ipOf(c, ctx) });
+      await requestPasswordReset(ctx, auditSourceOf(c), {
+        ...c.req.valid("json"),
+        clientIp: ipOf(c, ctx),
+      });
       return c.json(accepted, 202);
     },
   );
@@ -143,7 +153,7 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
       },
     }),
     async (c) => {
-      await confirmPasswordReset(ctx, c.req.valid("json"));
+      await confirmPasswordReset(ctx, auditSourceOf(c), c.req.valid("json"));
       return c.body(null, 204);
     },
   );
@@ -169,7 +179,7 @@ function resetRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
       },
     }),
     async (c) => {
-      const revokedDevices = await changePassword(ctx, {
+      const revokedDevices = await changePassword(ctx, auditSourceOf(c), {
         ...c.req.valid("json"),
         principal: principalOf(c),
         clientIp: ipOf(c, ctx),
@@ -205,7 +215,7 @@ function stepUpRoutes(ctx: PasswordsContext, signedIn: Guards): KeyshipRouter {
     }),
     async (c) =>
       c.json(
-        await stepUpWithPassword(ctx, principalOf(c), {
+        await stepUpWithPassword(ctx, auditSourceOf(c), principalOf(c), {
           password: c.req.valid("json").password,
           clientIp: ipOf(c, ctx),
         }),
@@ -231,7 +241,10 @@ function verificationRoutes(ctx: PasswordsContext): KeyshipRouter {
       },
     }),
     async (c) => {
-      await requestEmailVerification(ctx, { ...c.req.valid("json"), clientIp: ipOf(c, ctx) });
+      await requestEmailVerification(ctx, auditSourceOf(c), {
+        ...c.req.valid("json"),
+        clientIp: ipOf(c, ctx),
+      });
       return c.json(accepted, 202);
     },
   );
@@ -245,7 +258,7 @@ function verificationRoutes(ctx: PasswordsContext): KeyshipRouter {
       responses: { ...NO_CONTENT, ...problemResponses("password.token_invalid") },
     }),
     async (c) => {
-      await confirmEmailVerification(ctx, c.req.valid("json"));
+      await confirmEmailVerification(ctx, auditSourceOf(c), c.req.valid("json"));
       return c.body(null, 204);
     },
   );

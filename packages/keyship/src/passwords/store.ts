@@ -85,12 +85,16 @@ export async function updatePasswordHash(
   return Number(result.numUpdatedRows);
 }
 
-/** Records that the user's email address is verified, unless it already was. */
-export async function markEmailVerified(db: DB, userId: string, nowIso: string): Promise<void> {
-  await db
+/**
+ * Records that the user's email address is verified, unless it already was.
+ * @returns whether it changed (false when it already was verified)
+ */
+export async function markEmailVerified(db: DB, userId: string, nowIso: string): Promise<boolean> {
+  const result = await db
     .updateTable("users")
     .set({ email_verified_at: nowIso, updated_at: nowIso })
     .where("id", "=", userId)
     .where("email_verified_at", "is", null)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

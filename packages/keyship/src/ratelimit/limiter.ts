@@ -35,6 +35,11 @@ export interface RateLimitDecision {
   readonly retryAfterSeconds: number;
   /** When the window ends, in epoch milliseconds. */
   readonly resetAt: number;
+  /**
+   * Whether this hit is the window's first refused one: the limit tripped just now. Exactly one
+   * hit per key and window sees it, even across processes sharing a store.
+   */
+  readonly isFirstRefusal: boolean;
 }
 
 /** Counts hits against named rules. Build once at startup. */
@@ -104,6 +109,7 @@ export function createRateLimiter<R extends string>(
         remaining: Math.max(0, rule.limit - count),
         retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((resetAt - at) / 1000)),
         resetAt,
+        isFirstRefusal: count === rule.limit + 1,
       };
     },
   };
@@ -116,6 +122,9 @@ export function createRateLimiter<R extends string>(
  * @param limiter the limiter
  * @param key what is limited, e.g. a client IP
  * @param rule the rule's name
+ * @param onTripped awaited once per key and window, on the first refused hit, before the
+ *   refusal is thrown (keyship records `ratelimit.tripped` there); later refusals of the window
+ *   do not call it, so a flood of requests cannot turn into a flood of writes
  * @returns the decision, when allowed
  * @example
  * await assertAllowed(limiter, clientIp, "login");
@@ -127,9 +136,11 @@ export async function assertAllowed<R extends string>(
   limiter: RateLimiter<R>,
   key: string,
   rule: R,
+  onTripped?: (rule: R) => Promise<void>,
 ): Promise<RateLimitDecision> {
   const decision = await limiter.consume(key, rule);
   if (!decision.allowed) {
+    if (decision.isFirstRefusal) await onTripped?.(rule);
     throw new ProblemError("rate_limited", {
       headers: { "Retry-After": String(decision.retryAfterSeconds) },
     });

@@ -1,12 +1,16 @@
 /**
- * Listing and ending sessions: one, the caller's own (logout), or all of a user's.
+ * Listing and ending sessions: one, the caller's own (logout), or all of a user's. Every
+ * revocation is recorded in its transaction: one `session.revoked` row per session, with
+ * `data.reason`.
  * @module
  */
 
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
-import { type DevicesContext, revokeOtherDevices, revokeUserDevice } from "../devices/service.ts";
+import { type DevicesContext, revokeDevicesInside, revokeUserDevice } from "../devices/service.ts";
 import { ProblemError } from "../errors.ts";
 import {
   listLiveSessionsOfUser,
@@ -17,6 +21,32 @@ import {
 
 /** The context session management needs: devices too, since logout ends either kind. */
 export type SessionsContext = KeyshipContext & Pick<DevicesContext, "verifier">;
+
+/** Why a session was revoked: `session.revoked`'s `data.reason`. */
+export type SessionRevocationReason =
+  | "revoked"
+  | "logout"
+  | "logout_all"
+  | "password_changed"
+  | "password_reset";
+
+/** Records one `session.revoked` row per session, inside the revocation's transaction. */
+async function recordRevocations(
+  trx: DB,
+  ctx: Pick<KeyshipContext, "now" | "newId">,
+  source: AuditSource,
+  sessionIds: readonly string[],
+  reason: SessionRevocationReason,
+): Promise<void> {
+  for (const id of sessionIds) {
+    await recordAudit(trx, ctx, source, {
+      action: "session.revoked",
+      targetType: "session",
+      targetId: id,
+      data: { reason },
+    });
+  }
+}
 
 /** A session as the API shows it. */
 export interface SessionView {
@@ -52,76 +82,105 @@ export async function listSessions(
 /**
  * Revokes one of the user's sessions: its refresh token stops working and its access tokens
  * are refused from the next request on.
+ * @param source who asked, and from where
+ * @param target the user, the session and why
  * @throws ProblemError `resource.not_found` when unknown, already revoked or another user's
  */
 export async function revokeUserSession(
-  ctx: Pick<KeyshipContext, "db" | "now" | "sessions">,
-  userId: string,
-  sessionId: string,
+  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "sessions">,
+  source: AuditSource,
+  target: {
+    readonly userId: string;
+    readonly sessionId: string;
+    readonly reason: SessionRevocationReason;
+  },
 ): Promise<void> {
-  const nowIso = ctx.now().toISOString();
-  const changed = await revokeFamily(ctx.db, { familyId: sessionId, userId, nowIso });
-  if (changed === 0) throw new ProblemError("resource.not_found");
+  const { userId, sessionId } = target;
+  await ctx.db.transaction().execute(async (trx) => {
+    const nowIso = ctx.now().toISOString();
+    const changed = await revokeFamily(trx, { familyId: sessionId, userId, nowIso });
+    if (changed === 0) throw new ProblemError("resource.not_found");
+    await recordRevocations(trx, ctx, source, [sessionId], target.reason);
+  });
   ctx.sessions.revocations.revoke([sessionId]);
 }
 
 /**
  * Signs the caller out: ends the session (via `session`) or revokes the device (via `device`).
+ * @param source who asked, and from where
  * @throws ProblemError `auth.forbidden` for principals that are neither
  */
-export async function logout(ctx: SessionsContext, principal: Principal): Promise<void> {
-  if (principal.via === "session" && principal.sessionId !== undefined) {
+export async function logout(
+  ctx: SessionsContext,
+  source: AuditSource,
+  principal: Principal,
+): Promise<void> {
+  const { userId, sessionId, deviceId } = principal;
+  if (principal.via === "session" && sessionId !== undefined) {
     // Already revoked elsewhere (another tab logged out): signing out again is not an error.
-    await revokeUserSession(ctx, principal.userId, principal.sessionId).catch((error: unknown) => {
-      if (!(error instanceof ProblemError && error.code === "resource.not_found")) throw error;
-    });
+    await revokeUserSession(ctx, source, { userId, sessionId, reason: "logout" }).catch(
+      (error: unknown) => {
+        if (!(error instanceof ProblemError && error.code === "resource.not_found")) throw error;
+      },
+    );
     return;
   }
-  if (principal.via === "device" && principal.deviceId !== undefined) {
-    await revokeUserDevice(ctx, principal.userId, principal.deviceId);
+  if (principal.via === "device" && deviceId !== undefined) {
+    await revokeUserDevice(ctx, source, { userId, deviceId, reason: "logout" });
     return;
   }
   throw new ProblemError("auth.forbidden");
 }
 
 /**
- * Signs the user out everywhere: every session and every device, the caller's included.
+ * Signs the user out everywhere: every session and every device, the caller's included, in one
+ * transaction with their `session.revoked` and `device.revoked` rows (reason `logout_all`).
+ * @param source who asked, and from where
  * @returns how many sessions and devices were revoked
  */
 export async function logoutEverywhere(
   ctx: SessionsContext,
+  source: AuditSource,
   userId: string,
 ): Promise<{ sessions: number; devices: number }> {
-  const nowIso = ctx.now().toISOString();
-  const families = await ctx.db.transaction().execute(async (trx) => {
-    const ids = await listUnrevokedFamilies(trx, userId);
-    await revokeSessionsOfUser(trx, userId, nowIso);
-    return ids;
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
+    const families = await listUnrevokedFamilies(trx, userId);
+    await revokeSessionsOfUser(trx, userId, ctx.now().toISOString());
+    await recordRevocations(trx, ctx, source, families, "logout_all");
+    const devices = await revokeDevicesInside(trx, ctx, source, {
+      userId,
+      reason: "logout_all",
+    });
+    return { families, devices };
   });
-  ctx.sessions.revocations.revoke(families);
-  const devices = await revokeOtherDevices(ctx, userId);
-  return { sessions: families.length, devices };
+  ctx.sessions.revocations.revoke(revoked.families);
+  ctx.verifier.invalidateUser(userId);
+  return { sessions: revoked.families.length, devices: revoked.devices.length };
 }
 
 /**
- * Revokes every session of a user (but `exceptSessionId`) inside the caller's transaction:
- * password change and reset use it. The revocation list is updated at once, so access tokens
- * are refused on the next request; if the transaction then rolls back, those sessions stay
- * refused until their access tokens expire (the safe direction).
- * @param ctx the clock and the session runtime
+ * Revokes every session of a user (but `exceptSessionId`) inside the caller's transaction,
+ * with their `session.revoked` rows: password change and reset use it. The revocation list is
+ * updated at once, so access tokens are refused on the next request; if the transaction then
+ * rolls back, those sessions stay refused until their access tokens expire (the safe
+ * direction).
+ * @param ctx the clock, id generator and the session runtime
  */
-export function sessionRevoker(
-  ctx: Pick<KeyshipContext, "now" | "sessions">,
-): (
+export function sessionRevoker(ctx: Pick<KeyshipContext, "now" | "newId" | "sessions">): (
   trx: DB,
   userId: string,
-  options: { readonly exceptSessionId?: string | undefined },
+  options: {
+    readonly exceptSessionId?: string | undefined;
+    readonly source: AuditSource;
+    readonly reason: SessionRevocationReason;
+  },
 ) => Promise<void> {
   return async (trx, userId, options) => {
     const families = (await listUnrevokedFamilies(trx, userId)).filter(
       (id) => id !== options.exceptSessionId,
     );
     await revokeSessionsOfUser(trx, userId, ctx.now().toISOString(), options.exceptSessionId);
+    await recordRevocations(trx, ctx, options.source, families, options.reason);
     ctx.sessions.revocations.revoke(families);
   };
 }

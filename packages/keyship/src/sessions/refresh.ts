@@ -4,6 +4,8 @@
  * whole family.
  * @module
  */
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
@@ -38,15 +40,18 @@ type Outcome =
  * The spend is a conditional update (`… WHERE id = ? AND rotated_at IS NULL AND revoked_at IS
  * NULL`), so of two concurrent refreshes with one token exactly one succeeds. The other, like
  * any later use of a spent token, counts as reuse: the database cannot tell a race from a
- * replay, so the whole family is revoked (SECURITY.md) and its access tokens are refused at once.
+ * replay, so the whole family is revoked (SECURITY.md) and its access tokens are refused at once;
+ * the revocation and its `session.refresh_reused` audit row (outcome failure) commit together.
  *
  * @param ctx database, clock, ids, settings and the session runtime
+ * @param source where the request came from (anonymous: the presenter may be a thief)
  * @param input the presented token, the mode to answer in, and the client's IP and user agent
  * @throws ProblemError `token.invalid` (unknown token, disabled user), `token.expired`,
  *   `token.revoked`, `token.refresh_reused` (the family is now revoked)
  */
 export async function refreshSession(
   ctx: KeyshipContext,
+  source: AuditSource,
   input: { refreshToken: string; mode: SessionMode; client: SessionClient },
 ): Promise<IssuedSession> {
   if (!REFRESH_TOKEN_PATTERN.test(input.refreshToken)) throw new ProblemError("token.invalid");
@@ -79,9 +84,18 @@ export async function refreshSession(
     case "refused":
       throw new ProblemError(outcome.code);
     case "reused":
-      await revokeFamily(ctx.db, { familyId: outcome.sessionId, nowIso: ctx.now().toISOString() });
+      // Refused from now on, even if the revocation below fails (the safe direction).
       ctx.sessions.revocations.revoke([outcome.sessionId]);
-      // TODO(audit): record `session.refresh_reused` once the audit log exists.
+      await ctx.db.transaction().execute(async (trx) => {
+        await revokeFamily(trx, { familyId: outcome.sessionId, nowIso: ctx.now().toISOString() });
+        await recordAudit(trx, ctx, source, {
+          action: "session.refresh_reused",
+          outcome: "failure",
+          targetType: "session",
+          targetId: outcome.sessionId,
+          data: { userId: outcome.userId },
+        });
+      });
       ctx.logger.warn(
         { userId: outcome.userId, sessionId: outcome.sessionId },
         "refresh token reused: session revoked",

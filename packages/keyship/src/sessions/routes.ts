@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { auditSourceOf } from "../audit/request.ts";
 import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
@@ -75,7 +76,7 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
       const fromBody = c.req.valid("json").refreshToken;
       const refreshToken = fromBody ?? readRefreshCookie(c, ctx.sessions.cookies);
       if (refreshToken === undefined) throw new ProblemError("token.invalid");
-      const session = await refreshSession(ctx, {
+      const session = await refreshSession(ctx, auditSourceOf(c), {
         refreshToken,
         mode: fromBody === undefined ? "cookie" : "bearer",
         client: signInClient(c, ctx),
@@ -130,7 +131,11 @@ function sessionListRoutes(ctx: SessionsContext, guards: RouteGuards): KeyshipRo
       },
     }),
     async (c) => {
-      await revokeUserSession(ctx, principalOf(c).userId, c.req.valid("param").id);
+      await revokeUserSession(ctx, auditSourceOf(c), {
+        userId: principalOf(c).userId,
+        sessionId: c.req.valid("param").id,
+        reason: "revoked",
+      });
       return c.body(null, 204);
     },
   );
@@ -155,7 +160,7 @@ function logoutRoutes(ctx: SessionsContext, guards: RouteGuards): KeyshipRouter 
     }),
     async (c) => {
       const p = principalOf(c);
-      await logout(ctx, p);
+      await logout(ctx, auditSourceOf(c), p);
       endCookies(c, ctx, p);
       return c.body(null, 204);
     },
@@ -178,7 +183,7 @@ function logoutRoutes(ctx: SessionsContext, guards: RouteGuards): KeyshipRouter 
     }),
     async (c) => {
       const p = principalOf(c);
-      const revoked = await logoutEverywhere(ctx, p.userId);
+      const revoked = await logoutEverywhere(ctx, auditSourceOf(c), p.userId);
       endCookies(c, ctx, p);
       return c.json(revoked, 200);
     },

@@ -1,9 +1,11 @@
 /**
  * The common end of every sign-in (passkey, password, later OAuth): bind what the client asked
  * for to the user, inside the sign-in's transaction — a device key, a server-issued session,
- * or both.
+ * or both — and record it in the audit log in the same transaction.
  * @module
  */
+import type { AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { DB } from "../db/schema.ts";
 import type { DevicePublicJwk } from "../devices/jwk.ts";
@@ -32,24 +34,30 @@ export interface CompletedSignIn {
   readonly session?: IssuedSession | undefined;
 }
 
+/** How a user signed up or in, as the audit events' `data.method` says. */
+export type SignInMethod = "passkey" | "password";
+
 /**
  * Binds the client's device key and/or starts a session for `userId` inside the caller's
- * transaction.
+ * transaction; a bound device is recorded as `device.bound` (and devices revoked past
+ * `maxDevicesPerUser` as `device.revoked`).
  * @param trx the sign-in's transaction
  * @param ctx clock, id generator, settings and the session runtime
+ * @param source where the sign-in came from (the user becomes the actor)
  * @param userId the signed-in user
  * @param binding the device key and its label, and the session mode
  */
 export async function completeSignIn(
   trx: DB,
   ctx: Pick<KeyshipContext, "now" | "newId" | "settings" | "sessions">,
+  source: AuditSource,
   userId: string,
   binding: SignInBinding,
 ): Promise<CompletedSignIn> {
   const deviceId =
     binding.devicePublicKey === undefined
       ? null
-      : await bindDevice(trx, ctx, {
+      : await bindDevice(trx, ctx, source, {
           userId,
           publicJwk: binding.devicePublicKey,
           label: binding.deviceLabel,
@@ -62,4 +70,39 @@ export async function completeSignIn(
     client: { ip: binding.ip, userAgent: binding.userAgent },
   });
   return { deviceId, session };
+}
+
+/**
+ * Records a sign-up or a finished sign-in (`user.signed_up`, `user.signed_in`) inside its
+ * transaction, with the user as actor and target, and the method and what the sign-in bound
+ * (`deviceId`, `sessionId`) as data.
+ * @param trx the sign-in's transaction
+ * @param ctx the clock and id generator
+ * @param source where the sign-in came from
+ * @param event the action, the method, the user and what {@link completeSignIn} bound
+ */
+export async function recordSignIn(
+  trx: DB,
+  ctx: Pick<KeyshipContext, "now" | "newId">,
+  source: AuditSource,
+  event: {
+    readonly action: "user.signed_up" | "user.signed_in";
+    readonly method: SignInMethod;
+    readonly userId: string;
+    readonly bound?: CompletedSignIn | undefined;
+  },
+): Promise<void> {
+  const deviceId = event.bound?.deviceId ?? null;
+  const session = event.bound?.session;
+  await recordAudit(trx, ctx, source, {
+    action: event.action,
+    actorId: event.userId,
+    targetType: "user",
+    targetId: event.userId,
+    data: {
+      method: event.method,
+      ...(deviceId === null ? {} : { deviceId }),
+      ...(session === undefined ? {} : { sessionId: session.sessionId }),
+    },
+  });
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditSourceOf } from "../audit/request.ts";
 import type { KeyshipContext } from "../context.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -74,7 +75,8 @@ export function stepUpRoutes(ctx: KeyshipContext, signedIn: Guards): KeyshipRout
         ),
       },
     }),
-    async (c) => c.json(await finishStepUp(ctx, principalOf(c), c.req.valid("json")), 200),
+    async (c) =>
+      c.json(await finishStepUp(ctx, auditSourceOf(c), principalOf(c), c.req.valid("json")), 200),
   );
 
   return router;

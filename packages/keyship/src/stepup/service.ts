@@ -2,20 +2,25 @@
  * Step-up re-authentication: a fresh, user-verified passkey assertion (or, for an account
  * without a passkey, its password) marks the calling device or session as stepped up for
  * `stepUpMaxAgeSeconds`. Sensitive actions require the mark (`stepUpGuard()`), so a stolen
- * short-lived token cannot add a passkey or revoke the owner's other devices.
+ * short-lived token cannot add a passkey or revoke the owner's other devices. A step-up is
+ * recorded as `stepup.succeeded` in the mark's transaction; a failed proof as `stepup.failed`.
  * @module
  */
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
+import type { AuditEventInput, AuditOutcome, AuditSource } from "../audit/model.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
+import type { DB } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
 import { checkAssertion } from "../passkeys/assertion.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "../passkeys/challenges.ts";
 import { countActivePasskeys, listPasskeysOfUser } from "../passkeys/store.ts";
 import { requestOptions, type WebauthnSettings } from "../passkeys/webauthn.ts";
+import { auditFailures } from "../signin/failures.ts";
 import { findLiveStepUp, saveStepUp } from "./store.ts";
 
 /** Where a client steps up, relative to the app (with `/auth` mounted at `/auth`). */
@@ -96,16 +101,65 @@ export async function requirePasskeyProofIfAny(
   throw stepUpRequired(ctx.settings.stepUpMaxAgeSeconds);
 }
 
+/** How a step-up proved the user: `stepup.*`'s `data.method`. */
+export type StepUpMethod = "passkey" | "password";
+
 /**
- * Marks the caller's device or session as stepped up, from now for `stepUpMaxAgeSeconds`.
- * Call it only after a fresh proof (a passkey assertion, the password).
+ * A `stepup.succeeded` or `stepup.failed` event: the caller's device or session as target, the
+ * method, and for a failure the problem code as `reason`.
+ */
+function stepUpEvent(
+  principal: Principal,
+  method: StepUpMethod,
+  outcome: AuditOutcome,
+  reason?: string,
+): AuditEventInput {
+  return {
+    action: outcome === "success" ? "stepup.succeeded" : "stepup.failed",
+    outcome,
+    targetType: principal.deviceId === undefined ? "session" : "device",
+    targetId: subjectIdOf(principal),
+    data: { method, ...(reason === undefined ? {} : { reason }) },
+  };
+}
+
+/**
+ * Runs a step-up's proof and mark (`attempt`), recording a refused proof as `stepup.failed`
+ * (every `passkey.*` code and `auth.invalid_credentials`; not rate limits, which have their own
+ * event, nor a refusal before any proof).
+ * @param ctx the database, clock, ids and logger
+ * @param source the caller, and from where
+ * @param step the caller stepping up, and how it proves itself
+ * @param attempt the proof and the mark
+ */
+export function auditStepUp<T>(
+  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "logger">,
+  source: AuditSource,
+  step: { principal: Principal; method: StepUpMethod },
+  attempt: () => Promise<T>,
+): Promise<T> {
+  return auditFailures(ctx, source, attempt, (error) =>
+    error.code.startsWith("passkey.") || error.code === "auth.invalid_credentials"
+      ? stepUpEvent(step.principal, step.method, "failure", error.code)
+      : undefined,
+  );
+}
+
+/**
+ * Marks the caller's device or session as stepped up, from now for `stepUpMaxAgeSeconds`, and
+ * records `stepup.succeeded`, inside `trx`. Call it only after a fresh proof (a passkey
+ * assertion, the password).
+ * @param source the caller, and from where
+ * @param step the caller, and how it proved itself
  * @returns when the mark ends (ISO 8601)
  */
 export async function markSteppedUp(
-  trx: KeyshipContext["db"],
-  ctx: Pick<KeyshipContext, "now" | "settings">,
-  principal: Principal,
+  trx: DB,
+  ctx: Pick<KeyshipContext, "now" | "newId" | "settings">,
+  source: AuditSource,
+  step: { principal: Principal; method: StepUpMethod },
 ): Promise<string> {
+  const { principal } = step;
   const now = ctx.now();
   const until = new Date(now.getTime() + ctx.settings.stepUpMaxAgeSeconds * 1000).toISOString();
   await saveStepUp(trx, {
@@ -114,6 +168,7 @@ export async function markSteppedUp(
     untilIso: until,
     nowIso: now.toISOString(),
   });
+  await recordAudit(trx, ctx, source, stepUpEvent(principal, step.method, "success"));
   return until;
 }
 
@@ -150,7 +205,9 @@ export async function startStepUp(
 
 /**
  * Finishes a step-up. The challenge is spent before anything is verified, so a finish that
- * fails cannot be retried with another assertion.
+ * fails cannot be retried with another assertion. Recorded as `stepup.succeeded`, or
+ * `stepup.failed` when refused.
+ * @param source the caller, and from where
  * @returns when the mark ends (ISO 8601)
  * @throws ProblemError `passkey.challenge_invalid`, `passkey.unknown_credential` (also another
  *   user's passkey), `passkey.verification_failed`, `passkey.user_verification_required`,
@@ -158,20 +215,24 @@ export async function startStepUp(
  */
 export async function finishStepUp(
   ctx: KeyshipContext,
+  source: AuditSource,
   principal: Principal,
   input: { flowId: string; credential: AuthenticationResponseJSON },
 ): Promise<{ steppedUpUntil: string }> {
-  const challenge = await spendChallenge(ctx.db, ctx, {
-    flowId: input.flowId,
-    purpose: "stepup",
-    userId: principal.userId,
-  });
-  return ctx.db.transaction().execute(async (trx) => {
-    await checkAssertion(trx, ctx, input.credential, {
-      challenge: challenge.challenge,
-      settings: stepUpSettings(ctx),
+  const step = { principal, method: "passkey" } as const;
+  return auditStepUp(ctx, source, step, async () => {
+    const challenge = await spendChallenge(ctx.db, ctx, {
+      flowId: input.flowId,
+      purpose: "stepup",
       userId: principal.userId,
     });
-    return { steppedUpUntil: await markSteppedUp(trx, ctx, principal) };
+    return ctx.db.transaction().execute(async (trx) => {
+      await checkAssertion(trx, ctx, input.credential, {
+        challenge: challenge.challenge,
+        settings: stepUpSettings(ctx),
+        userId: principal.userId,
+      });
+      return { steppedUpUntil: await markSteppedUp(trx, ctx, source, step) };
+    });
   });
 }

@@ -78,6 +78,22 @@ describe("createRateLimiter (memory store)", () => {
     expect(refused).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 50 });
   });
 
+  it("flags the first refusal of a window only, and assertAllowed calls onTripped once", async () => {
+    const { clock, limiter } = setup();
+    const flags = [];
+    for (let i = 0; i < 6; i++) flags.push((await limiter.consume("ip", "login")).isFirstRefusal);
+    expect(flags).toEqual([false, false, false, true, false, false]);
+    clock.now = T0 + 50_000;
+    const tripped: string[] = [];
+    const onTripped = async (rule: string) => {
+      tripped.push(rule);
+    };
+    for (let i = 0; i < 5; i++) {
+      await assertAllowed(limiter, "ip", "login", onTripped).catch(() => {});
+    }
+    expect(tripped).toEqual(["login"]);
+  });
+
   it("rounds Retry-After up to a whole second", async () => {
     const { clock, limiter } = setup();
     for (let i = 0; i < 3; i++) await limiter.consume("ip", "login");
