@@ -166,12 +166,23 @@ export async function withVirtualAuthenticatorHolding(
 /** Console errors and uncaught exceptions of a page, for failure messages. */
 const pageLogs = new WeakMap<Page, string[]>();
 
+/** The window size of a test page. */
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
  * Opens `origin` in a new context (fresh IndexedDB) and waits for the page script.
+ * @param viewport the window size @default 860×520
  * @returns the page, with its default timeout set to {@link CEREMONY_TIMEOUT_MS}
  */
-export async function openTestPage(browser: Browser, origin: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 860, height: 520 } });
+export async function openTestPage(
+  browser: Browser,
+  origin: string,
+  viewport: Viewport = { width: 860, height: 520 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { ...viewport } });
   const page = await context.newPage();
   page.setDefaultTimeout(CEREMONY_TIMEOUT_MS);
   const logs: string[] = [];
@@ -276,11 +287,16 @@ const IMAGES_DIRECTORY = fileURLToPath(new URL("../../docs/images/", import.meta
 /**
  * Screenshots `page` for the docs. Runs write `docs/images/<name>.tmp.png` (git-ignored);
  * with `KEYSHIP_UPDATE_SCREENSHOTS=1` they replace the committed `docs/images/<name>.png`.
+ * @param options `fullPage: false` keeps to the viewport @default { fullPage: true }
  * @returns the path written
  */
-export async function saveDocsScreenshot(page: Page, name: string): Promise<string> {
+export async function saveDocsScreenshot(
+  page: Page,
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<string> {
   const isUpdate = process.env.KEYSHIP_UPDATE_SCREENSHOTS === "1";
   const path = join(IMAGES_DIRECTORY, isUpdate ? `${name}.png` : `${name}.tmp.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
   return path;
 }

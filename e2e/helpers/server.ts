@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp, type KeyshipApp, listen, requireUser } from "keyship";
+import { createApp, type KeyshipApp, type KeyshipOptions, listen, requireUser } from "keyship";
 import { createLogger } from "../../packages/keyship/src/observability/logger.ts";
 import { buildPageAssets, PAGE_SCRIPT_PATH, SDK_BUNDLE_PATH } from "./assets.ts";
 
@@ -43,14 +43,23 @@ const JS_HEADERS = {
   "cache-control": "no-store",
 };
 
+/** Options of {@link startE2EServer}. */
+export interface E2EServerOptions {
+  /**
+   * Settings for `createApp()` on top of the test's own (database, rpId, origins, silent logs),
+   * e.g. `{ firstUserIsAdmin: true }`. @default {}
+   */
+  readonly settings?: KeyshipOptions;
+}
+
 /**
  * Starts keyship with the test page on a free port.
  * @example
- * const server = await startE2EServer();
+ * const server = await startE2EServer({ settings: { firstUserIsAdmin: true } });
  * await page.goto(server.origin);
  * await server.close();
  */
-export async function startE2EServer(): Promise<E2EServer> {
+export async function startE2EServer(options: E2EServerOptions = {}): Promise<E2EServer> {
   const [assets, port, directory] = await Promise.all([
     buildPageAssets(),
     freePort(),
@@ -64,6 +73,7 @@ export async function startE2EServer(): Promise<E2EServer> {
     envFile: false,
     processEnv: {},
     logger: createLogger("silent"),
+    ...options.settings,
   });
   app.get("/", (c) => c.html(assets.html));
   app.get(SDK_BUNDLE_PATH, (c) => c.body(assets.sdk, 200, JS_HEADERS));

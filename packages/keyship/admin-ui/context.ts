@@ -6,6 +6,7 @@
 
 import type { Me } from "@keyship/client";
 import type { AdminApi } from "./api.ts";
+import type { UserNames } from "./names.ts";
 import type { Route } from "./router.ts";
 import type { StartedImpersonation } from "./types.ts";
 
@@ -14,6 +15,8 @@ export interface ConsoleContext {
   readonly api: AdminApi;
   /** The signed-in admin. */
   readonly me: Me;
+  /** Names for the user ids of audit events. */
+  readonly names: UserNames;
   /** Shows a message in the status line (announced to screen readers). */
   notify(message: string, tone?: "ok" | "bad"): void;
   /** Draws the current page again, e.g. after a change. */

@@ -4,28 +4,45 @@
  */
 
 import { badge, type Child, h, idChip, table, time } from "./dom.ts";
+import type { UserNames } from "./names.ts";
 import { userHref } from "./router.ts";
 import type { AuditEvent } from "./types.ts";
 
-/** A user id as a link to their page, or a dash. */
-export function userLink(id: string | null): Child {
-  return id === null
-    ? h("span", { class: "muted" }, "—")
-    : h("a", { attrs: { href: userHref(id) } }, idChip(id));
+/** A user id as a link to their page, named when the name is known; a dash for null. */
+export function userLink(id: string | null, names: UserNames): Child {
+  if (id === null) return h("span", { class: "muted" }, "—");
+  const name = names.nameOf(id);
+  return h("a", { attrs: { href: userHref(id), title: id } }, name ?? idChip(id));
 }
 
-function targetOf(event: AuditEvent): Child {
+/** The user ids events name, for {@link UserNames.resolve}. */
+export function userIdsOf(events: readonly AuditEvent[]): (string | null)[] {
+  return events.flatMap((event) => [
+    event.actorId,
+    event.impersonatorId,
+    event.targetType === "user" ? event.targetId : null,
+  ]);
+}
+
+function targetOf(event: AuditEvent, names: UserNames): Child {
   if (event.targetId === null) return h("span", { class: "muted" }, "—");
-  const label = h("span", { class: "muted" }, `${event.targetType ?? "?"} `);
-  if (event.targetType === "user") return h("span", null, label, userLink(event.targetId));
-  return h("span", null, label, idChip(event.targetId));
+  if (event.targetType === "user") return userLink(event.targetId, names);
+  return h(
+    "span",
+    null,
+    h("span", { class: "muted" }, `${event.targetType ?? "?"} `),
+    idChip(event.targetId),
+  );
 }
 
 /** The facts of one event nobody needs in the row itself: data, user agent, trace id. */
-function detailsOf(event: AuditEvent): HTMLElement {
+function detailsOf(event: AuditEvent, names: UserNames): HTMLElement {
   const facts: [string, Child][] = [
     ["Event", idChip(event.id)],
-    ["Impersonated by", event.impersonatorId === null ? null : userLink(event.impersonatorId)],
+    [
+      "Impersonated by",
+      event.impersonatorId === null ? null : userLink(event.impersonatorId, names),
+    ],
     ["User agent", event.userAgent],
     ["Trace id", event.traceId === null ? null : idChip(event.traceId)],
   ];
@@ -46,10 +63,12 @@ function detailsOf(event: AuditEvent): HTMLElement {
 
 /**
  * The events, newest first as given.
+ * @param names names for the user ids
  * @param options `compact` leaves out the IP and details columns
  */
 export function eventsTable(
   events: readonly AuditEvent[],
+  names: UserNames,
   options: { compact?: boolean } = {},
 ): HTMLElement {
   const columns = ["Time", "Action", "Outcome", "Actor", "Target"];
@@ -64,13 +83,14 @@ export function eventsTable(
         h(
           "span",
           null,
-          userLink(event.actorId),
+          userLink(event.actorId, names),
           event.impersonatorId === null ? null : badge("impersonated", "warn"),
         ),
-        targetOf(event),
+        targetOf(event, names),
       ];
-      if (options.compact !== true)
-        cells.push(event.ip ?? h("span", { class: "muted" }, "—"), detailsOf(event));
+      if (options.compact !== true) {
+        cells.push(event.ip ?? h("span", { class: "muted" }, "—"), detailsOf(event, names));
+      }
       return cells;
     }),
     "No events match.",

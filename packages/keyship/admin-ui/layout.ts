@@ -9,6 +9,7 @@ import { type AdminApi, describeError } from "./api.ts";
 import type { ConsoleContext, PageRenderer } from "./context.ts";
 import { h } from "./dom.ts";
 import { createImpersonationBanner } from "./impersonation.ts";
+import { createUserNames } from "./names.ts";
 import { renderAudit } from "./pages/audit.ts";
 import { renderOverview } from "./pages/overview.ts";
 import { renderUser } from "./pages/user.ts";
@@ -47,7 +48,7 @@ export interface ConsoleOptions {
 function topBar(
   options: ConsoleOptions,
   main: HTMLElement,
-): { header: HTMLElement; links: HTMLAnchorElement[] } {
+): { skip: HTMLElement; header: HTMLElement; links: HTMLAnchorElement[] } {
   const links = NAV.map(([link, label]) =>
     h("a", { class: "nav-link", attrs: { href: link } }, label),
   );
@@ -62,7 +63,6 @@ function topBar(
   const header = h(
     "header",
     { class: "topbar" },
-    skip,
     h("a", { class: "brand", attrs: { href: "#/" } }, "keyship", h("span", null, "admin")),
     h("nav", { attrs: { "aria-label": "Main" } }, ...links),
     h(
@@ -72,7 +72,7 @@ function topBar(
       signOut,
     ),
   );
-  return { header, links };
+  return { skip, header, links };
 }
 
 /**
@@ -83,10 +83,9 @@ export function startConsole(root: HTMLElement, options: ConsoleOptions): () => 
   const main = h("main", { attrs: { id: "main", tabindex: "-1" } });
   const notice = h("div", { class: "notice", attrs: { role: "status", "aria-live": "polite" } });
   const bannerSlot = h("div", { class: "banners", attrs: { hidden: true } });
-  const { header, links } = topBar(options, main);
-  root.replaceChildren(
-    h("div", { class: "app" }, bannerSlot, header, h("div", { class: "content" }, notice, main)),
-  );
+  const { skip, header, links } = topBar(options, main);
+  const content = h("div", { class: "content" }, notice, main);
+  root.replaceChildren(h("div", { class: "app" }, skip, bannerSlot, header, content));
 
   const notify = (message: string, tone: "ok" | "bad" = "ok") => {
     notice.textContent = message;
@@ -120,9 +119,12 @@ export function startConsole(root: HTMLElement, options: ConsoleOptions): () => 
     document.title = `${view.title} · keyship admin`;
     if (isNavigation) (main.querySelector("h1") ?? main).focus();
   };
+  const names = createUserNames(options.api);
+  names.learn([options.me]);
   const context: ConsoleContext = {
     api: options.api,
     me: options.me,
+    names,
     notify,
     refresh: () => void draw(false),
     impersonationStarted: (started) => banner.started(started),

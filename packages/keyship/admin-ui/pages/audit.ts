@@ -8,7 +8,7 @@ import { AUDIT_ACTIONS } from "../../src/audit/model.ts";
 import { describeError } from "../api.ts";
 import type { ConsoleContext, PageRenderer } from "../context.ts";
 import { field, h, select } from "../dom.ts";
-import { eventsTable } from "../events.ts";
+import { eventsTable, userIdsOf } from "../events.ts";
 import { pager } from "../pager.ts";
 import { href, pick } from "../router.ts";
 import type { AuditFilter } from "../types.ts";
@@ -45,7 +45,7 @@ function input(name: string, value: string | undefined, attrs: Record<string, st
 function filterForm(filters: AuditFilter): HTMLFormElement {
   const form = h(
     "form",
-    { class: "filters", attrs: { role: "search" } },
+    { class: "filters filter-grid", attrs: { role: "search" } },
     field(
       "Action",
       input("action", filters.action, { list: "audit-actions", placeholder: "e.g. passkey.*" }),
@@ -136,6 +136,7 @@ function exportButton(context: ConsoleContext, filters: AuditFilter, format: "cs
 export const renderAudit: PageRenderer = async (context, route) => {
   const filters: AuditFilter = pick(route.query, [...FILTERS, "cursor"]);
   const page = await context.api.audit(filters, PAGE_SIZE);
+  await context.names.resolve(userIdsOf(page.items));
   const node = h(
     "div",
     null,
@@ -154,7 +155,7 @@ export const renderAudit: PageRenderer = async (context, route) => {
     h(
       "section",
       { class: "panel", attrs: { "aria-label": "Events" } },
-      eventsTable(page.items),
+      eventsTable(page.items, context.names),
       pager("/audit", route.query, page.nextCursor),
     ),
   );

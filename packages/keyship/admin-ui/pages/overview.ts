@@ -6,7 +6,7 @@
 
 import type { PageRenderer } from "../context.ts";
 import { h, section, time } from "../dom.ts";
-import { eventsTable } from "../events.ts";
+import { eventsTable, userIdsOf } from "../events.ts";
 import { href } from "../router.ts";
 
 function stat(label: string, value: number, link: string, note?: string): HTMLElement {
@@ -19,10 +19,10 @@ function stat(label: string, value: number, link: string, note?: string): HTMLEl
   );
 }
 
-export const renderOverview: PageRenderer = async ({ api }) => {
+export const renderOverview: PageRenderer = async ({ api, names }) => {
   const [overview, recent] = await Promise.all([api.overview(), api.audit({}, 8)]);
+  await names.resolve(userIdsOf(recent.items));
   const { users, today, since } = overview;
-  const sinceDay = since.slice(0, 10);
   const cards = h(
     "div",
     { class: "stats" },
@@ -30,7 +30,7 @@ export const renderOverview: PageRenderer = async ({ api }) => {
       "Users",
       users.total,
       href("/users"),
-      `${users.admins} admin · ${users.disabled} disabled`,
+      `${users.admins} ${users.admins === 1 ? "admin" : "admins"} · ${users.disabled} disabled`,
     ),
     stat(
       "Sign-ins today",
@@ -52,11 +52,17 @@ export const renderOverview: PageRenderer = async ({ api }) => {
     "div",
     null,
     h("div", { class: "page-head" }, h("h1", { attrs: { tabindex: "-1" } }, "Overview")),
-    h("p", { class: "muted" }, "Today counts from ", time(since), ` (00:00 UTC, ${sinceDay}).`),
+    h(
+      "p",
+      { class: "muted" },
+      "Today’s counts start at 00:00 UTC (",
+      time(since),
+      " in your time zone).",
+    ),
     cards,
     section(
       "Latest activity",
-      eventsTable(recent.items, { compact: true }),
+      eventsTable(recent.items, names, { compact: true }),
       h("p", null, h("a", { attrs: { href: href("/audit") } }, "Open the audit log →")),
     ),
   );

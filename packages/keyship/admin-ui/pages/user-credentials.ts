@@ -98,7 +98,13 @@ function sessions(context: ConsoleContext, detail: UserDetail): HTMLElement {
     time(session.expiresAt),
     session.impersonatorId === null
       ? "—"
-      : h("span", null, badge("impersonation", "warn"), " ", userLink(session.impersonatorId)),
+      : h(
+          "span",
+          null,
+          badge("impersonation", "warn"),
+          " ",
+          userLink(session.impersonatorId, context.names),
+        ),
     revokeButton(
       context,
       "sessions",

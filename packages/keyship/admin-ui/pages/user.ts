@@ -8,7 +8,7 @@ import { actionButton } from "../actions.ts";
 import { describeError } from "../api.ts";
 import type { ConsoleContext, PageRenderer } from "../context.ts";
 import { badge, clockTime, h, idChip, nameOf, section, time } from "../dom.ts";
-import { eventsTable } from "../events.ts";
+import { eventsTable, userIdsOf } from "../events.ts";
 import { href } from "../router.ts";
 import type { AdminUser, UserDetail } from "../types.ts";
 import { credentialSections } from "./user-credentials.ts";
@@ -155,6 +155,8 @@ function profile(user: AdminUser): HTMLElement {
 export const renderUser: PageRenderer = async (context, route) => {
   if (route.page !== "user") throw new Error("not a user route");
   const detail = await context.api.user(route.id);
+  context.names.learn([detail.user]);
+  await context.names.resolve(userIdsOf(detail.events));
   const { user } = detail;
   const name = nameOf(user);
   const node = h(
@@ -178,7 +180,7 @@ export const renderUser: PageRenderer = async (context, route) => {
     ...credentialSections(context, detail),
     section(
       "Latest events",
-      eventsTable(detail.events, { compact: true }),
+      eventsTable(detail.events, context.names, { compact: true }),
       h(
         "p",
         null,

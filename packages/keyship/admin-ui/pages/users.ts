@@ -82,9 +82,10 @@ function userRow(user: AdminUser) {
   ];
 }
 
-export const renderUsers: PageRenderer = async ({ api }, route) => {
+export const renderUsers: PageRenderer = async ({ api, names }, route) => {
   const filters = pick(route.query, ["q", "role", "disabled", "cursor"] as const);
   const page = await api.users(filters, PAGE_SIZE);
+  names.learn(page.items);
   const isFiltered =
     filters.q !== undefined || filters.role !== undefined || filters.disabled !== undefined;
   const node = h(

@@ -1523,6 +1523,36 @@ function createImpersonationBanner(slot, api2, notify) {
   };
 }
 
+// admin-ui/names.ts
+var LOOKUP_PAGE_SIZE = 100;
+var LOOKUP_COOLDOWN_MS = 3e4;
+function createUserNames(api2) {
+  const names = /* @__PURE__ */ new Map();
+  let lastLookup = Number.NEGATIVE_INFINITY;
+  let lookup;
+  const learn = (users) => {
+    for (const user of users) {
+      const name = user.displayName ?? user.email;
+      if (name !== null) names.set(user.id, name);
+    }
+  };
+  return {
+    nameOf: (id) => names.get(id),
+    learn,
+    async resolve(ids) {
+      const isMissing = ids.some((id) => id !== null && !names.has(id));
+      if (!isMissing || lookup === void 0 && Date.now() - lastLookup < LOOKUP_COOLDOWN_MS)
+        return;
+      lookup ??= api2.users({}, LOOKUP_PAGE_SIZE).then((page) => learn(page.items)).catch(() => {
+      }).finally(() => {
+        lastLookup = Date.now();
+        lookup = void 0;
+      });
+      await lookup;
+    }
+  };
+}
+
 // src/audit/model.ts
 var AUDIT_ACTIONS = [
   "user.signed_up",
@@ -1584,19 +1614,35 @@ function pick(query, names) {
 }
 
 // admin-ui/events.ts
-function userLink(id) {
-  return id === null ? h("span", { class: "muted" }, "—") : h("a", { attrs: { href: userHref(id) } }, idChip(id));
+function userLink(id, names) {
+  if (id === null) return h("span", { class: "muted" }, "—");
+  const name = names.nameOf(id);
+  return h("a", { attrs: { href: userHref(id), title: id } }, name ?? idChip(id));
 }
-function targetOf(event) {
+function userIdsOf(events) {
+  return events.flatMap((event) => [
+    event.actorId,
+    event.impersonatorId,
+    event.targetType === "user" ? event.targetId : null
+  ]);
+}
+function targetOf(event, names) {
   if (event.targetId === null) return h("span", { class: "muted" }, "—");
-  const label = h("span", { class: "muted" }, `${event.targetType ?? "?"} `);
-  if (event.targetType === "user") return h("span", null, label, userLink(event.targetId));
-  return h("span", null, label, idChip(event.targetId));
+  if (event.targetType === "user") return userLink(event.targetId, names);
+  return h(
+    "span",
+    null,
+    h("span", { class: "muted" }, `${event.targetType ?? "?"} `),
+    idChip(event.targetId)
+  );
 }
-function detailsOf(event) {
+function detailsOf(event, names) {
   const facts = [
     ["Event", idChip(event.id)],
-    ["Impersonated by", event.impersonatorId === null ? null : userLink(event.impersonatorId)],
+    [
+      "Impersonated by",
+      event.impersonatorId === null ? null : userLink(event.impersonatorId, names)
+    ],
     ["User agent", event.userAgent],
     ["Trace id", event.traceId === null ? null : idChip(event.traceId)]
   ];
@@ -1614,7 +1660,7 @@ function detailsOf(event) {
     hasData ? h("pre", { class: "json" }, JSON.stringify(event.data, null, 2)) : null
   );
 }
-function eventsTable(events, options = {}) {
+function eventsTable(events, names, options = {}) {
   const columns = ["Time", "Action", "Outcome", "Actor", "Target"];
   if (options.compact !== true) columns.push("IP", "");
   return table(
@@ -1627,13 +1673,14 @@ function eventsTable(events, options = {}) {
         h(
           "span",
           null,
-          userLink(event.actorId),
+          userLink(event.actorId, names),
           event.impersonatorId === null ? null : badge("impersonated", "warn")
         ),
-        targetOf(event)
+        targetOf(event, names)
       ];
-      if (options.compact !== true)
-        cells.push(event.ip ?? h("span", { class: "muted" }, "—"), detailsOf(event));
+      if (options.compact !== true) {
+        cells.push(event.ip ?? h("span", { class: "muted" }, "—"), detailsOf(event, names));
+      }
       return cells;
     }),
     "No events match."
@@ -1685,7 +1732,7 @@ function input(name, value, attrs = {}) {
 function filterForm(filters) {
   const form = h(
     "form",
-    { class: "filters", attrs: { role: "search" } },
+    { class: "filters filter-grid", attrs: { role: "search" } },
     field(
       "Action",
       input("action", filters.action, { list: "audit-actions", placeholder: "e.g. passkey.*" }),
@@ -1772,6 +1819,7 @@ function exportButton(context, filters, format) {
 var renderAudit = async (context, route) => {
   const filters = pick(route.query, [...FILTERS, "cursor"]);
   const page = await context.api.audit(filters, PAGE_SIZE);
+  await context.names.resolve(userIdsOf(page.items));
   const node = h(
     "div",
     null,
@@ -1790,7 +1838,7 @@ var renderAudit = async (context, route) => {
     h(
       "section",
       { class: "panel", attrs: { "aria-label": "Events" } },
-      eventsTable(page.items),
+      eventsTable(page.items, context.names),
       pager("/audit", route.query, page.nextCursor)
     )
   );
@@ -1807,10 +1855,10 @@ function stat(label, value, link, note) {
     note === void 0 ? null : h("span", { class: "stat-note" }, note)
   );
 }
-var renderOverview = async ({ api: api2 }) => {
+var renderOverview = async ({ api: api2, names }) => {
   const [overview, recent] = await Promise.all([api2.overview(), api2.audit({}, 8)]);
+  await names.resolve(userIdsOf(recent.items));
   const { users, today, since } = overview;
-  const sinceDay = since.slice(0, 10);
   const cards = h(
     "div",
     { class: "stats" },
@@ -1818,7 +1866,7 @@ var renderOverview = async ({ api: api2 }) => {
       "Users",
       users.total,
       href("/users"),
-      `${users.admins} admin · ${users.disabled} disabled`
+      `${users.admins} ${users.admins === 1 ? "admin" : "admins"} · ${users.disabled} disabled`
     ),
     stat(
       "Sign-ins today",
@@ -1840,11 +1888,17 @@ var renderOverview = async ({ api: api2 }) => {
     "div",
     null,
     h("div", { class: "page-head" }, h("h1", { attrs: { tabindex: "-1" } }, "Overview")),
-    h("p", { class: "muted" }, "Today counts from ", time(since), ` (00:00 UTC, ${sinceDay}).`),
+    h(
+      "p",
+      { class: "muted" },
+      "Today’s counts start at 00:00 UTC (",
+      time(since),
+      " in your time zone)."
+    ),
     cards,
     section(
       "Latest activity",
-      eventsTable(recent.items, { compact: true }),
+      eventsTable(recent.items, names, { compact: true }),
       h("p", null, h("a", { attrs: { href: href("/audit") } }, "Open the audit log →"))
     )
   );
@@ -1986,7 +2040,13 @@ function sessions(context, detail) {
     h("span", { class: "ua" }, session.userAgent ?? "—"),
     time(session.createdAt),
     time(session.expiresAt),
-    session.impersonatorId === null ? "—" : h("span", null, badge("impersonation", "warn"), " ", userLink(session.impersonatorId)),
+    session.impersonatorId === null ? "—" : h(
+      "span",
+      null,
+      badge("impersonation", "warn"),
+      " ",
+      userLink(session.impersonatorId, context.names)
+    ),
     revokeButton(
       context,
       "sessions",
@@ -2141,6 +2201,8 @@ function profile(user) {
 var renderUser = async (context, route) => {
   if (route.page !== "user") throw new Error("not a user route");
   const detail = await context.api.user(route.id);
+  context.names.learn([detail.user]);
+  await context.names.resolve(userIdsOf(detail.events));
   const { user } = detail;
   const name = nameOf(user);
   const node = h(
@@ -2164,7 +2226,7 @@ var renderUser = async (context, route) => {
     ...credentialSections(context, detail),
     section(
       "Latest events",
-      eventsTable(detail.events, { compact: true }),
+      eventsTable(detail.events, context.names, { compact: true }),
       h(
         "p",
         null,
@@ -2247,9 +2309,10 @@ function userRow(user) {
     time(user.lastSignInAt, "never")
   ];
 }
-var renderUsers = async ({ api: api2 }, route) => {
+var renderUsers = async ({ api: api2, names }, route) => {
   const filters = pick(route.query, ["q", "role", "disabled", "cursor"]);
   const page = await api2.users(filters, PAGE_SIZE2);
+  names.learn(page.items);
   const isFiltered = filters.q !== void 0 || filters.role !== void 0 || filters.disabled !== void 0;
   const node = h(
     "div",
@@ -2306,7 +2369,6 @@ function topBar(options, main) {
   const header = h(
     "header",
     { class: "topbar" },
-    skip,
     h("a", { class: "brand", attrs: { href: "#/" } }, "keyship", h("span", null, "admin")),
     h("nav", { attrs: { "aria-label": "Main" } }, ...links),
     h(
@@ -2316,16 +2378,15 @@ function topBar(options, main) {
       signOut
     )
   );
-  return { header, links };
+  return { skip, header, links };
 }
 function startConsole(root2, options) {
   const main = h("main", { attrs: { id: "main", tabindex: "-1" } });
   const notice = h("div", { class: "notice", attrs: { role: "status", "aria-live": "polite" } });
   const bannerSlot = h("div", { class: "banners", attrs: { hidden: true } });
-  const { header, links } = topBar(options, main);
-  root2.replaceChildren(
-    h("div", { class: "app" }, bannerSlot, header, h("div", { class: "content" }, notice, main))
-  );
+  const { skip, header, links } = topBar(options, main);
+  const content = h("div", { class: "content" }, notice, main);
+  root2.replaceChildren(h("div", { class: "app" }, skip, bannerSlot, header, content));
   const notify = (message, tone = "ok") => {
     notice.textContent = message;
     notice.dataset.tone = tone;
@@ -2358,9 +2419,12 @@ function startConsole(root2, options) {
     document.title = `${view.title} · keyship admin`;
     if (isNavigation) (main.querySelector("h1") ?? main).focus();
   };
+  const names = createUserNames(options.api);
+  names.learn([options.me]);
   const context = {
     api: options.api,
     me: options.me,
+    names,
     notify,
     refresh: () => void draw(false),
     impersonationStarted: (started) => banner.started(started)
