@@ -1,10 +1,11 @@
 /**
- * Keeps docs/ complete: every route of /openapi.json and every setting of the config schema
- * (variable, option name and default) must be documented.
+ * Keeps docs/ complete: every route of /openapi.json, every setting of the config schema
+ * (variable, option name and default) and every audit action must be documented.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { AUDIT_ACTIONS } from "../../src/audit/model.ts";
 import { SETTINGS } from "../../src/config/schema.ts";
 import { PROBLEM_CATALOG } from "../../src/errors.ts";
 import { testApp } from "../helpers/app.ts";
@@ -16,6 +17,7 @@ const allDocs = readdirSync(docsDir)
   .join("\n");
 const configuration = readFileSync(join(docsDir, "configuration.md"), "utf8");
 const errors = readFileSync(join(docsDir, "errors.md"), "utf8");
+const audit = readFileSync(join(docsDir, "audit.md"), "utf8");
 
 describe("docs coverage", () => {
   const app = testApp("sqlite::memory:");
@@ -57,5 +59,11 @@ describe("docs coverage", () => {
         PROBLEM_CATALOG[code as keyof typeof PROBLEM_CATALOG].status,
       );
     }
+  });
+
+  it("lists every audit action once in docs/audit.md's table", () => {
+    const rows = [...audit.matchAll(/^\| `([a-z_.]+)` \| /gm)].map((m) => m[1]);
+    const actions = rows.filter((name) => name?.includes("."));
+    expect(actions.sort()).toEqual([...AUDIT_ACTIONS].sort());
   });
 });
