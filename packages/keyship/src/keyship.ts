@@ -115,6 +115,23 @@ function splitOptions(options: KeyshipOptions): SettingsInput {
   return passwords === undefined ? rest : { passwordAuthEnabled: passwords, ...rest };
 }
 
+/** `build()`, called on first use and remembered. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+/** A router that runs keyship's per-request setup before `inner` (for foreign apps). */
+function withSetup(base: MiddlewareHandler<KeyshipEnv>, inner: KeyshipRouter): KeyshipRouter {
+  const router = createRouter();
+  router.use("*", base);
+  router.route("/", inner);
+  return router;
+}
+
 /** A built instance and the parts `createApp()` mounts itself. */
 export interface BuiltKeyship {
   readonly instance: Keyship;
@@ -166,28 +183,19 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     rateLimitStore: options.rateLimitStore,
   });
 
-  let routes: KeyshipRouter | undefined;
-  let admin: KeyshipRouter | undefined;
+  // Built on first use: createApp() mounts its own copies (its app runs base and authenticate).
+  const signedIn = [auth.authenticate, requireUser()];
+  const routes = once(() => withSetup(base, authRouter(parts, signedIn)));
+  const admin = once(() =>
+    settings.adminEnabled ? withSetup(base, adminRouter(parts, signedIn)) : createRouter(),
+  );
   let closed: Promise<void> | undefined;
   const instance: Keyship = {
-    // Built on first use: createApp() mounts its own copy (its app runs base and authenticate).
     get routes() {
-      if (routes === undefined) {
-        routes = createRouter();
-        routes.use("*", base);
-        routes.route("/", authRouter(parts, [auth.authenticate, requireUser()]));
-      }
-      return routes;
+      return routes();
     },
     get admin() {
-      if (admin === undefined) {
-        admin = createRouter();
-        if (settings.adminEnabled) {
-          admin.use("*", base);
-          admin.route("/", adminRouter(parts, [auth.authenticate, requireUser()]));
-        }
-      }
-      return admin;
+      return admin();
     },
     authenticate: () => auth.authenticate,
     requireStepUp: () => parts.stepUp,

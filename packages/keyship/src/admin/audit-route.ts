@@ -9,8 +9,7 @@ import { allAuditEvents, listAuditEvents } from "../audit/service.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonResponse } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import type { AdminContext } from "./model.ts";
-import type { AdminGuards } from "./routes.ts";
+import type { AdminContext, AdminGuards } from "./model.ts";
 import { AuditExportQuery, AuditPageSchema, AuditQuery } from "./schemas.ts";
 
 const CSV_COLUMNS = [

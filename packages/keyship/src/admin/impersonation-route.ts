@@ -9,8 +9,7 @@ import { problemResponses } from "../http/openapi.ts";
 import { BEARER_SECURITY, jsonBody, jsonResponse, principalOf } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import { listImpersonations, startImpersonation, stopImpersonation } from "./impersonation.ts";
-import type { AdminContext } from "./model.ts";
-import type { AdminGuards } from "./routes.ts";
+import type { AdminContext, AdminGuards } from "./model.ts";
 import {
   EmptyBody,
   ImpersonationList,

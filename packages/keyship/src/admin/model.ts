@@ -6,6 +6,7 @@ import type { AuditEvent } from "../audit/model.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
+import type { Guards } from "../http/route-helpers.ts";
 import { isRole, parseScopes, type Role } from "../users/model.ts";
 
 /** What admin services need: the instance's context and its caches to drop. */
@@ -15,6 +16,14 @@ export type AdminContext = KeyshipContext & {
   /** Forgets every cached principal of a user (after changing or disabling them). */
   readonly invalidateUser: (userId: string) => void;
 };
+
+/** The guards of the admin routes. */
+export interface AdminGuards {
+  /** A signed-in admin. */
+  readonly read: Guards;
+  /** A signed-in admin who stepped up recently. */
+  readonly write: Guards;
+}
 
 /** A user as the admin API lists them. */
 export interface AdminUser {

@@ -6,18 +6,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditSourceOf } from "../audit/request.ts";
 import { problemResponses } from "../http/openapi.ts";
-import {
-  BEARER_SECURITY,
-  type Guards,
-  jsonBody,
-  jsonResponse,
-  NO_CONTENT,
-} from "../http/route-helpers.ts";
+import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import { disableUser, enableUser, updateUser } from "../users/service.ts";
 import { auditRoutes } from "./audit-route.ts";
 import { impersonationRoutes } from "./impersonation-route.ts";
-import type { AdminContext } from "./model.ts";
+import type { AdminContext, AdminGuards } from "./model.ts";
 import {
   adminRevokeDevice,
   adminRevokeEverything,
@@ -36,14 +30,6 @@ import {
   UsersQuery,
 } from "./schemas.ts";
 import { adminOverview, adminUserDetail, listAdminUsers } from "./users.ts";
-
-/** The guards of the admin routes. */
-export interface AdminGuards {
-  /** A signed-in admin. */
-  readonly read: Guards;
-  /** A signed-in admin who stepped up recently. */
-  readonly write: Guards;
-}
 
 const tags = ["admin"];
 const denied = ["auth.unauthenticated", "auth.forbidden"] as const;
