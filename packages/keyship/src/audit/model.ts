@@ -99,7 +99,8 @@ export interface AuditEvent {
 }
 
 /** Keys whose values are never stored in `data`, at any depth. */
-const SECRET_KEY = /pass(word|phrase)?|secret|token|authorization|cookie|api[-_]?key|private|otp/i;
+const SECRET_KEY =
+  /^pass$|password|passphrase|secret|token|authorization|cookie|api[-_]?key|private|^otp$|^code$/i;
 /** The largest `data` kept, in characters of JSON; a larger one is replaced by a note. */
 export const MAX_DATA_LENGTH = 4096;
 

@@ -60,8 +60,8 @@ export interface LogActionOptions {
 /**
  * Records an application event in keyship's audit log, with the caller, IP, user agent and
  * trace id filled in from the request. Shown in the admin console beside keyship's own events.
- * @param c the request (it must have passed keyship's setup: any route of `createApp()`, or
- *   after `keyship().authenticate()`)
+ * @param c the request (it must have passed keyship's setup: any route of `createApp()` or of
+ *   `keyship().routes`; on your own routes in an existing app use `keyship.logAction(c, …)`)
  * @param action a dotted lower-case name, e.g. `invoice.refunded`
  * @param options the target, data, outcome and an optional transaction
  * @throws TypeError when the action is not a dotted lower-case name, or the request did not

@@ -147,3 +147,25 @@ describe.each(dialects)("audit log on $name", (dialect) => {
     ]);
   });
 });
+
+describe("serializeAuditData", () => {
+  it("drops secret-looking keys at any depth and keeps ids that merely contain 'pass'", async () => {
+    const { serializeAuditData } = await import("../../src/audit/model.ts");
+    const json = serializeAuditData({
+      passkeyId: "k1",
+      pass: "x",
+      Password: "x",
+      clientSecret: "x",
+      privateKey: "x",
+      code: "123456",
+      list: [{ accessToken: "x", kept: true }],
+      long: "y".repeat(600),
+    });
+    expect(JSON.parse(json)).toEqual({
+      passkeyId: "k1",
+      list: [{ kept: true }],
+      long: "y".repeat(512),
+    });
+    expect(serializeAuditData({ big: Array(50).fill("z".repeat(500)) })).toBe('{"truncated":true}');
+  });
+});
