@@ -7,7 +7,7 @@ import type { KeyshipContext } from "../context.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { Guards } from "../http/route-helpers.ts";
-import { isRole, parseScopes, type Role } from "../users/model.ts";
+import { type Role, toUserView } from "../users/model.ts";
 
 /** What admin services need: the instance's context and its caches to drop. */
 export type AdminContext = KeyshipContext & {
@@ -73,14 +73,6 @@ export interface AdminUserDetail {
  * @param lastSignInAt the last `user.signed_in` event's time, if any
  */
 export function toAdminUser(row: UsersTable, lastSignInAt: string | null): AdminUser {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    role: isRole(row.role) ? row.role : "user",
-    scopes: parseScopes(row.scopes),
-    disabled: row.disabled_at !== null,
-    createdAt: row.created_at,
-    lastSignInAt,
-  };
+  const { emailVerifiedAt: _verified, disabledAt, ...user } = toUserView(row);
+  return { ...user, disabled: disabledAt !== null, lastSignInAt };
 }

@@ -4,8 +4,8 @@
  * sessions.
  * @module
  */
-import { sql } from "kysely";
 import type { DB, SessionsTable, UsersTable } from "../db/schema.ts";
+import { anyContains } from "../db/search.ts";
 
 /** Filters of {@link listUserRows}. */
 export interface UserFilters {
@@ -23,10 +23,6 @@ export interface UserPosition {
 
 /** A user row with the time of their last successful sign-in (from the audit log). */
 export type UserRowWithSignIn = UsersTable & { readonly last_sign_in_at: string | null };
-
-function contains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * One page of users, newest first (then by id).
@@ -52,14 +48,8 @@ export async function listUserRows(
     );
   const { q, role, disabled } = filters;
   if (q !== undefined && q !== "") {
-    const pattern = contains(q);
     query = query.where((eb) =>
-      eb.or(
-        (["users.id", "users.email", "users.display_name"] as const).map(
-          (column) =>
-            sql<boolean>`lower(coalesce(${eb.ref(column)}, '')) like ${pattern} escape '\\'`,
-        ),
-      ),
+      anyContains(eb, ["users.id", "users.email", "users.display_name"], q),
     );
   }
   if (role !== undefined) query = query.where("users.role", "=", role);

@@ -6,32 +6,19 @@
 import { listAuditEvents } from "../audit/service.ts";
 import { countAuditActions } from "../audit/store.ts";
 import type { KeyshipContext } from "../context.ts";
+import { decodeCursor, encodeCursor } from "../db/search.ts";
 import { listDevicesOfUser } from "../devices/store.ts";
 import { ProblemError } from "../errors.ts";
 import { listPasskeysOfUser } from "../passkeys/store.ts";
 import { listLiveSessionsOfUser } from "../sessions/store.ts";
 import { findUserById } from "../users/store.ts";
 import { type AdminUser, type AdminUserDetail, toAdminUser } from "./model.ts";
-import { countUserKinds, listUserRows, type UserFilters, type UserPosition } from "./store.ts";
+import { countUserKinds, listUserRows, type UserFilters } from "./store.ts";
 
 /** A page of users and the cursor of the next one (null on the last page). */
 export interface AdminUserPage {
   readonly items: AdminUser[];
   readonly nextCursor: string | null;
-}
-
-function encodeCursor(position: UserPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): UserPosition {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
-    if (typeof createdAt === "string" && typeof id === "string") return { createdAt, id };
-  } catch {
-    // fall through
-  }
-  throw new ProblemError("validation.failed", { detail: "cursor is not one this API returned." });
 }
 
 /**
@@ -46,7 +33,8 @@ export async function listAdminUsers(
   filters: UserFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<AdminUserPage> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const key = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const after = key === undefined ? undefined : { createdAt: key[0], id: key[1] };
   const search = filters.q?.normalize("NFKC").trim();
   const rows = await listUserRows(
     ctx.db,
@@ -56,7 +44,7 @@ export async function listAdminUsers(
   const items = rows.slice(0, page.limit).map((r) => toAdminUser(r, r.last_sign_in_at));
   const last = items.at(-1);
   const more = rows.length > page.limit && last !== undefined;
-  return { items, nextCursor: more ? encodeCursor(last) : null };
+  return { items, nextCursor: more ? encodeCursor([last.createdAt, last.id]) : null };
 }
 
 /** The number of a user's newest events shown on their page. */

@@ -5,7 +5,7 @@
  */
 import type { KeyshipContext } from "../context.ts";
 import type { AuditEventsTable, DB } from "../db/schema.ts";
-import { ProblemError } from "../errors.ts";
+import { decodeCursor, encodeCursor } from "../db/search.ts";
 import {
   ACTION_PATTERN,
   type AuditEvent,
@@ -83,23 +83,6 @@ export function toAuditEvent(row: AuditEventsTable): AuditEvent {
   };
 }
 
-/** The opaque cursor of the row a page ended with. */
-function encodeCursor(row: AuditPosition): string {
-  return Buffer.from(JSON.stringify([row.at, row.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): AuditPosition {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
-    if (typeof at === "string" && typeof id === "string" && !Number.isNaN(Date.parse(at))) {
-      return { at, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new ProblemError("validation.failed", { detail: "cursor is not one this API returned." });
-}
-
 /** A page of events and the cursor of the next one (null on the last page). */
 export interface AuditPage {
   readonly items: AuditEvent[];
@@ -118,13 +101,15 @@ export async function listAuditEvents(
   filters: AuditFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<AuditPage> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const key = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const after = key === undefined ? undefined : { at: key[0], id: key[1] };
   const rows = await listAuditRows(ctx.db, filters, { limit: page.limit + 1, after });
   const items = rows.slice(0, page.limit).map(toAuditEvent);
   const last = items.at(-1);
   return {
     items,
-    nextCursor: rows.length > page.limit && last !== undefined ? encodeCursor(last) : null,
+    nextCursor:
+      rows.length > page.limit && last !== undefined ? encodeCursor([last.at, last.id]) : null,
   };
 }
 

@@ -3,8 +3,8 @@
  * updated.
  * @module
  */
-import { sql } from "kysely";
 import type { AuditEventsTable, DB } from "../db/schema.ts";
+import { anyContains } from "../db/search.ts";
 
 /** Filters of {@link listAuditRows}; every one is optional and they combine with AND. */
 export interface AuditFilters {
@@ -34,11 +34,6 @@ export interface AuditPosition {
 /** Inserts one event. */
 export async function insertAuditRow(db: DB, row: AuditEventsTable): Promise<void> {
   await db.insertInto("audit_events").values(row).execute();
-}
-
-// Escapes LIKE wildcards so a search for "a_b" matches the text "a_b" only.
-function contains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
@@ -79,14 +74,8 @@ export async function listAuditRows(
   if (from !== undefined) query = query.where("at", ">=", from);
   if (to !== undefined) query = query.where("at", "<", to);
   if (q !== undefined && q !== "") {
-    const pattern = contains(q);
     query = query.where((eb) =>
-      eb.or(
-        (["action", "actor_id", "target_id", "ip", "user_agent", "data"] as const).map(
-          (column) =>
-            sql<boolean>`lower(coalesce(${eb.ref(column)}, '')) like ${pattern} escape '\\'`,
-        ),
-      ),
+      anyContains(eb, ["action", "actor_id", "target_id", "ip", "user_agent", "data"], q),
     );
   }
   const after = page.after;

@@ -3,8 +3,8 @@
  * services pass theirs down unchanged. "Not found" is `undefined`, never an error.
  * @module
  */
-import { sql } from "kysely";
 import type { DB, UsersTable } from "../db/schema.ts";
+import { anyContains } from "../db/search.ts";
 import type { Role } from "./model.ts";
 
 const USER_COLUMNS = [
@@ -85,11 +85,6 @@ export async function findUserByEmail(
     .executeTakeFirst();
 }
 
-// Escapes LIKE wildcards so a search for "a_b" matches the text "a_b" only.
-function likeContains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * Lists users, oldest first (then by id, so pages are stable).
  * @param db the database or a transaction
@@ -98,16 +93,9 @@ function likeContains(text: string): string {
  */
 export async function listUsers(db: DB, args: ListUsersArgs): Promise<UsersTable[]> {
   let query = db.selectFrom("users").select(USER_COLUMNS);
-  if (args.search !== undefined && args.search !== "") {
-    const pattern = likeContains(args.search);
-    // lower() on both dialects: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(${eb.ref("id")}) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${eb.ref("email")}) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${eb.ref("display_name")}) like ${pattern} escape '\\'`,
-      ]),
-    );
+  const search = args.search;
+  if (search !== undefined && search !== "") {
+    query = query.where((eb) => anyContains(eb, ["id", "email", "display_name"], search));
   }
   return await query
     .orderBy("created_at", "asc")
