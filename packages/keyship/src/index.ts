@@ -23,6 +23,7 @@ export {
   type PrincipalPredicate,
   requireAdmin,
   requireClaims,
+  requireMaster,
   requireRoles,
   requireScopes,
   requireUser,

@@ -35,6 +35,7 @@ describe("public surface", () => {
       "problemErrorHandler",
       "requireAdmin",
       "requireClaims",
+      "requireMaster",
       "requireRoles",
       "requireScopes",
       "requireUser",

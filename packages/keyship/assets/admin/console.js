@@ -1577,7 +1577,8 @@ var AUDIT_ACTIONS = [
   "stepup.failed",
   "ratelimit.tripped",
   "admin.impersonation_started",
-  "admin.impersonation_ended"
+  "admin.impersonation_ended",
+  "master.used"
 ];
 
 // admin-ui/router.ts

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   "ratelimit.tripped",
   "admin.impersonation_started",
   "admin.impersonation_ended",
+  "master.used",
 ] as const;
 
 /** One of keyship's own actions. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { requestAuditLog } from "../audit/request.ts";
 import type { KeyshipContext } from "../context.ts";
 import { createDeviceTokenVerifier, type DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
@@ -11,6 +12,7 @@ import { type CsrfCheck, createCsrfCheck } from "../sessions/csrf.ts";
 import { createSessionTokenVerifier, type SessionTokenVerifier } from "../sessions/verifier.ts";
 import { createAuthenticate } from "./authenticate.ts";
 import { credentialVerifiers } from "./registry.ts";
+import { masterTokenSource } from "./verifiers/master-token.ts";
 
 /** What the rest of keyship uses of authentication. */
 export interface Authentication {
@@ -40,6 +42,7 @@ export function createAuthentication(ctx: KeyshipContext): Authentication {
     deviceTokenAudience: ctx.settings.deviceTokenAudience,
     cookies: ctx.sessions.cookies,
     csrf,
+    master: masterTokenSource(ctx, requestAuditLog(ctx)),
   });
   return {
     authenticate: createAuthenticate(verifiers),

@@ -11,6 +11,7 @@ import type { SessionTokenVerifier } from "../sessions/verifier.ts";
 import type { CredentialVerifier } from "./verifier.ts";
 import { accessTokenCredential } from "./verifiers/access-token.ts";
 import { deviceTokenCredential } from "./verifiers/device-token.ts";
+import { type MasterTokenSource, masterTokenCredentials } from "./verifiers/master-token.ts";
 import { sessionCookieCredential } from "./verifiers/session-cookie.ts";
 
 /** What the verifiers of the registry are built from. */
@@ -20,6 +21,8 @@ export interface CredentialSources {
   readonly deviceTokenAudience: string;
   readonly cookies: CookiePolicy;
   readonly csrf: CsrfCheck;
+  /** The master token's digest and audit log; undefined when none is configured. */
+  readonly master: MasterTokenSource | undefined;
 }
 
 /** The verifiers `authenticate()` asks, in order. */
@@ -27,6 +30,7 @@ export function credentialVerifiers(sources: CredentialSources): readonly Creden
   return Object.freeze([
     deviceTokenCredential(sources.devices, sources.deviceTokenAudience),
     accessTokenCredential(sources.sessions),
+    ...masterTokenCredentials(sources.master),
     sessionCookieCredential(sources.sessions, sources.cookies, sources.csrf),
   ]);
 }

@@ -16,6 +16,7 @@ import {
   type Settings,
   type SettingsInput,
 } from "./schema.ts";
+import { weakMasterTokenProblem } from "./settings-machine.ts";
 
 /** Where settings come from; everything is optional and defaults to the real process. */
 export interface LoadSettingsOptions {
@@ -82,6 +83,8 @@ function productionProblems(s: Settings, given: Partial<Record<SettingName, unkn
       }
     }
   }
+  const weakMasterToken = weakMasterTokenProblem(s.masterToken);
+  if (weakMasterToken !== undefined) problems.push(weakMasterToken);
   const path = sqlitePath(s.databaseUrl);
   if (path !== undefined) {
     if (path === ":memory:" || path === "") {
@@ -238,6 +241,10 @@ function applyDerivedDefaults(
         "KEYSHIP_SESSION_SECRET is not set; using a random secret for this process, so sessions end on restart (development only).",
       );
     }
+  }
+  const weakMasterToken = weakMasterTokenProblem(values.masterToken as string | undefined);
+  if (!isProduction && weakMasterToken !== undefined) {
+    warnings.push(`${weakMasterToken} Production refuses it.`);
   }
   values.appUrl ??= (values.origins as string[])[0];
   values.bootstrapAdminEmails ??= [];

@@ -8,6 +8,7 @@ import { boolFromString, intFromString, listFromString, type SettingSpec } from 
 import { ADMIN_SETTINGS } from "./settings-admin.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
+import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
 
@@ -140,6 +141,7 @@ export const SETTINGS = {
   ...PASSWORD_SETTINGS,
   ...INTEGRATION_SETTINGS,
   ...ADMIN_SETTINGS,
+  ...MACHINE_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of a setting, as an option key. */
@@ -220,6 +222,13 @@ export interface Settings {
   readonly llmModel: string;
   readonly auditRetentionDays: number;
   readonly adminEnabled: boolean;
+  /** No dots; production refuses one weaker than 32 random bytes. */
+  readonly masterToken: string | undefined;
+  readonly configFile: string;
+  /** JSON text or the parsed document; checked rule by rule at startup (guards/patterns.ts). */
+  readonly protect: string | readonly unknown[] | Readonly<Record<string, unknown>> | undefined;
+  /** The first encrypts; every one decrypts (`keyship/crypto`). */
+  readonly encryptionKeys: readonly EncryptionKeySpec[] | undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * Guards: middleware that allow a request or refuse it, reading only `c.var.principal`.
- * They never care how the caller proved who they are.
+ * They never care how the caller proved who they are, but for one thing: the master token
+ * (`via: "master"`) passes only `requireMaster()` (and `requireClaims()` predicates that accept
+ * it), never the user, role or scope guards.
  *
  * No credential → 401 `auth.unauthenticated` with `WWW-Authenticate: Bearer`; a refused one →
  * its own problem, kept by `authenticate()` (e.g. 401 `token.expired`);
@@ -48,16 +50,38 @@ function guard(
 }
 
 /**
- * Allows any signed-in caller.
+ * Whether the caller is the master token. It is an operator's key for the routes of
+ * {@link requireMaster}, not a user: the user and role guards refuse it with 403.
+ */
+const isMaster = (p: Principal): boolean => p.via === "master";
+
+/**
+ * Allows any signed-in caller, but not the master token (403; see {@link requireMaster}).
  * @example app.get("/me", requireUser(), (c) => c.json(c.var.principal));
- * @throws ProblemError `auth.unauthenticated` (401)
+ * @throws ProblemError `auth.unauthenticated` (401) or `auth.forbidden` (403, the master token)
  */
 export function requireUser(): MiddlewareHandler<KeyshipEnv> {
-  return guard("keyshipRequireUser", () => undefined);
+  return guard("keyshipRequireUser", (p) =>
+    isMaster(p) ? new ProblemError("auth.forbidden") : undefined,
+  );
 }
 
 /**
- * Allows callers whose role is one of `roles`.
+ * Allows the master token only (`KEYSHIP_MASTER_TOKEN`, sent as `Authorization: Bearer` or
+ * `X-Master-Token`); every signed-in user, admins included, gets 403. Each use is audited
+ * (`master.used`).
+ * @example app.post("/internal/reindex", requireMaster(), handler);
+ * @throws ProblemError `auth.unauthenticated` (401), `token.invalid` (401, a wrong master
+ *   token) or `auth.forbidden` (403)
+ */
+export function requireMaster(): MiddlewareHandler<KeyshipEnv> {
+  return guard("keyshipRequireMaster", (p) =>
+    isMaster(p) ? undefined : new ProblemError("auth.forbidden"),
+  );
+}
+
+/**
+ * Allows callers whose role is one of `roles` (never the master token).
  * @param roles accepted roles, e.g. `"admin"`
  * @throws ProblemError `auth.unauthenticated` (401) or `auth.forbidden` (403)
  */
@@ -65,7 +89,7 @@ export function requireRoles(...roles: Array<Principal["role"]>): MiddlewareHand
   if (roles.length === 0) throw new TypeError("requireRoles() needs at least one role");
   const accepted = new Set(roles);
   return guard("keyshipRequireRoles", (p) =>
-    accepted.has(p.role) ? undefined : new ProblemError("auth.forbidden"),
+    accepted.has(p.role) && !isMaster(p) ? undefined : new ProblemError("auth.forbidden"),
   );
 }
 
