@@ -18,6 +18,7 @@ import {
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options.ts";
+import { type RealtimeMethods, realtimeMethods } from "./realtime.ts";
 import { createDeviceSession, type DeviceSession } from "./session.ts";
 import {
   createStepUpRunner,
@@ -48,7 +49,7 @@ interface CeremonyStart<Options> {
  * const keyship: KeyshipClient = createKeyshipClient({ baseUrl: "http://localhost:8787" });
  * await keyship.login();
  */
-export interface KeyshipClient {
+export interface KeyshipClient extends RealtimeMethods {
   /**
    * Creates an account with a new passkey and signs this browser in.
    * @throws {KeyshipError} `webauthn.*`, `passkey.email_taken`, `passkey.verification_failed`, …
@@ -143,11 +144,13 @@ export interface KeyshipClient {
  */
 export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClient {
   const context = createClientContext(resolveClientOptions(options));
+  const session = sessionMethods(context);
   return {
     ...passkeyCeremonies(context),
     ...accountMethods(context),
-    ...sessionMethods(context),
+    ...session,
     ...passwordMethods(context),
+    ...realtimeMethods(context.config, session),
     stepUp: (input) => context.stepUp.run(input),
   };
 }

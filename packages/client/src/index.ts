@@ -35,6 +35,7 @@ export {
 export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
 export type { KeyshipClientOptions } from "./options.ts";
+export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
 export type { SignedOutEvent, SignOutReason } from "./session.ts";
 export type { SteppedUp, StepUpInput } from "./step-up.ts";
 export {

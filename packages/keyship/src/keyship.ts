@@ -22,6 +22,9 @@ import type { KeyshipEnv } from "./http/variables.ts";
 import { type IdGenerator, newId } from "./ids.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
+import { createSocketWatch } from "./realtime/liveness.ts";
+import { type StreamRunner, streamRoutes } from "./realtime/stream-route.ts";
+import { type AuthenticatedEvents, websocketRoutes } from "./realtime/websocket-route.ts";
 import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes.ts";
 import { jwksRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
@@ -103,6 +106,20 @@ export interface Keyship {
    * @throws TypeError when the action is not a dotted lower-case name
    */
   logAction(c: Context<KeyshipEnv>, action: string, options?: LogActionOptions): Promise<void>;
+  /**
+   * A WebSocket route for signed-in callers (`docs/realtime.md`): the handshake's token comes
+   * from the `keyship-token.<token>` subprotocol (or `?access_token=`), is verified before the
+   * upgrade (401 otherwise), and the socket closes with code 4401 within about a second once
+   * the credential is revoked or the user disabled. Serve the app with `listen()`.
+   * @example app.get("/ws", auth.authenticatedWebSocket((c, principal) => ({ onMessage: … })));
+   */
+  authenticatedWebSocket(createEvents: AuthenticatedEvents): MiddlewareHandler<KeyshipEnv>;
+  /**
+   * A server-sent event stream for the signed-in caller (401 without one), closed within about
+   * a second once the credential is revoked or the user disabled (`signal` aborts then).
+   * @example app.get("/events", (c) => auth.authenticatedStream(c, async (stream) => { … }));
+   */
+  authenticatedStream(c: Context<KeyshipEnv>, run: StreamRunner): Response;
   /** Drops cached verification state of a user (after changing their role, scopes or status). */
   invalidateUser(userId: string): void;
   /** Closes the database. Idempotent. */
@@ -175,6 +192,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
   const stopRetention = startAuditRetention(context, ready);
   const audit = requestAuditLog(context);
+  const sockets = createSocketWatch(context);
 
   const base = createBaseMiddleware(context, ready);
   const auth = createAuthentication(context);
@@ -202,6 +220,8 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,
+    authenticatedWebSocket: websocketRoutes(auth, sockets),
+    authenticatedStream: streamRoutes(sockets),
     logAction: (c, action, { db: trx, ...event } = {}) =>
       audit.record(c, { action, ...event }, trx),
     jwks: () => context.sessions.issuer.publicJwks(),

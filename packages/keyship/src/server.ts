@@ -3,7 +3,9 @@
  * @module
  */
 import { type ServerType, serve } from "@hono/node-server";
+import { WebSocketServer } from "ws";
 import type { KeyshipApp } from "./app.ts";
+import { selectProtocol } from "./realtime/websocket-route.ts";
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -36,9 +38,18 @@ export async function listen(app: KeyshipApp, options: ListenOptions = {}): Prom
   const { settings } = app.keyship;
   await app.keyship.ready;
   const hostname = options.hostname ?? settings.host;
+  // WebSocket routes (`authenticatedWebSocket()`) upgrade through this server; the client
+  // offers the `keyship` subprotocol beside its token, and the server answers with it.
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: selectProtocol });
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? settings.port, hostname }, () =>
-      resolve(s),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? settings.port,
+        hostname,
+        websocket: { server: wss },
+      },
+      () => resolve(s),
     );
     s.once("error", reject);
   });
@@ -55,6 +66,7 @@ export async function listen(app: KeyshipApp, options: ListenOptions = {}): Prom
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
+      for (const socket of wss.clients) socket.close(1001, "server shutting down");
       server.close(() => resolve());
       if ("closeIdleConnections" in server) server.closeIdleConnections();
     }).then(() => app.keyship.close());

@@ -28,6 +28,28 @@ function remember(c: Context<KeyshipEnv>, error: unknown): void {
 }
 
 /**
+ * The caller of `request`, asked of `verifiers` in order: a warm answer first, then the first
+ * verifier that recognises the credential verifies it. Undefined without any credential; a
+ * promise when verification needs I/O.
+ * @throws ProblemError when the credential is refused (`token.invalid` when nobody knows it)
+ */
+export function identify(
+  verifiers: readonly CredentialVerifier[],
+  request: CredentialRequest,
+): Principal | undefined | Promise<Principal> {
+  for (const verifier of verifiers) {
+    const principal = verifier.warm(request);
+    if (principal !== undefined) return principal;
+  }
+  for (const verifier of verifiers) {
+    const credential = verifier.find(request);
+    if (credential !== undefined) return verifier.verify(credential, request);
+  }
+  if (request.authorization === undefined) return undefined;
+  throw new TokenError("token.invalid", { cause: new Error("no verifier recognises it") });
+}
+
+/**
  * Creates the authenticate middleware over the given verifiers (asked in order).
  *
  * No credential leaves the principal null (guards then answer 401 `auth.unauthenticated`). An
@@ -42,21 +64,7 @@ export function createAuthenticate(
   /** The caller now when that needs no I/O (no credential, a warm one), else a promise. */
   function principalOf(c: Context<KeyshipEnv>): Principal | undefined | Promise<Principal> {
     const authorization = authorizationHeader(c);
-    const request: CredentialRequest = {
-      c,
-      authorization,
-      bearer: presentedBearer(authorization),
-    };
-    for (const verifier of verifiers) {
-      const principal = verifier.warm(request);
-      if (principal !== undefined) return principal;
-    }
-    for (const verifier of verifiers) {
-      const credential = verifier.find(request);
-      if (credential !== undefined) return verifier.verify(credential, request);
-    }
-    if (request.authorization === undefined) return undefined;
-    throw new TokenError("token.invalid", { cause: new Error("no verifier recognises it") });
+    return identify(verifiers, { c, authorization, bearer: presentedBearer(authorization) });
   }
 
   async function settle(

@@ -3,14 +3,16 @@
  * the CSRF check of cookie mode, the registry and the `authenticate()` middleware over it.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { requestAuditLog } from "../audit/request.ts";
 import type { KeyshipContext } from "../context.ts";
 import { createDeviceTokenVerifier, type DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { type CsrfCheck, createCsrfCheck } from "../sessions/csrf.ts";
 import { createSessionTokenVerifier, type SessionTokenVerifier } from "../sessions/verifier.ts";
-import { createAuthenticate } from "./authenticate.ts";
+import { TokenError } from "../tokens/errors.ts";
+import { createAuthenticate, identify } from "./authenticate.ts";
+import type { Principal } from "./principal.ts";
 import { credentialVerifiers } from "./registry.ts";
 import { masterTokenSource } from "./verifiers/master-token.ts";
 
@@ -26,6 +28,12 @@ export interface Authentication {
   readonly csrf: CsrfCheck;
   /** Drops every cached principal of a user (after a role, scope or status change). */
   invalidateUser(userId: string): void;
+  /**
+   * Verifies a token given outside the `Authorization` header (a WebSocket handshake): any
+   * kind the registry knows, device tokens for `wsTokenAudience`; never the session cookie.
+   * @throws ProblemError when it is refused
+   */
+  authenticateToken(c: Context<KeyshipEnv>, token: string): Promise<Principal>;
 }
 
 /**
@@ -36,19 +44,34 @@ export function createAuthentication(ctx: KeyshipContext): Authentication {
   const devices = createDeviceTokenVerifier(ctx);
   const sessions = createSessionTokenVerifier(ctx);
   const csrf = createCsrfCheck(ctx.settings, ctx.sessions.cookies);
-  const verifiers = credentialVerifiers({
+  const sources = {
     devices,
     sessions,
     deviceTokenAudience: ctx.settings.deviceTokenAudience,
     cookies: ctx.sessions.cookies,
     csrf,
     master: masterTokenSource(ctx, requestAuditLog(ctx)),
-  });
+  };
+  const verifiers = credentialVerifiers(sources);
+  // Sockets carry their token explicitly: a browser would send cookies to any site's socket.
+  const tokenVerifiers = credentialVerifiers({
+    ...sources,
+    deviceTokenAudience: ctx.settings.wsTokenAudience,
+  }).filter((verifier) => verifier.name !== "cookie");
   return {
     authenticate: createAuthenticate(verifiers),
     devices,
     sessions,
     csrf,
+    async authenticateToken(c, token) {
+      const principal = await identify(tokenVerifiers, {
+        c,
+        authorization: `Bearer ${token}`,
+        bearer: token,
+      });
+      if (principal === undefined) throw new TokenError("token.invalid");
+      return principal;
+    },
     invalidateUser(userId) {
       devices.invalidateUser(userId);
       sessions.invalidateUser(userId);

@@ -1,0 +1,201 @@
+/**
+ * WebSocket and SSE auth against a real server (`listen()`) with real clients (`ws`, fetch):
+ * the handshake's token is checked before the upgrade, device tokens need the WebSocket
+ * audience, and open sockets and streams end within about a second once their credential is
+ * revoked or their user disabled — also when the change is made straight in the database, as
+ * another instance or the CLI would.
+ */
+
+import { createKeyshipClient, memoryKeyStore } from "@keyship/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { KeyshipApp } from "../../src/app.ts";
+import { listen, type RunningServer } from "../../src/server.ts";
+import { testApp } from "../helpers/app.ts";
+import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
+import { dialects, type TestDatabase } from "../helpers/databases.ts";
+import {
+  mintDeviceToken,
+  registerAccount,
+  TEST_ORIGIN,
+  type TestAccount,
+} from "../helpers/passkeys.ts";
+import { registerWithSession } from "../helpers/sessions.ts";
+
+/** Opens a socket; resolves with it once open, or with the refused handshake's status. */
+function connect(url: string, protocols?: string[]): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols);
+    ws.once("open", () => resolve(ws));
+    ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once("error", reject);
+  });
+}
+
+function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
+}
+
+function closed(ws: WebSocket): Promise<{ code: number; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) =>
+    ws.once("close", (code) => resolve({ code, ms: Date.now() - started })),
+  );
+}
+
+describe.each(dialects)("realtime auth on $name", (dialect) => {
+  let target: TestDatabase;
+  let app: KeyshipApp;
+  let server: RunningServer;
+  let account: TestAccount;
+  let wsUrl: string;
+
+  beforeAll(async () => {
+    target = await dialect.create();
+    app = testApp(target.url);
+    app.get(
+      "/ws",
+      app.keyship.authenticatedWebSocket((_c, principal) => ({
+        onMessage(event, ws) {
+          ws.send(
+            JSON.stringify({ userId: principal.userId, via: principal.via, echo: event.data }),
+          );
+        },
+      })),
+    );
+    app.get("/events", (c) =>
+      app.keyship.authenticatedStream(c, async (stream, principal, signal) => {
+        await stream.writeSSE({ event: "hello", data: principal.userId });
+        await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      }),
+    );
+    server = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignals: false });
+    wsUrl = `ws://127.0.0.1:${server.port}/ws`;
+    account = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await target?.drop();
+  });
+
+  const wsToken = () =>
+    mintDeviceToken(account.deviceKey, account.deviceId, {
+      aud: "keyship:ws",
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+
+  it("accepts a device token in the subprotocol and answers with the keyship protocol", async () => {
+    const ws = await connect(wsUrl, ["keyship", `keyship-token.${await wsToken()}`]);
+    expect(ws).toBeInstanceOf(WebSocket);
+    const socket = ws as WebSocket;
+    expect(socket.protocol).toBe("keyship");
+    socket.send("ping");
+    expect(await nextMessage(socket)).toEqual({
+      userId: account.userId,
+      via: "device",
+      echo: "ping",
+    });
+    socket.close();
+  });
+
+  it("accepts ?access_token= and a session's access token", async () => {
+    const ws = (await connect(`${wsUrl}?access_token=${await wsToken()}`)) as WebSocket;
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+    const session = await registerWithSession(app, "bearer");
+    const viaSession = (await connect(wsUrl, [
+      "keyship",
+      `keyship-token.${session.body.accessToken}`,
+    ])) as WebSocket;
+    viaSession.send("x");
+    expect(await nextMessage(viaSession)).toMatchObject({ via: "session" });
+    viaSession.close();
+  });
+
+  it("refuses before the upgrade with 401: no token, a bad one, a device token for HTTP", async () => {
+    expect(await connect(wsUrl)).toBe(401);
+    expect(await connect(wsUrl, ["keyship", "keyship-token.not-a-token"])).toBe(401);
+    const httpToken = await mintDeviceToken(account.deviceKey, account.deviceId, {
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    expect(await connect(wsUrl, ["keyship", `keyship-token.${httpToken}`])).toBe(401);
+  });
+
+  it("the SDK's openWebSocket() and openEventStream() connect with the device's key", async () => {
+    const holder = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+    const keyStore = memoryKeyStore();
+    const algorithm = { name: "ECDSA", namedCurve: "P-256" } as const;
+    await keyStore.save({
+      deviceId: holder.deviceId,
+      keyPair: {
+        privateKey: holder.deviceKey.privateKey.toCryptoKey(algorithm, false, ["sign"]),
+        publicKey: await crypto.subtle.importKey(
+          "jwk",
+          holder.deviceKey.publicJwk,
+          algorithm,
+          true,
+          ["verify"],
+        ),
+      },
+    });
+    const base = `http://127.0.0.1:${server.port}`;
+    const client = createKeyshipClient({ baseUrl: base, keyStore });
+    const socket = await client.openWebSocket("/ws");
+    const reply = await new Promise<string>((resolve, reject) => {
+      socket.addEventListener("open", () => socket.send("hi"));
+      socket.addEventListener("message", (event) => resolve(String(event.data)));
+      socket.addEventListener("error", () => reject(new Error("socket error")));
+    });
+    expect(JSON.parse(reply)).toEqual({ userId: holder.userId, via: "device", echo: "hi" });
+    expect(socket.protocol).toBe("keyship");
+    socket.close();
+    const stream = await client.openEventStream("/events");
+    for await (const event of stream) {
+      expect(event).toEqual({ event: "hello", data: holder.userId, id: undefined });
+      break;
+    }
+    stream.close();
+    await expect(client.openWebSocket("http://elsewhere.example/ws")).rejects.toMatchObject({
+      code: "client.untrusted_origin",
+    });
+  });
+
+  it("closes a socket with 4401 within about a second of its device being revoked elsewhere", async () => {
+    const ws = (await connect(wsUrl, ["keyship", `keyship-token.${await wsToken()}`])) as WebSocket;
+    const end = closed(ws);
+    // As another instance or the CLI would: straight in the database, no cache told.
+    await app.keyship.db
+      .updateTable("devices")
+      .set({ revoked_at: new Date().toISOString() })
+      .where("id", "=", account.deviceId)
+      .execute();
+    const { code, ms } = await end;
+    expect(code).toBe(4401);
+    expect(ms).toBeLessThan(2500);
+  });
+
+  it("streams events to a signed-in caller and ends the stream when the user is disabled", async () => {
+    const other = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/events`)).status).toBe(401);
+    const res = await fetch(`${base}/events`, { headers: await other.auth() });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain(`data: ${other.userId}`);
+    const started = Date.now();
+    await app.keyship.db
+      .updateTable("users")
+      .set({ disabled_at: new Date().toISOString() })
+      .where("id", "=", other.userId)
+      .execute();
+    let text = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain("event: revoked");
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
