@@ -169,3 +169,39 @@ describe("serializeAuditData", () => {
     expect(serializeAuditData({ big: Array(50).fill("z".repeat(500)) })).toBe('{"truncated":true}');
   });
 });
+
+describe("the retention in the server", () => {
+  it("deletes events past KEYSHIP_AUDIT_RETENTION_DAYS when an instance starts", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { testApp } = await import("../helpers/app.ts");
+    const dir = await mkdtemp(join(tmpdir(), "keyship-retention-"));
+    const url = `sqlite:${join(dir, "k.db")}`;
+    try {
+      const first = testApp(url);
+      await first.keyship.ready;
+      const old = new Date(Date.now() - 40 * 86_400_000);
+      await recordAudit(first.keyship.db, { now: () => old, newId }, CLI_SOURCE, {
+        action: "app.ancient",
+      });
+      await recordAudit(first.keyship.db, { now: () => new Date(), newId }, CLI_SOURCE, {
+        action: "app.recent",
+      });
+      await first.keyship.close();
+      const second = testApp(url, { processEnv: { KEYSHIP_AUDIT_RETENTION_DAYS: "30" } });
+      await second.keyship.ready;
+      const actions = async () =>
+        (
+          await listAuditEvents({ db: second.keyship.db }, { action: "app.*" }, { limit: 10 })
+        ).items.map((e) => e.action);
+      for (let i = 0; i < 50 && (await actions()).length > 1; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await actions()).toEqual(["app.recent"]);
+      await second.keyship.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
