@@ -118,6 +118,11 @@ export interface ProblemErrorOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The precise reason, for the log only; never sent to the client. */
   readonly cause?: unknown;
+  /**
+   * A likely misconfiguration to tell the operator: logged as a warning (other refusals log at
+   * debug). Never sent to the client.
+   */
+  readonly warning?: string;
 }
 
 /**
@@ -134,6 +139,8 @@ export class ProblemError extends Error {
   readonly detail: string;
   readonly extensions: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
+  /** A misconfiguration to log as a warning (see {@link ProblemErrorOptions.warning}). */
+  readonly warning: string | undefined;
 
   constructor(code: ProblemCode, options: ProblemErrorOptions = {}) {
     const spec: ProblemSpec = PROBLEM_CATALOG[code];
@@ -144,6 +151,7 @@ export class ProblemError extends Error {
     this.detail = options.detail ?? spec.title;
     this.extensions = options.extensions ?? {};
     this.headers = options.headers ?? {};
+    this.warning = options.warning;
   }
 }
 

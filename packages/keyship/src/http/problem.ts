@@ -111,6 +111,8 @@ export const handleError: ErrorHandler<KeyshipEnv> = (error, c) => {
   const logger = c.get("logger");
   if (problem.status >= 500) {
     logger?.error({ err: error, trace_id: traceIdOf(c), code: problem.code }, "request failed");
+  } else if (problem.warning !== undefined) {
+    logger?.warn({ trace_id: traceIdOf(c), code: problem.code }, problem.warning);
   } else if (problem.cause !== undefined) {
     logger?.debug(
       { err: problem.cause, trace_id: traceIdOf(c), code: problem.code },

@@ -22,6 +22,7 @@ import {
   parseAuthenticatorData,
 } from "@simplewebauthn/server/helpers";
 import type { Settings } from "../config/schema.ts";
+import { createHash } from "node:crypto";
 import { ProblemError } from "../errors.ts";
 
 /** COSE algorithms offered and accepted: ES256, EdDSA, RS256 (no experimental ones). */
@@ -31,7 +32,8 @@ export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
 export type WebauthnSettings = Pick<
   Settings,
   "rpId" | "rpName" | "origins" | "userVerification" | "attestation" | "webauthnTtlSeconds"
->;
+> &
+  Partial<Pick<Settings, "env">>;
 
 /** A credential to exclude or allow, as stored. */
 export interface CredentialDescriptor {
@@ -86,6 +88,33 @@ function failed(cause: unknown): ProblemError {
   return new ProblemError("passkey.verification_failed", { cause });
 }
 
+/** The first 32 bytes of authenticator data: SHA-256 of the RP ID the browser used. */
+function parseRpIdHash(authData: Uint8Array<ArrayBuffer>): Buffer {
+  return Buffer.from(authData.subarray(0, 32));
+}
+
+/**
+ * A ceremony from an origin or RP ID the settings do not name is almost always a
+ * misconfiguration (the app moved to another port or host): refuse it as the library would,
+ * but say so in the log (a warning naming both sides) and, in development, in the problem.
+ */
+function checkOriginAndRpId(origin: string, rpIdHash: Buffer, settings: WebauthnSettings): void {
+  const shown = origin.slice(0, 200);
+  let warning: string | undefined;
+  if (!settings.origins.includes(origin)) {
+    warning = `passkey ceremony from origin ${shown}, which KEYSHIP_ORIGIN does not list (${settings.origins.join(", ")}); set KEYSHIP_ORIGIN to your web app's origin`;
+  } else if (!rpIdHash.equals(createHash("sha256").update(settings.rpId).digest())) {
+    warning = `passkey ceremony for another RP ID than KEYSHIP_RP_ID (${settings.rpId}); the page at ${shown} must use a host that is KEYSHIP_RP_ID or below it`;
+  }
+  if (warning === undefined) return;
+  const development = settings.env === "development";
+  throw new ProblemError("passkey.verification_failed", {
+    cause: new Error(warning),
+    warning,
+    ...(development ? { detail: `${warning[0]?.toUpperCase()}${warning.slice(1)}.` } : {}),
+  });
+}
+
 /**
  * Checks what the library does not: the ceremony was not framed by another origin
  * (crossOrigin / topOrigin), and the UV flag when user verification is required.
@@ -103,6 +132,7 @@ function checkClientAndFlags(
   } catch (cause) {
     throw failed(cause);
   }
+  checkOriginAndRpId(client.origin, parseRpIdHash(authData), settings);
   // SECURITY: refuse ceremonies run inside a cross-origin frame.
   if (client.crossOrigin === true || client.topOrigin !== undefined)
     throw failed("framed ceremony");
