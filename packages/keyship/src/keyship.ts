@@ -16,6 +16,8 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
+import { loadProtection, type ProtectionTable } from "./guards/patterns.ts";
+import { protectRoutes } from "./guards/protect.ts";
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
@@ -81,6 +83,15 @@ export interface Keyship {
    * runs the passkey prompt and retries). Without a caller it answers 401 `auth.unauthenticated`.
    */
   readonly requireStepUp: () => MiddlewareHandler<KeyshipEnv>;
+  /**
+   * Middleware that applies the route-protection rules (`keyship.config.json`,
+   * `KEYSHIP_PROTECT`; docs/route-protection.md) to your app's routes: put it after
+   * `authenticate()`. First match wins; unmatched routes get the `default` (public unless
+   * set). A pass-through without rules. Unlike `createApp()`, it exempts no path of keyship's
+   * from the default: with `"default": "user"`, add `{ "path": "/auth/*", "require": "public" }`.
+   * @example app.use("*", auth.authenticate(), auth.protect());
+   */
+  readonly protect: () => MiddlewareHandler<KeyshipEnv>;
   readonly db: DB;
   readonly dialect: DialectName;
   readonly settings: Settings;
@@ -122,7 +133,7 @@ export interface Keyship {
   authenticatedStream(c: Context<KeyshipEnv>, run: StreamRunner): Response;
   /** Drops cached verification state of a user (after changing their role, scopes or status). */
   invalidateUser(userId: string): void;
-  /** Closes the database. Idempotent. */
+  /** Writes the batched API-key last-used times, then closes the database. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -149,9 +160,25 @@ function withSetup(base: MiddlewareHandler<KeyshipEnv>, inner: KeyshipRouter): K
   return router;
 }
 
+/**
+ * The settings, their warnings and the route-protection table, all checked before anything
+ * is opened.
+ * @throws KeyshipConfigError on invalid settings, rules or config file
+ */
+function loadStartup(options: KeyshipOptions) {
+  const loaded = loadSettings({
+    options: splitOptions(options),
+    ...(options.processEnv === undefined ? {} : { env: options.processEnv }),
+    ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
+  });
+  return { ...loaded, protection: loadProtection(loaded.settings) };
+}
+
 /** A built instance and the parts `createApp()` mounts itself. */
 export interface BuiltKeyship {
   readonly instance: Keyship;
+  /** The route-protection rules, loaded at startup. */
+  readonly protection: ProtectionTable;
   /** The per-request setup every keyship request passes once (see `createBaseMiddleware`). */
   readonly base: MiddlewareHandler<KeyshipEnv>;
   readonly auth: Authentication;
@@ -164,11 +191,7 @@ export interface BuiltKeyship {
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
 export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
-  const { settings, warnings } = loadSettings({
-    options: splitOptions(options),
-    ...(options.processEnv === undefined ? {} : { env: options.processEnv }),
-    ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
-  });
+  const { settings, warnings, protection } = loadStartup(options);
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
 
@@ -195,7 +218,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const sockets = createSocketWatch(context);
 
   const base = createBaseMiddleware(context, ready);
-  const auth = createAuthentication(context);
+  const auth = createAuthentication(context, options.rateLimitStore);
   const parts = routerParts(context, auth, {
     mailer: options.mailer,
     rateLimitStore: options.rateLimitStore,
@@ -217,6 +240,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     },
     authenticate: () => auth.authenticate,
     requireStepUp: () => parts.stepUp,
+    protect: once(() => protectRoutes(protection)),
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,
@@ -233,11 +257,14 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     ready,
     close: () => {
       stopRetention();
-      closed ??= ready.catch(() => {}).then(() => db.destroy());
+      closed ??= ready
+        .catch(() => {})
+        .then(() => auth.close())
+        .then(() => db.destroy());
       return closed;
     },
   };
-  return { instance, base, auth, parts };
+  return { instance, protection, base, auth, parts };
 }
 
 /**

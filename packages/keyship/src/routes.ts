@@ -6,7 +6,10 @@ import type { MiddlewareHandler } from "hono";
 import { consoleRoutes } from "./admin/console-route.ts";
 import type { AdminContext } from "./admin/model.ts";
 import { adminApiRoutes } from "./admin/routes.ts";
+import { apiKeyRoutes, refuseApiKeys } from "./apikeys/routes.ts";
 import type { Authentication } from "./auth/authentication.ts";
+import { createOAuthLimiter, type OAuthRule } from "./clients/credentials.ts";
+import { oauthRoutes } from "./clients/routes.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
@@ -39,6 +42,8 @@ export interface RouterParts {
   readonly passwords: PasswordsContext | undefined;
   /** The abuse limits of the passkey and step-up ceremonies. */
   readonly ceremonies: RateLimiter<CeremonyRule>;
+  /** The abuse limits of the OAuth token endpoint. */
+  readonly oauth: RateLimiter<OAuthRule>;
   /** The guard of sensitive actions (the routers' and `keyship.requireStepUp()`). */
   readonly stepUp: MiddlewareHandler<KeyshipEnv>;
 }
@@ -60,8 +65,9 @@ export function routerParts(
     millisecondsOf(context.now),
   );
   const stepUp = stepUpGuard(context);
+  const oauth = createOAuthLimiter(settings, extras.rateLimitStore, millisecondsOf(context.now));
   if (!settings.passwordAuthEnabled) {
-    return { context, auth, passwords: undefined, ceremonies, stepUp };
+    return { context, auth, passwords: undefined, ceremonies, oauth, stepUp };
   }
   const mailer =
     extras.mailer ??
@@ -72,7 +78,7 @@ export function routerParts(
     revokeAllSessions: sessionRevoker(context),
     ...(extras.rateLimitStore === undefined ? {} : { rateLimitStore: extras.rateLimitStore }),
   });
-  return { context, auth, passwords, ceremonies, stepUp };
+  return { context, auth, passwords, ceremonies, oauth, stepUp };
 }
 
 /** The public ceremony routes, rate-limited per IP and account (`http/ceremony-limits.ts`). */
@@ -104,9 +110,11 @@ export function authRouter(
 ): KeyshipRouter {
   const { context, auth } = parts;
   const withVerifier = { ...context, verifier: auth.devices };
+  // The account routes are the person's: an API key is refused there (`/me` still answers it).
+  const account = [...signedIn, refuseApiKeys];
   const guards: RouteGuards = {
-    signedIn,
-    sensitive: [...signedIn, parts.stepUp],
+    signedIn: account,
+    sensitive: [...account, parts.stepUp],
   };
   const routes = createRouter();
   routes.use("*", noStore);
@@ -117,6 +125,16 @@ export function authRouter(
   routes.route("/", deviceRoutes(withVerifier, guards));
   routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
   routes.route("/", meRoutes(context, signedIn));
+  routes.route(
+    "/",
+    oauthRoutes({
+      ...context,
+      limits: parts.oauth,
+      sessionTokens: auth.sessions,
+      clientTokens: auth.clients,
+    }),
+  );
+  routes.route("/", apiKeyRoutes({ ...context, keys: auth.apiKeys }, guards));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
   return routes;
 }

@@ -31,6 +31,15 @@ export const AUDIT_ACTIONS = [
   "ratelimit.tripped",
   "admin.impersonation_started",
   "admin.impersonation_ended",
+  "apikey.created",
+  "apikey.rolled",
+  "apikey.revoked",
+  "client.created",
+  "client.secret_rotated",
+  "client.deleted",
+  "client.token_revoked",
+  "client.refresh_reused",
+  "client.auth_failed",
   "master.used",
 ] as const;
 

@@ -4,10 +4,13 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { type ApiKeyVerifier, createApiKeyVerifier } from "../apikeys/verifier.ts";
 import { requestAuditLog } from "../audit/request.ts";
+import { type ClientTokenVerifier, createClientTokenVerifier } from "../clients/verifier.ts";
 import type { KeyshipContext } from "../context.ts";
 import { createDeviceTokenVerifier, type DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
+import type { RateLimitStore } from "../ratelimit/store.ts";
 import { type CsrfCheck, createCsrfCheck } from "../sessions/csrf.ts";
 import { createSessionTokenVerifier, type SessionTokenVerifier } from "../sessions/verifier.ts";
 import { TokenError } from "../tokens/errors.ts";
@@ -26,8 +29,14 @@ export interface Authentication {
   readonly sessions: SessionTokenVerifier;
   /** The CSRF check of cookie mode (the refresh route runs it too). */
   readonly csrf: CsrfCheck;
+  /** API keys (revoking or rolling a key clears its cache entries). */
+  readonly apiKeys: ApiKeyVerifier;
+  /** OAuth clients' access tokens. */
+  readonly clients: ClientTokenVerifier;
   /** Drops every cached principal of a user (after a role, scope or status change). */
   invalidateUser(userId: string): void;
+  /** Writes what is still batched (API keys' last-used times); call before closing the database. */
+  close(): Promise<void>;
   /**
    * Verifies a token given outside the `Authorization` header (a WebSocket handshake): any
    * kind the registry knows, device tokens for `wsTokenAudience`; never the session cookie.
@@ -39,10 +48,16 @@ export interface Authentication {
 /**
  * Builds authentication for a keyship instance.
  * @param ctx database, settings, clock, logger and the session runtime
+ * @param rateLimitStore where the per-API-key limit counts @default memory
  */
-export function createAuthentication(ctx: KeyshipContext): Authentication {
+export function createAuthentication(
+  ctx: KeyshipContext,
+  rateLimitStore?: RateLimitStore,
+): Authentication {
   const devices = createDeviceTokenVerifier(ctx);
+  const apiKeys = createApiKeyVerifier(ctx, rateLimitStore);
   const sessions = createSessionTokenVerifier(ctx);
+  const clients = createClientTokenVerifier(ctx);
   const csrf = createCsrfCheck(ctx.settings, ctx.sessions.cookies);
   const sources = {
     devices,
@@ -50,6 +65,8 @@ export function createAuthentication(ctx: KeyshipContext): Authentication {
     deviceTokenAudience: ctx.settings.deviceTokenAudience,
     cookies: ctx.sessions.cookies,
     csrf,
+    apiKeys,
+    clients,
     master: masterTokenSource(ctx, requestAuditLog(ctx)),
   };
   const verifiers = credentialVerifiers(sources);
@@ -63,6 +80,8 @@ export function createAuthentication(ctx: KeyshipContext): Authentication {
     devices,
     sessions,
     csrf,
+    apiKeys,
+    clients,
     async authenticateToken(c, token) {
       const principal = await identify(tokenVerifiers, {
         c,
@@ -75,6 +94,8 @@ export function createAuthentication(ctx: KeyshipContext): Authentication {
     invalidateUser(userId) {
       devices.invalidateUser(userId);
       sessions.invalidateUser(userId);
+      apiKeys.invalidateUser(userId);
     },
+    close: () => apiKeys.close(),
   };
 }

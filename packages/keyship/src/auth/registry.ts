@@ -4,12 +4,16 @@
  * that recognises a credential judges it).
  * @module
  */
+import type { ApiKeyVerifier } from "../apikeys/verifier.ts";
+import type { ClientTokenVerifier } from "../clients/verifier.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { CsrfCheck } from "../sessions/csrf.ts";
 import type { CookiePolicy } from "../sessions/runtime.ts";
 import type { SessionTokenVerifier } from "../sessions/verifier.ts";
 import type { CredentialVerifier } from "./verifier.ts";
 import { accessTokenCredential } from "./verifiers/access-token.ts";
+import { apiKeyCredential } from "./verifiers/api-key.ts";
+import { clientTokenCredential } from "./verifiers/client-token.ts";
 import { deviceTokenCredential } from "./verifiers/device-token.ts";
 import { type MasterTokenSource, masterTokenCredentials } from "./verifiers/master-token.ts";
 import { sessionCookieCredential } from "./verifiers/session-cookie.ts";
@@ -21,6 +25,10 @@ export interface CredentialSources {
   readonly deviceTokenAudience: string;
   readonly cookies: CookiePolicy;
   readonly csrf: CsrfCheck;
+  /** API keys (`ksk_…`). */
+  readonly apiKeys: ApiKeyVerifier;
+  /** OAuth clients' access tokens. */
+  readonly clients: ClientTokenVerifier;
   /** The master token's digest and audit log; undefined when none is configured. */
   readonly master: MasterTokenSource | undefined;
 }
@@ -28,8 +36,11 @@ export interface CredentialSources {
 /** The verifiers `authenticate()` asks, in order. */
 export function credentialVerifiers(sources: CredentialSources): readonly CredentialVerifier[] {
   return Object.freeze([
+    // First: a `ksk_` bearer is an API key, never parsed as a JWT.
+    apiKeyCredential(sources.apiKeys),
     deviceTokenCredential(sources.devices, sources.deviceTokenAudience),
     accessTokenCredential(sources.sessions),
+    clientTokenCredential(sources.clients),
     ...masterTokenCredentials(sources.master),
     sessionCookieCredential(sources.sessions, sources.cookies, sources.csrf),
   ]);

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { boolFromString, intFromString, listFromString, type SettingSpec } from "./parsers.ts";
 import { ADMIN_SETTINGS } from "./settings-admin.ts";
+import { API_KEY_SETTINGS } from "./settings-apikeys.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
@@ -141,6 +142,7 @@ export const SETTINGS = {
   ...PASSWORD_SETTINGS,
   ...INTEGRATION_SETTINGS,
   ...ADMIN_SETTINGS,
+  ...API_KEY_SETTINGS,
   ...MACHINE_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
@@ -189,6 +191,7 @@ export interface Settings {
   readonly rateLimitCeremonyPerIp: string;
   readonly rateLimitCeremonyPerAccount: string;
   readonly maxOpenChallengesPerIp: number;
+  readonly rateLimitOauthToken: string;
   readonly logLevel: Out<"logLevel">;
   readonly passwordAuthEnabled: boolean;
   readonly requireEmailVerification: boolean;
@@ -222,6 +225,7 @@ export interface Settings {
   readonly llmModel: string;
   readonly auditRetentionDays: number;
   readonly adminEnabled: boolean;
+  readonly rateLimitApiKey: string;
   /** No dots; production refuses one weaker than 32 random bytes. */
   readonly masterToken: string | undefined;
   readonly configFile: string;

@@ -131,6 +131,73 @@ export interface AuditEventsTable {
   data: string;
 }
 
+/**
+ * `oauth_clients`: registered OAuth 2 clients (machine access, docs/clients.md). A deleted
+ * client keeps its row (audit rows name it) and frees its name.
+ */
+export interface OAuthClientsTable {
+  id: string;
+  /** Unique among clients that are not deleted. */
+  name: string;
+  /** Hex SHA-256 of the client secret; the secret itself is never stored. */
+  secret_hash: string;
+  /** JSON array of the scopes the client may ask for. */
+  scopes: string;
+  /** 1 when the client may use the refresh-token grant, else 0. */
+  allow_refresh: number;
+  /**
+   * The `sid` of its client-credentials access tokens. Replaced when the secret is rotated or
+   * one of those tokens is revoked, which refuses every token of the old family.
+   */
+  family_id: string;
+  created_at: string;
+  secret_rotated_at: string | null;
+  deleted_at: string | null;
+}
+
+/**
+ * `client_sessions`: one row per client refresh token, grouped in families like `sessions`
+ * (`family_id` = its first row's id, the access tokens' `sid`).
+ */
+export interface ClientSessionsTable {
+  id: string;
+  client_id: string;
+  family_id: string;
+  /** Hex SHA-256 of the opaque refresh token. */
+  refresh_hash: string;
+  /** JSON array of the scopes granted to the family; a refresh may only narrow them. */
+  scopes: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when this refresh token was spent (exchanged for the next one). */
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
+/**
+ * `api_keys`: one row per API key (`ksk_…`, docs/api-keys.md), stored as SHA-256 only. A roll
+ * keeps the row: the replaced hash moves to `previous_hash`, valid until `previous_until`.
+ */
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** `ksk_` and the first 8 characters of the current secret, for lists. */
+  prefix: string;
+  /** Hex SHA-256 of the current secret; unique. */
+  secret_hash: string;
+  /** Hex SHA-256 of the secret replaced by the last roll, while it still works. */
+  previous_hash: string | null;
+  previous_until: string | null;
+  /** JSON array of the scopes the key names (it grants those its owner still holds). */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  /** Written in batches, up to a minute behind. */
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
@@ -142,6 +209,9 @@ export interface Database {
   sessions: SessionsTable;
   step_ups: StepUpsTable;
   audit_events: AuditEventsTable;
+  api_keys: ApiKeysTable;
+  oauth_clients: OAuthClientsTable;
+  client_sessions: ClientSessionsTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

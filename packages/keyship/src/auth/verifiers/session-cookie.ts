@@ -19,6 +19,7 @@ import type { CsrfCheck } from "../../sessions/csrf.ts";
 import type { CookiePolicy } from "../../sessions/runtime.ts";
 import type { SessionTokenVerifier } from "../../sessions/verifier.ts";
 import type { CredentialRequest, CredentialVerifier } from "../verifier.ts";
+import { hasApiKeyHeader } from "./api-key.ts";
 
 /**
  * The session-cookie entry of the registry.
@@ -31,9 +32,11 @@ export function sessionCookieCredential(
   policy: CookiePolicy,
   csrf: CsrfCheck,
 ): CredentialVerifier {
-  // An Authorization header wins: a request carrying one is judged by it alone.
+  // An Authorization header wins, then an X-API-Key: a request carrying one is judged by it alone.
   const cookieOf = (request: CredentialRequest) =>
-    request.authorization === undefined ? readAccessCookie(request.c, policy) : undefined;
+    request.authorization === undefined && !hasApiKeyHeader(request.c)
+      ? readAccessCookie(request.c, policy)
+      : undefined;
   /** Clears the cookies a refusal shows dead, then passes the refusal on. */
   const clearDead = (c: Context, error: unknown): never => {
     if (error instanceof ProblemError) {

@@ -11,6 +11,8 @@ import { passwordsMigration } from "./0003-passwords.ts";
 import { sessionsMigration } from "./0004-sessions.ts";
 import { stepUpsMigration } from "./0005-step-ups.ts";
 import { auditEventsMigration } from "./0006-audit-events.ts";
+import { apiKeysMigration } from "./0007-api-keys.ts";
+import { oauthClientsMigration } from "./0008-oauth-clients.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -20,6 +22,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0004-sessions", sessionsMigration],
   ["0005-step-ups", stepUpsMigration],
   ["0006-audit-events", auditEventsMigration],
+  ["0007-api-keys", apiKeysMigration],
+  ["0008-oauth-clients", oauthClientsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */
