@@ -7,6 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./apidocs/routes.ts";
 import { requireUser } from "./guards/guards.ts";
+import { compileProtection, keyshipOwnPaths } from "./guards/protect.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { CachedRouter } from "./http/cached-router.ts";
 import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
@@ -30,7 +31,7 @@ export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship }
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
 export function createApp(options: KeyshipOptions = {}): KeyshipApp {
-  const { instance, base, auth, parts } = buildKeyship(options);
+  const { instance, protection, base, auth, parts } = buildKeyship(options);
   // TrieRouter: Hono's RegExpRouter refuses keyship's routes (http/cached-router.ts).
   const app = new OpenAPIHono<KeyshipEnv>({
     router: new CachedRouter(new TrieRouter()),
@@ -39,8 +40,14 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   app.onError(handleError);
   // One middleware for what every request passes, in order: the observability placeholder
   // (so initObservability(app) called later still sees every request), keyship's setup, and
-  // authenticate(). Each Hono middleware step costs a promise; these three need no chain.
-  const { authenticate } = auth;
+  // authenticate(), then the route-protection rules if there are any (docs/route-protection.md;
+  // keyship's own routes guard themselves, so the rules' default skips them). Each Hono
+  // middleware step costs a promise; these need no chain.
+  const protect = compileProtection(protection, { ownPaths: keyshipOwnPaths(instance.settings) });
+  const authenticate: typeof auth.authenticate =
+    protect === undefined
+      ? auth.authenticate
+      : (c, next) => auth.authenticate(c, () => protect(c, next) as Promise<void>);
   app.use(
     "*",
     observedFirst(app, function keyshipRequest(c, next) {

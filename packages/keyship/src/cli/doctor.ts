@@ -1,6 +1,7 @@
 /**
- * `keyship doctor`: checks the settings, the database (reachable, migrated) and that the
- * WebAuthn origins agree with the RP ID, and prints what to fix.
+ * `keyship doctor`: checks the settings, the route-protection rules (and prints their
+ * effective table), the database (reachable, migrated) and that the WebAuthn origins agree
+ * with the RP ID, and prints what to fix.
  * @module
  */
 
@@ -13,6 +14,8 @@ import type { Settings } from "../config/schema.ts";
 import { openDatabase } from "../db/connect.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { KeyshipConfigError } from "../errors.ts";
+import { loadProtection, type ProtectionTable } from "../guards/patterns.ts";
+import { describeProtection, keyshipOwnPaths } from "../guards/protect.ts";
 import { redactDatabaseUrl } from "./database.ts";
 import type { CliIo } from "./io.ts";
 
@@ -72,6 +75,9 @@ export async function runDoctor(args: DoctorArgs, io: CliIo): Promise<number> {
   }
   checkSecrets(r, { ...readEnv(envFile), ...io.env });
 
+  io.out("routes");
+  checkRoutes(r, settings, io.cwd);
+
   io.out("webauthn");
   checkWebAuthn(r, settings);
 
@@ -113,6 +119,28 @@ function checkSecrets(r: Report, env: Readonly<Record<string, string | undefined
     } else {
       report(r, "ok", `${name} is set`);
     }
+  }
+}
+
+/** The route-protection table `createApp()` would run, or the bad entries that stop it. */
+function checkRoutes(r: Report, settings: Settings, cwd: string): void {
+  let table: ProtectionTable;
+  try {
+    table = loadProtection(settings, cwd);
+  } catch (error) {
+    if (!(error instanceof KeyshipConfigError)) throw error;
+    for (const problem of error.problems) report(r, "fail", problem);
+    return;
+  }
+  const count = table.rules.length;
+  if (count === 0 && table.fallback === "public") {
+    report(r, "ok", "no route rules: routes are protected by their guards only");
+    return;
+  }
+  const from = table.sources.length === 0 ? "" : ` (${table.sources.join(", ")})`;
+  report(r, "ok", `${count} route rule${count === 1 ? "" : "s"}${from}, first match wins`);
+  for (const line of describeProtection(table, { ownPaths: keyshipOwnPaths(settings) })) {
+    r.io.out(`        ${line}`);
   }
 }
 

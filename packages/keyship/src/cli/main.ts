@@ -28,7 +28,8 @@ Usage:
   keyship users disable <id|email>          block a user from signing in
   keyship users enable <id|email>           allow a disabled user again
   keyship init [--force] [--origin URL]     write .env (new secrets) and .env.example here
-  keyship doctor                            check settings, database, migrations, WebAuthn
+  keyship doctor                            check settings, route rules, database,
+                                            migrations, WebAuthn
   keyship keygen --type es256|secret|aes [--env-file FILE ...] [--name VAR]
                                             generate a key; print it, or set VAR in each
                                             file (a fresh key each, other lines kept)
