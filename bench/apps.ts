@@ -28,6 +28,8 @@ export interface BenchApps {
   readonly token: string;
   /** A server-issued access token. */
   readonly accessToken: string;
+  /** An API key (`ksk_…`) of the same account. */
+  readonly apiKey: string;
 }
 
 /**
@@ -42,6 +44,8 @@ export function createBenchKeyship(options: KeyshipOptions = {}): KeyshipApp {
     envFile: false,
     processEnv: {},
     logger: createLogger("silent"),
+    // The per-key limit is counted on every request; high enough that the bench never trips it.
+    rateLimitApiKey: "9999999/1m",
     ...options,
   });
   app.get("/bench/protected", requireUser(), (c) =>
@@ -70,6 +74,14 @@ export async function buildBenchApps(): Promise<BenchApps> {
   });
   const { accessToken } = (await registerWithSession(keyship, "bearer")).body;
   if (accessToken === undefined) throw new Error("bearer sign-up returned no access token");
+  await account.stepUp();
+  const created = await keyship.request("/auth/api-keys", {
+    method: "POST",
+    headers: { ...(await account.auth()), "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
+  if (created.status !== 201) throw new Error(`API key creation answered ${created.status}`);
+  const { key: apiKey } = (await created.json()) as { key: string };
 
   const bare = new Hono();
   bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
@@ -87,5 +99,5 @@ export async function buildBenchApps(): Promise<BenchApps> {
   });
   // The server's own CPU time, so the bench can report microseconds per request.
   bare.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
-  return { keyship, bare, token, accessToken };
+  return { keyship, bare, token, accessToken, apiKey };
 }

@@ -57,7 +57,7 @@ function drive(server: Server, request: string, n: number): Promise<number> {
   });
 }
 
-const { keyship, bare, token, accessToken } = await buildBenchApps();
+const { keyship, bare, token, accessToken, apiKey } = await buildBenchApps();
 await keyship.keyship.ready;
 const keyshipServer = createServer(getRequestListener(keyship.fetch));
 const bareServer = createServer(getRequestListener(bare.fetch));
@@ -71,6 +71,7 @@ const targets: Array<readonly [string, Server, string]> = [
   ["keyship, unprotected", keyshipServer, get("/bench/open")],
   ["keyship, device token", keyshipServer, get("/bench/protected", token)],
   ["keyship, access token", keyshipServer, get("/bench/protected", accessToken)],
+  ["keyship, API key", keyshipServer, get("/bench/protected", apiKey)],
 ];
 
 // BENCH_TARGET=<n>: drive only target n, BENCH_REQUESTS times, and print nothing (for

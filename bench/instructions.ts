@@ -2,7 +2,7 @@
  * Instructions per request, counted by valgrind's callgrind: a figure that does not depend on
  * how fast or how loaded the machine is, so a hot-path change can be judged on a noisy one.
  *
- *   npm run bench:instructions   (BENCH_TARGETS=0,2,4,5; needs valgrind)
+ *   npm run bench:instructions   (BENCH_TARGETS=0,2,4,5,6; needs valgrind)
  *
  * Each target of bench/inprocess.ts runs in its own Node process under callgrind twice, with
  * BENCH_SMALL and BENCH_LARGE requests (defaults 2000 and 12000); the difference divided by
@@ -23,8 +23,9 @@ const names = [
   "keyship, unprotected",
   "keyship, device token",
   "keyship, access token",
+  "keyship, API key",
 ];
-const targets = (process.env.BENCH_TARGETS ?? "0,2,4,5").split(",").map(Number);
+const targets = (process.env.BENCH_TARGETS ?? "0,2,4,5,6").split(",").map(Number);
 
 async function instructions(target: number, requests: number): Promise<number> {
   const { stderr } = await run(

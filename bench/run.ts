@@ -54,11 +54,12 @@ const firstLine = await new Promise<string>((resolve, reject) => {
   lines.once("line", resolve);
   server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
 });
-const { keyshipUrl, bareUrl, token, accessToken } = JSON.parse(firstLine) as {
+const { keyshipUrl, bareUrl, token, accessToken, apiKey } = JSON.parse(firstLine) as {
   keyshipUrl: string;
   bareUrl: string;
   token: string;
   accessToken: string;
+  apiKey: string;
 };
 
 async function serverCpuMicros(): Promise<number> {
@@ -104,6 +105,12 @@ try {
       name: "keyship, access token",
       url: `${keyshipUrl}/bench/protected`,
       headers: { authorization: `Bearer ${accessToken}` },
+      judged: true,
+    },
+    {
+      name: "keyship, API key",
+      url: `${keyshipUrl}/bench/protected`,
+      headers: { authorization: `Bearer ${apiKey}` },
       judged: true,
     },
   ];
