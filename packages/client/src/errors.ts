@@ -109,6 +109,13 @@ export const SERVER_ERROR_CODES = [
   "password.token_invalid",
   "password.email_unverified",
   "password.email_taken",
+  "client.name_taken",
+  "oauth.invalid_request",
+  "oauth.invalid_client",
+  "oauth.invalid_grant",
+  "oauth.unauthorized_client",
+  "oauth.unsupported_grant_type",
+  "oauth.invalid_scope",
 ] as const;
 
 /** A code of the keyship server's problem responses, e.g. `"token.expired"`. */

@@ -92,6 +92,26 @@ export const PROBLEM_CATALOG = {
   "password.token_invalid": { status: 400, title: "The link is invalid or has expired." },
   "password.email_unverified": { status: 403, title: "The email address is not verified." },
   "password.email_taken": { status: 409, title: "The account cannot be created." },
+
+  "client.name_taken": { status: 409, title: "A client with this name already exists." },
+  "oauth.invalid_request": {
+    status: 400,
+    title: "The request is missing a parameter, repeats one or is otherwise malformed.",
+  },
+  "oauth.invalid_client": { status: 401, title: "Client authentication failed." },
+  "oauth.invalid_grant": {
+    status: 400,
+    title: "The grant is invalid, expired, revoked or was issued to another client.",
+  },
+  "oauth.unauthorized_client": {
+    status: 400,
+    title: "The client is not allowed to use this grant type.",
+  },
+  "oauth.unsupported_grant_type": { status: 400, title: "The grant type is not supported." },
+  "oauth.invalid_scope": {
+    status: 400,
+    title: "The requested scope is invalid or exceeds the client's scopes.",
+  },
 } as const satisfies Record<string, ProblemSpec>;
 
 /** A stable keyship error code, e.g. `"passkey.last_passkey"`. */

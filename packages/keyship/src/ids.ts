@@ -1,5 +1,6 @@
 /**
- * Prefixed random identifiers: `u…` users, `k…` passkeys, `d…` devices, and so on.
+ * Prefixed random identifiers: `u…` users, `k…` passkeys, `d…` devices, `o…` OAuth clients, and
+ * so on.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -16,6 +17,7 @@ export const ID_PREFIX = {
   audit: "e",
   reset: "r",
   verification: "v",
+  client: "o",
 } as const;
 
 /** A kind of id, e.g. `"user"`. */

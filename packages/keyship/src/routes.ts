@@ -9,7 +9,7 @@ import { adminApiRoutes } from "./admin/routes.ts";
 import { apiKeyRoutes, refuseApiKeys } from "./apikeys/routes.ts";
 import type { Authentication } from "./auth/authentication.ts";
 import { createOAuthLimiter, type OAuthRule } from "./clients/credentials.ts";
-import { oauthRoutes } from "./clients/routes.ts";
+import { oauthRoutes, refuseClients } from "./clients/routes.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
@@ -110,8 +110,9 @@ export function authRouter(
 ): KeyshipRouter {
   const { context, auth } = parts;
   const withVerifier = { ...context, verifier: auth.devices };
-  // The account routes are the person's: an API key is refused there (`/me` still answers it).
-  const account = [...signedIn, refuseApiKeys];
+  // The account routes are the person's: an API key or an OAuth client is refused there (`/me`
+  // still answers an API key).
+  const account = [...signedIn, refuseApiKeys, refuseClients];
   const guards: RouteGuards = {
     signedIn: account,
     sensitive: [...account, parts.stepUp],

@@ -10,6 +10,7 @@ import { BEARER_SECURITY, jsonBody, jsonResponse, NO_CONTENT } from "../http/rou
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
 import { disableUser, enableUser, updateUser } from "../users/service.ts";
 import { auditRoutes } from "./audit-route.ts";
+import { clientRoutes } from "./clients-route.ts";
 import { impersonationRoutes } from "./impersonation-route.ts";
 import type { AdminContext, AdminGuards } from "./model.ts";
 import {
@@ -199,5 +200,6 @@ export function adminApiRoutes(ctx: AdminContext, guards: AdminGuards): KeyshipR
   router.route("/", credentialRoutes(ctx, guards));
   router.route("/", auditRoutes(ctx, guards));
   router.route("/", impersonationRoutes(ctx, guards));
+  router.route("/", clientRoutes(ctx, guards));
   return router;
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
+import { isOAuthEndpoint } from "../clients/model.ts";
 import { ProblemError } from "../errors.ts";
 import { authorizationHeader } from "../http/headers.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
@@ -18,6 +19,8 @@ import { recordTokenFailure } from "../observability/metrics.ts";
 import { TokenError } from "../tokens/errors.ts";
 import type { Principal } from "./principal.ts";
 import { type CredentialRequest, type CredentialVerifier, presentedBearer } from "./verifier.ts";
+
+const BASIC_SCHEME = /^Basic /i;
 
 /** Keeps a refused credential's problem for the guards; anything else is a server failure. */
 function remember(c: Context<KeyshipEnv>, error: unknown): void {
@@ -46,6 +49,11 @@ export function identify(
     if (credential !== undefined) return verifier.verify(credential, request);
   }
   if (request.authorization === undefined) return undefined;
+  // RFC 6749 §2.3.1: the OAuth endpoints take client credentials as `Basic` and authenticate
+  // the client themselves; there they are no refused token.
+  if (BASIC_SCHEME.test(request.authorization) && isOAuthEndpoint(request.c.req.path)) {
+    return undefined;
+  }
   throw new TokenError("token.invalid", { cause: new Error("no verifier recognises it") });
 }
 

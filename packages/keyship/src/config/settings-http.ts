@@ -58,6 +58,12 @@ export const HTTP_SETTINGS = {
     default: "30/5m",
     doc: "Ceremony calls of a signed-in account (adding a passkey, step-up) per account: `<hits>/<window>`.",
   },
+  rateLimitOauthToken: {
+    env: "KEYSHIP_RATE_LIMIT_OAUTH_TOKEN",
+    schema: rateLimitRule,
+    default: "300/1m",
+    doc: "Calls of the OAuth token endpoint (`POST /auth/oauth/token`) per client IP, and again per authenticated client: `<hits>/<window>`.",
+  },
   maxOpenChallengesPerIp: {
     env: "KEYSHIP_MAX_OPEN_CHALLENGES_PER_IP",
     schema: intFromString(2, 10_000),

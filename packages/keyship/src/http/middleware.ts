@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestAuditLog } from "../audit/request.ts";
+import { isOAuthEndpoint } from "../clients/model.ts";
 import type { KeyshipContext } from "../context.ts";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -49,11 +50,15 @@ export function limitBody(maxBytes: number): MiddlewareHandler<KeyshipEnv> {
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
  * Returns a step that accepts only JSON request bodies on unsafe methods: anything else gets 415
  * `request.unsupported_media_type`. Besides clarity, this keeps cross-site "simple" form
- * posts from reaching handlers (SECURITY: JSON bodies only).
+ * posts from reaching handlers (SECURITY: JSON bodies only). The one exception: the OAuth
+ * endpoints (`…/oauth/token`, `/introspect`, `/revoke`) also take form bodies, as RFC 6749
+ * requires; they read no cookies and authenticate the client by its secret, so a cross-site
+ * form gains nothing there.
  */
 export function requireJsonBodies(): (c: Context<KeyshipEnv>) => void {
   return function keyshipJsonOnly(c) {
@@ -62,7 +67,11 @@ export function requireJsonBodies(): (c: Context<KeyshipEnv>) => void {
     const hasBody =
       (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
     const type = c.req.header("content-type");
-    if (hasBody && (type === undefined || !JSON_TYPE.test(type))) {
+    if (
+      hasBody &&
+      (type === undefined || !JSON_TYPE.test(type)) &&
+      !(type !== undefined && FORM_TYPE.test(type) && isOAuthEndpoint(c.req.path))
+    ) {
       throw new ProblemError("request.unsupported_media_type");
     }
   };

@@ -8,9 +8,10 @@
  * revocation list.
  * @module
  */
-import { decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { Principal } from "../auth/principal.ts";
 import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-tokens.ts";
+import { isClientTokenClaims } from "../clients/model.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import { withSpan } from "../observability/tracing.ts";
 import { TokenError } from "../tokens/errors.ts";
@@ -20,8 +21,9 @@ import { findLiveSessionOwner } from "./store.ts";
 /** Verifies access tokens and keeps its caches coherent. Built once per keyship instance. */
 export interface SessionTokenVerifier {
   /**
-   * Is this one of our server-issued tokens? True when its header `typ` is `at+jwt` or
-   * `refresh+jwt` (a refresh token is then refused as `token.wrong_type`); not verified.
+   * Is this one of our server-issued user tokens? True when its header `typ` is `at+jwt` or
+   * `refresh+jwt` (a refresh token is then refused as `token.wrong_type`) and it is not an
+   * OAuth client's (`client_id` = `sub`); not verified.
    */
   isSessionToken(token: string): boolean;
   /**
@@ -50,7 +52,10 @@ function isSessionToken(token: string): boolean {
   try {
     const { typ } = decodeProtectedHeader(token);
     return (
-      typeof typ === "string" && OUR_TYPES.has(typ.toLowerCase().replace(/^application\//, ""))
+      typeof typ === "string" &&
+      OUR_TYPES.has(typ.toLowerCase().replace(/^application\//, "")) &&
+      // An OAuth client's token is the client verifier's (clients/verifier.ts).
+      !isClientTokenClaims(decodeJwt(token))
     );
   } catch {
     return false;
@@ -93,8 +98,8 @@ export function createSessionTokenVerifier(
 
   async function verifyFully(token: string): Promise<{ session: SessionSubject; exp: number }> {
     const claims = await issuer.verifyAccess(token);
-    if (claims.sid === undefined) {
-      throw new TokenError("token.invalid", { cause: new Error("no sid") });
+    if (claims.sid === undefined || isClientTokenClaims(claims)) {
+      throw new TokenError("token.invalid", { cause: new Error("no sid, or a client's token") });
     }
     const session = await loadSession(claims.sid);
     // SECURITY: the session decides who the caller is; a token naming someone else is refused.

@@ -17,6 +17,7 @@ const READS = [
   "/admin/api/audit",
   "/admin/api/audit/export",
   "/admin/api/impersonation",
+  "/admin/api/clients",
 ];
 const WRITES: Array<[string, string]> = [
   ["PATCH", `/admin/api/users/${sample}`],
@@ -28,6 +29,9 @@ const WRITES: Array<[string, string]> = [
   ["POST", `/admin/api/passkeys/k${"0".repeat(31)}/revoke`],
   ["POST", `/admin/api/devices/d${"0".repeat(31)}/revoke`],
   ["POST", `/admin/api/sessions/s${"0".repeat(31)}/revoke`],
+  ["POST", "/admin/api/clients"],
+  ["POST", `/admin/api/clients/o${"0".repeat(31)}/rotate-secret`],
+  ["DELETE", `/admin/api/clients/o${"0".repeat(31)}`],
 ];
 
 /** A page of the admin API. */
@@ -83,7 +87,7 @@ describe.each(dialects)("admin API on $name", (dialect) => {
       .filter(([path]) => path.startsWith("/admin/api"))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     const tested = [...READS.map((p) => ["GET", p]), ...WRITES].map(
-      ([m, p]) => `${m} ${(p as string).replace(/\/[ukds]0{31}/, "/{id}")}`,
+      ([m, p]) => `${m} ${(p as string).replace(/\/[ukdso]0{31}/, "/{id}")}`,
     );
     expect(new Set(tested)).toEqual(new Set(documented));
   });
