@@ -20,12 +20,10 @@ function watchQueries(app: KeyshipApp): { kinds: string[]; stop(): void } {
   const kinds: string[] = [];
   const executor = db.getExecutor();
   const run = executor.executeQuery.bind(executor);
-  const query = vi
-    .spyOn(executor, "executeQuery")
-    .mockImplementation((compiled: CompiledQuery, id) => {
-      kinds.push(compiled.query.kind);
-      return run(compiled, id);
-    });
+  const query = vi.spyOn(executor, "executeQuery").mockImplementation((compiled: CompiledQuery) => {
+    kinds.push(compiled.query.kind);
+    return run(compiled);
+  });
   const transaction = vi.spyOn(db, "transaction");
   return {
     kinds,
