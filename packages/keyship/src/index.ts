@@ -2,7 +2,7 @@
  * keyship: passkeys-first auth for Hono APIs. The root holds the factories, guards, errors and
  * types; optional parts live on subpaths: `keyship/passwords`, `keyship/email`,
  * `keyship/ratelimit`, `keyship/database`, `keyship/tokens`, `keyship/observability`,
- * `keyship/llm`.
+ * `keyship/llm`, `keyship/crypto`.
  * @module
  */
 export { createApp, type KeyshipApp } from "./app.ts";

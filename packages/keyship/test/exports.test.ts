@@ -73,6 +73,7 @@ describe("public surface", () => {
       ["assertAllowed", "createRateLimiter", "memoryRateLimitStore", "redisRateLimitStore"],
     ],
     ["./database", ["MigrationError", "migrateToLatest", "migrationStatus", "openDatabase"]],
+    ["./crypto", ["CryptoError", "decrypt", "decryptBytes", "encrypt", "encryptionKeys"]],
   ])("pins the export list of keyship%s", async (subpath, expected) => {
     expect(await namesOf(subpath)).toEqual(expected);
   });

@@ -16,7 +16,8 @@ import { type CliIo, UsageError } from "./io.ts";
 export interface KeygenArgs {
   /**
    * `es256`: a P-256 private JWK with `kid`; `secret`: a random HS256 secret; `aes`: a random
-   * 256-bit AES key (AES-256-GCM), base64url.
+   * 256-bit AES key (AES-256-GCM) with a key id, `<kid>:<key>` (the format of
+   * `KEYSHIP_ENCRYPTION_KEYS`, which `keyship/crypto` reads).
    */
   readonly type: string | undefined;
   /** Env files to write the key into (a fresh key for each); none: print to stdout. */
@@ -77,9 +78,20 @@ const KEY_TYPES: Readonly<Record<string, KeyType>> = {
     make: async () => randomBytes(32).toString("base64url"),
   },
   aes: {
-    variable: "KEYSHIP_ENCRYPTION_KEY",
-    hint: "A 256-bit AES key (base64url) for AES-256-GCM; keep it secret.",
-    make: async () => randomBytes(32).toString("base64url"),
+    variable: "KEYSHIP_ENCRYPTION_KEYS",
+    hint: "A 256-bit AES-256-GCM key with its id (<kid>:<key>) for keyship/crypto. Put it in KEYSHIP_ENCRYPTION_KEYS (a comma-separated list; the first encrypts). Keep it secret.",
+    // 32 random bits of key id are plenty to tell a handful of keys apart; they are not secret.
+    make: async () => `${randomBytes(4).toString("hex")}:${randomBytes(32).toString("base64url")}`,
+    // Rotation, as for es256: the new key first (it encrypts from now on), the old ones kept
+    // after it so what they encrypted still decrypts. Remove one by hand once nothing uses it.
+    combine(previous, fresh) {
+      const kept = previous.split(/[\s,]+/).filter((entry) => /^[\w-]+:[\w-]+$/.test(entry));
+      if (kept.length === 0) return { value: fresh, note: "" };
+      return {
+        value: [fresh, ...kept].join(","),
+        note: ` (new key first; ${kept.length} older key${kept.length === 1 ? "" : "s"} kept for decryption)`,
+      };
+    },
   },
 };
 

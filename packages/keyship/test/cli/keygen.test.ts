@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
+import { decrypt, encrypt, encryptionKeys } from "../../src/crypto/index.ts";
 import { tempDirIo } from "./env-io.ts";
 
 const EXISTING =
@@ -11,7 +12,7 @@ const EXISTING =
 describe("keyship keygen", () => {
   it.each([
     ["secret", /^[\w-]{43}$/],
-    ["aes", /^[\w-]{43}$/],
+    ["aes", /^[0-9a-f]{8}:[\w-]{43}$/],
     ["es256", /^\{"kty":"EC".*"alg":"ES256","use":"sig"\}$/],
   ])("prints a %s key to stdout when no file is named", async (type, pattern) => {
     const io = await tempDirIo();
@@ -43,8 +44,8 @@ describe("keyship keygen", () => {
     expect(await runCli([...argv, "--env-file", ".env.a", "--env-file", ".env.b"], io)).toBe(0);
     const a = await readFile(join(io.cwd, ".env.a"), "utf8");
     const b = parseEnv(await readFile(join(io.cwd, ".env.b"), "utf8"));
-    expect(a).toMatch(/^A=1\nAPP_DATA_KEY=[\w-]{43}\n$/);
-    expect(b.APP_DATA_KEY).toMatch(/^[\w-]{43}$/);
+    expect(a).toMatch(/^A=1\nAPP_DATA_KEY=[0-9a-f]{8}:[\w-]{43}\n$/);
+    expect(b.APP_DATA_KEY).toMatch(/^[0-9a-f]{8}:[\w-]{43}$/);
     expect(parseEnv(a).APP_DATA_KEY).not.toBe(b.APP_DATA_KEY);
     expect(io.lines).toEqual(["added APP_DATA_KEY in .env.a", "added APP_DATA_KEY in .env.b"]);
   });
@@ -75,6 +76,22 @@ describe("keyship keygen", () => {
     expect(keys[0]!.kid).not.toBe(first[0]!.kid);
     expect(after.startsWith("# top\nA=1\n")).toBe(true);
     expect(io.lines.at(-1)).toContain("1 older key kept");
+  });
+
+  it("rotates aes keys into KEYSHIP_ENCRYPTION_KEYS, which keyship/crypto reads back", async () => {
+    const io = await tempDirIo();
+    const path = join(io.cwd, ".env");
+    expect(await runCli(["keygen", "--type", "aes", "--env-file", ".env"], io)).toBe(0);
+    const first = parseEnv(await readFile(path, "utf8")).KEYSHIP_ENCRYPTION_KEYS!;
+    const sealed = encrypt("kept", encryptionKeys(first));
+    expect(await runCli(["keygen", "--type", "aes", "--env-file", ".env"], io)).toBe(0);
+    const value = parseEnv(await readFile(path, "utf8")).KEYSHIP_ENCRYPTION_KEYS!;
+    expect(value).toMatch(/^[0-9a-f]{8}:[\w-]{43},[0-9a-f]{8}:[\w-]{43}$/);
+    expect(value.endsWith(`,${first}`)).toBe(true);
+    expect(io.lines.at(-1)).toContain("1 older key kept for decryption");
+    const keys = encryptionKeys(undefined, { KEYSHIP_ENCRYPTION_KEYS: value });
+    expect(keys.currentKid).not.toBe(first.split(":")[0]);
+    expect(decrypt(sealed, keys)).toBe("kept");
   });
 
   it.each([[[]], [["--type", "rsa"]], [["--type", "secret", "--name", "1X"]]])(
