@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { loadSettings } from "../config/load.ts";
 import type { Settings } from "../config/schema.ts";
 import { openDatabase } from "../db/connect.ts";
+import { migrationStatus } from "../db/migrate.ts";
 import type { DB, DialectName } from "../db/schema.ts";
 import type { CliIo } from "./io.ts";
 
@@ -62,4 +63,29 @@ export function openCliDatabase(args: CliDatabaseArgs, io: CliIo): CliDatabase {
 export function reportUnreachableDatabase(io: CliIo, cause: unknown): void {
   io.err(`cannot reach the database: ${(cause as Error)?.message ?? String(cause)}`);
   io.err("check KEYSHIP_DATABASE_URL (or --database) and that the server is running.");
+}
+
+/**
+ * Whether the database is reachable and fully migrated. Otherwise prints why on `io.err` (an
+ * unreachable database with a hint, or pending migrations asking for `keyship migrate`) and
+ * answers false: the command exits 1 without touching anything.
+ * @param db an opened database (`openCliDatabase`)
+ * @param dialect its dialect
+ * @param io where to print
+ * @example if (!(await isMigrated(db, dialect, io))) return 1;
+ */
+export async function isMigrated(db: DB, dialect: DialectName, io: CliIo): Promise<boolean> {
+  let pending: number;
+  try {
+    const states = await migrationStatus(db, dialect);
+    pending = states.filter((m) => m.executedAt === undefined).length;
+  } catch (error) {
+    reportUnreachableDatabase(io, error);
+    return false;
+  }
+  if (pending > 0) {
+    io.err(`the database has ${pending} pending migration(s); run 'keyship migrate' first`);
+    return false;
+  }
+  return true;
 }

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
+import { runClients } from "./clients.ts";
 import { runDoctor } from "./doctor.ts";
 import { runInit } from "./init.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
@@ -27,6 +28,12 @@ Usage:
                                             take scopes away
   keyship users disable <id|email>          block a user from signing in
   keyship users enable <id|email>           allow a disabled user again
+  keyship clients create <name> [--scopes a,b] [--refresh]
+                                            register an OAuth client; prints its id and
+                                            secret once
+  keyship clients list                      list OAuth clients (never their secrets)
+  keyship clients rotate-secret <id|name>   new secret (shown once); old tokens refused
+  keyship clients delete <id|name>          delete a client and refuse its tokens
   keyship init [--force] [--origin URL]     write .env (new secrets) and .env.example here
   keyship doctor                            check settings, route rules, database,
                                             migrations, WebAuthn
@@ -59,6 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         type: { type: "string" },
         "env-file": { type: "string", multiple: true },
         name: { type: "string" },
+        scopes: { type: "string" },
+        refresh: { type: "boolean" },
       },
     });
     const [command, subcommand, ...rest] = positionals;
@@ -82,6 +91,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             search: values.search,
             limit: values.limit,
             offset: values.offset,
+          },
+          io,
+        );
+      case "clients":
+        return await runClients(
+          {
+            subcommand,
+            operands: rest,
+            database: values.database,
+            scopes: values.scopes,
+            refresh: values.refresh,
           },
           io,
         );

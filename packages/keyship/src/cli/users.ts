@@ -3,7 +3,6 @@
  * @module
  */
 import { CLI_SOURCE } from "../audit/model.ts";
-import { migrationStatus } from "../db/migrate.ts";
 import { ProblemError } from "../errors.ts";
 import { scopesFromInput, type UserView } from "../users/model.ts";
 import {
@@ -19,7 +18,7 @@ import {
   type UserChangeOptions,
   type UsersContext,
 } from "../users/service.ts";
-import { openCliDatabase, reportUnreachableDatabase } from "./database.ts";
+import { isMigrated, openCliDatabase } from "./database.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** Options of the users command, as parsed by `main.ts`. */
@@ -215,18 +214,7 @@ export async function runUsers(args: UsersArgs, io: CliIo): Promise<number> {
   }
   const { db, dialect } = openCliDatabase(args, io);
   try {
-    let pending: number;
-    try {
-      const states = await migrationStatus(db, dialect);
-      pending = states.filter((m) => m.executedAt === undefined).length;
-    } catch (error) {
-      reportUnreachableDatabase(io, error);
-      return 1;
-    }
-    if (pending > 0) {
-      io.err(`the database has ${pending} pending migration(s); run 'keyship migrate' first`);
-      return 1;
-    }
+    if (!(await isMigrated(db, dialect, io))) return 1;
     await action.run({ db, dialect, now: () => new Date() }, io);
     return 0;
   } catch (error) {

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.ts";
-import { runCli } from "../../src/cli/main.ts";
 import type { UsersTable } from "../../src/db/schema.ts";
 import { findUserById, insertUser } from "../../src/users/store.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
@@ -10,20 +8,7 @@ import {
   persistentDatabase,
   userRow,
 } from "../users/fixtures.ts";
-
-/** Runs `keyship …` against `url` and returns the exit code and what it printed. */
-async function keyship(url: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { KEYSHIP_DATABASE_URL: url },
-    cwd: "/nonexistent",
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+import { keyship } from "./run.ts";
 
 describe.each(dialects)("keyship users on $name", (dialect) => {
   let database: MigratedDatabase;
