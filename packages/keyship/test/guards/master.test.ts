@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadSettings } from "../../src/config/load.ts";
 import { KeyshipConfigError } from "../../src/errors.ts";
 import { requireAdmin, requireMaster, requireUser } from "../../src/guards/guards.ts";
+import { createLogger } from "../../src/observability/logger.ts";
 import { promoteUser } from "../../src/users/service.ts";
 import { eventsOf, traced } from "../audit/helpers.ts";
 import { testApp } from "../helpers/app.ts";
@@ -155,6 +157,25 @@ describe("without a master token", () => {
     expect(res.status).toBe(401);
     expect(await codeOf(res)).toBe("auth.unauthenticated");
     expect((await app.request("/t/public", { headers })).status).toBe(200);
+  });
+});
+
+describe("when the master.used row cannot be written", () => {
+  const lines: string[] = [];
+  const app = testApp("sqlite::memory:", {
+    masterToken: MASTER,
+    logger: createLogger("warn", { destination: { write: (line) => lines.push(line) } }),
+  });
+  app.get("/internal/jobs", requireMaster(), (c) => c.text("jobs"));
+  afterAll(() => app.keyship.close());
+
+  it("still answers the request and logs the failure", async () => {
+    await app.keyship.ready;
+    await sql`drop table audit_events`.execute(app.keyship.db);
+    const res = await app.request("/internal/jobs", { headers: { "x-master-token": MASTER } });
+    expect(res.status).toBe(200);
+    await vi.waitFor(() => expect(lines.join("")).toContain("master.used could not be audited"));
+    expect(lines.join("")).not.toContain(MASTER);
   });
 });
 
