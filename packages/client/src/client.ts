@@ -11,15 +11,14 @@ import {
   generateDeviceKeyPair,
 } from "./device-key.ts";
 import { isKeyshipError, KeyshipError } from "./errors.ts";
-import { type ApiCall, apiCaller, apiUrl, createJsonRequest, sendRequest } from "./http.ts";
-import type { DeviceRecord } from "./key-store.ts";
+import { type ApiCall, apiCaller, sendRequest } from "./http.ts";
 import {
   type KeyshipClientOptions,
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options.ts";
 import { type RealtimeMethods, realtimeMethods } from "./realtime.ts";
-import { createDeviceSession, type DeviceSession } from "./session.ts";
+import { createDeviceSession, type DeviceSession, retireDevice } from "./session.ts";
 import {
   createStepUpRunner,
   type SteppedUp,
@@ -27,7 +26,6 @@ import {
   type StepUpRunner,
   withStepUpRetry,
 } from "./step-up.ts";
-import { mintDeviceToken } from "./token.ts";
 import type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
 import type {
   AuthenticationResponseJSON,
@@ -186,20 +184,6 @@ function createClientContext(config: ResolvedClientOptions): ClientContext {
     signedSend,
     stepUp,
   };
-}
-
-/** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
-async function retireDevice(config: ResolvedClientOptions, record: DeviceRecord): Promise<void> {
-  const { token } = await mintDeviceToken({
-    privateKey: record.keyPair.privateKey,
-    deviceId: record.deviceId,
-    audience: "keyship:http",
-    lifetimeSeconds: 60,
-    nowMs: config.now(),
-  });
-  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
-  request.headers.set("authorization", `Bearer ${token}`);
-  await sendRequest(request);
 }
 
 /** Generates a device key, lets `finish` bind it on the server, then stores it. */

@@ -5,8 +5,9 @@
  */
 
 import { KeyshipError, readProblem } from "./errors.ts";
-import { sendRequest } from "./http.ts";
+import { apiUrl, createJsonRequest, sendRequest } from "./http.ts";
 import type { DeviceRecord, KeyStore } from "./key-store.ts";
+import type { ResolvedClientOptions } from "./options.ts";
 import { type DeviceTokenAudience, type MintedDeviceToken, mintDeviceToken } from "./token.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
 
@@ -245,4 +246,21 @@ async function storage<T>(operation: () => Promise<T>): Promise<T> {
     if (error instanceof KeyshipError) throw error;
     throw new KeyshipError({ code: "client.storage_failed", cause: error });
   }
+}
+
+/** Revokes a replaced device with its own key; failure only leaves an unusable device row. */
+export async function retireDevice(
+  config: Pick<ResolvedClientOptions, "baseUrl" | "now">,
+  record: DeviceRecord,
+): Promise<void> {
+  const { token } = await mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience: "keyship:http",
+    lifetimeSeconds: 60,
+    nowMs: config.now(),
+  });
+  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
+  request.headers.set("authorization", `Bearer ${token}`);
+  await sendRequest(request);
 }

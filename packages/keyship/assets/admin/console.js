@@ -1267,6 +1267,18 @@ async function storage(operation) {
     throw new KeyshipError({ code: "client.storage_failed", cause: error });
   }
 }
+async function retireDevice(config, record) {
+  const { token } = await mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience: "keyship:http",
+    lifetimeSeconds: 60,
+    nowMs: config.now()
+  });
+  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
+  request.headers.set("authorization", `Bearer ${token}`);
+  await sendRequest(request);
+}
 
 // ../client/src/step-up.ts
 function createStepUpRunner(deps) {
@@ -1334,18 +1346,6 @@ function createClientContext(config) {
     signedSend,
     stepUp
   };
-}
-async function retireDevice(config, record) {
-  const { token } = await mintDeviceToken({
-    privateKey: record.keyPair.privateKey,
-    deviceId: record.deviceId,
-    audience: "keyship:http",
-    lifetimeSeconds: 60,
-    nowMs: config.now()
-  });
-  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
-  request.headers.set("authorization", `Bearer ${token}`);
-  await sendRequest(request);
 }
 async function signIn(context, finish) {
   const keyPair = await generateDeviceKeyPair();

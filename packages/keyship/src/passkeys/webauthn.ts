@@ -4,6 +4,8 @@
  * translated into a ProblemError.
  * @module
  */
+
+import { createHash } from "node:crypto";
 import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransport,
@@ -22,7 +24,6 @@ import {
   parseAuthenticatorData,
 } from "@simplewebauthn/server/helpers";
 import type { Settings } from "../config/schema.ts";
-import { createHash } from "node:crypto";
 import { ProblemError } from "../errors.ts";
 
 /** COSE algorithms offered and accepted: ES256, EdDSA, RS256 (no experimental ones). */

@@ -35,6 +35,7 @@ function isDead(p: Principal, dead: DeadSubjects): boolean {
     if (dead.userIds.has(p.userId)) return true;
   }
   if (p.deviceId !== undefined && dead.deviceIds.has(p.deviceId)) return true;
+  if (p.via === "apikey" && p.keyId !== undefined && dead.keyIds.has(p.keyId)) return true;
   return p.sessionId !== undefined && dead.sessionIds.has(p.sessionId);
 }
 
@@ -44,7 +45,7 @@ function isDead(p: Principal, dead: DeadSubjects): boolean {
  * @param intervalMs how often to check. @default WATCH_INTERVAL_MS
  */
 export function createSocketWatch(
-  ctx: Pick<KeyshipContext, "db" | "logger">,
+  ctx: Pick<KeyshipContext, "db" | "logger" | "now">,
   intervalMs: number = WATCH_INTERVAL_MS,
 ): SocketWatch {
   const entries = new Set<Entry>();
@@ -58,17 +59,24 @@ export function createSocketWatch(
       userIds: new Set<string>(),
       deviceIds: new Set<string>(),
       sessionIds: new Set<string>(),
+      keyIds: new Set<string>(),
     };
     for (const { principal: p } of open) {
       if (p.via !== "master" && p.via !== "client") ids.userIds.add(p.userId);
       if (p.deviceId !== undefined) ids.deviceIds.add(p.deviceId);
       if (p.sessionId !== undefined) ids.sessionIds.add(p.sessionId);
+      if (p.via === "apikey" && p.keyId !== undefined) ids.keyIds.add(p.keyId);
     }
-    const dead = await findDeadSubjects(ctx.db, {
-      userIds: [...ids.userIds],
-      deviceIds: [...ids.deviceIds],
-      sessionIds: [...ids.sessionIds],
-    });
+    const dead = await findDeadSubjects(
+      ctx.db,
+      {
+        userIds: [...ids.userIds],
+        deviceIds: [...ids.deviceIds],
+        sessionIds: [...ids.sessionIds],
+        keyIds: [...ids.keyIds],
+      },
+      ctx.now().toISOString(),
+    );
     for (const entry of open) {
       if (entries.has(entry) && isDead(entry.principal, dead)) {
         entries.delete(entry);

@@ -6,7 +6,6 @@
  * another instance or the CLI would.
  */
 
-import { createKeyshipClient, memoryKeyStore } from "@keyship/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { KeyshipApp } from "../../src/app.ts";
@@ -121,43 +120,25 @@ describe.each(dialects)("realtime auth on $name", (dialect) => {
     expect(await connect(wsUrl, ["keyship", `keyship-token.${httpToken}`])).toBe(401);
   });
 
-  it("the SDK's openWebSocket() and openEventStream() connect with the device's key", async () => {
-    const holder = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
-    const keyStore = memoryKeyStore();
-    const algorithm = { name: "ECDSA", namedCurve: "P-256" } as const;
-    await keyStore.save({
-      deviceId: holder.deviceId,
-      keyPair: {
-        privateKey: holder.deviceKey.privateKey.toCryptoKey(algorithm, false, ["sign"]),
-        publicKey: await crypto.subtle.importKey(
-          "jwk",
-          holder.deviceKey.publicJwk,
-          algorithm,
-          true,
-          ["verify"],
-        ),
-      },
+  it("accepts an API key and closes its socket once the key is revoked", async () => {
+    const owner = await registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+    await owner.stepUp();
+    const created = await app.request("/auth/api-keys", {
+      method: "POST",
+      headers: { ...(await owner.auth()), "content-type": "application/json" },
+      body: JSON.stringify({ name: "socket" }),
     });
-    const base = `http://127.0.0.1:${server.port}`;
-    const client = createKeyshipClient({ baseUrl: base, keyStore });
-    const socket = await client.openWebSocket("/ws");
-    const reply = await new Promise<string>((resolve, reject) => {
-      socket.addEventListener("open", () => socket.send("hi"));
-      socket.addEventListener("message", (event) => resolve(String(event.data)));
-      socket.addEventListener("error", () => reject(new Error("socket error")));
-    });
-    expect(JSON.parse(reply)).toEqual({ userId: holder.userId, via: "device", echo: "hi" });
-    expect(socket.protocol).toBe("keyship");
-    socket.close();
-    const stream = await client.openEventStream("/events");
-    for await (const event of stream) {
-      expect(event).toEqual({ event: "hello", data: holder.userId, id: undefined });
-      break;
-    }
-    stream.close();
-    await expect(client.openWebSocket("http://elsewhere.example/ws")).rejects.toMatchObject({
-      code: "client.untrusted_origin",
-    });
+    const { key, id } = (await created.json()) as { key: string; id: string };
+    const ws = (await connect(wsUrl, ["keyship", `keyship-token.${key}`])) as WebSocket;
+    ws.send("k");
+    expect(await nextMessage(ws)).toMatchObject({ via: "apikey", userId: owner.userId });
+    const end = closed(ws);
+    await app.keyship.db
+      .updateTable("api_keys")
+      .set({ revoked_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .execute();
+    expect((await end).code).toBe(4401);
   });
 
   it("closes a socket with 4401 within about a second of its device being revoked elsewhere", async () => {
