@@ -8,7 +8,7 @@ import type { AdminContext } from "./admin/model.ts";
 import { adminApiRoutes } from "./admin/routes.ts";
 import { apiKeyRoutes, refuseApiKeys } from "./apikeys/routes.ts";
 import type { Authentication } from "./auth/authentication.ts";
-import { createOAuthLimiter, type OAuthRule } from "./clients/credentials.ts";
+import { createOAuthParts, type OAuthParts } from "./clients/credentials.ts";
 import { oauthRoutes, refuseClients } from "./clients/routes.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
@@ -42,8 +42,8 @@ export interface RouterParts {
   readonly passwords: PasswordsContext | undefined;
   /** The abuse limits of the passkey and step-up ceremonies. */
   readonly ceremonies: RateLimiter<CeremonyRule>;
-  /** The abuse limits of the OAuth token endpoint. */
-  readonly oauth: RateLimiter<OAuthRule>;
+  /** The OAuth endpoints' limits and client cache. */
+  readonly oauth: OAuthParts;
   /** The guard of sensitive actions (the routers' and `keyship.requireStepUp()`). */
   readonly stepUp: MiddlewareHandler<KeyshipEnv>;
 }
@@ -65,7 +65,7 @@ export function routerParts(
     millisecondsOf(context.now),
   );
   const stepUp = stepUpGuard(context);
-  const oauth = createOAuthLimiter(settings, extras.rateLimitStore, millisecondsOf(context.now));
+  const oauth = createOAuthParts(settings, extras.rateLimitStore, millisecondsOf(context.now));
   if (!settings.passwordAuthEnabled) {
     return { context, auth, passwords: undefined, ceremonies, oauth, stepUp };
   }
@@ -118,6 +118,17 @@ export function authRouter(
     sensitive: [...account, parts.stepUp],
   };
   const routes = createRouter();
+  // Before noStore: the OAuth routes send no-store themselves (RFC 6749 §5.1), and a header set
+  // after the answer would copy the response on the token endpoint's hot path.
+  routes.route(
+    "/",
+    oauthRoutes({
+      ...context,
+      ...parts.oauth,
+      sessionTokens: auth.sessions,
+      clientTokens: auth.clients,
+    }),
+  );
   routes.use("*", noStore);
   const limits = limitCeremonies(parts.ceremonies, context.settings.trustProxy);
   for (const path of CEREMONY_PATHS) routes.use(path, limits);
@@ -126,15 +137,6 @@ export function authRouter(
   routes.route("/", deviceRoutes(withVerifier, guards));
   routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
   routes.route("/", meRoutes(context, signedIn));
-  routes.route(
-    "/",
-    oauthRoutes({
-      ...context,
-      limits: parts.oauth,
-      sessionTokens: auth.sessions,
-      clientTokens: auth.clients,
-    }),
-  );
   routes.route("/", apiKeyRoutes({ ...context, keys: auth.apiKeys }, guards));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
   return routes;

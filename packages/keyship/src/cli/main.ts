@@ -3,7 +3,7 @@
  * The `keyship` command line.
  * @module
  */
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
 import { runClients } from "./clients.ts";
 import { runDoctor } from "./doctor.ts";
@@ -46,6 +46,22 @@ Every command takes --database URL (overrides KEYSHIP_DATABASE_URL).
 Settings come from KEYSHIP_* variables and ./.env (see docs/configuration.md).
 Exit codes: 0 success, 1 failure, 2 wrong command line.`;
 
+/** The flags of every command, parsed once; each command reads its own. */
+const OPTIONS = {
+  database: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  search: { type: "string" },
+  limit: { type: "string" },
+  offset: { type: "string" },
+  force: { type: "boolean" },
+  origin: { type: "string" },
+  type: { type: "string" },
+  "env-file": { type: "string", multiple: true },
+  name: { type: "string" },
+  scopes: { type: "string" },
+  refresh: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
 /**
  * Runs the CLI with `argv` (without the node and script paths).
  * @returns the exit code: 0 success, 1 failure, 2 usage error
@@ -55,20 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { positionals, values } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: {
-        database: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        search: { type: "string" },
-        limit: { type: "string" },
-        offset: { type: "string" },
-        force: { type: "boolean" },
-        origin: { type: "string" },
-        type: { type: "string" },
-        "env-file": { type: "string", multiple: true },
-        name: { type: "string" },
-        scopes: { type: "string" },
-        refresh: { type: "boolean" },
-      },
+      options: OPTIONS,
     });
     const [command, subcommand, ...rest] = positionals;
     if (values.help || command === undefined || command === "help") {

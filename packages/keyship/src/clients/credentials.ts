@@ -6,6 +6,7 @@
  * @module
  */
 import type { AuditSource } from "../audit/model.ts";
+import { createLruCache, type LruCache } from "../cache/lru.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { OAuthClientsTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
@@ -30,24 +31,32 @@ export interface ClientCredentials {
 /** The rules the OAuth endpoints count against. */
 export type OAuthRule = "oauth.token.ip" | "oauth.token.client" | "oauth.auth_failed";
 
-/** What the OAuth services run with: the instance's context and the OAuth limits. */
-export type OAuthContext = KeyshipContext & {
+/** What the OAuth endpoints keep per instance, built once. */
+export interface OAuthParts {
+  /**
+   * Token calls per IP and per client (`rateLimitOauthToken`), and at most one
+   * `client.auth_failed` audit row per client and minute.
+   */
   readonly limits: RateLimiter<OAuthRule>;
-};
+  /** Client rows by id, trusted for `authCacheTtlSeconds`, so a grant reads no database. */
+  readonly knownClients: LruCache<string, OAuthClientsTable>;
+}
+
+/** What the OAuth services run with: the instance's context and its OAuth parts. */
+export type OAuthContext = KeyshipContext & OAuthParts;
 
 /**
- * The OAuth endpoints' limiter: token calls per IP and per client (`rateLimitOauthToken`),
- * and at most one `client.auth_failed` audit row per client and minute.
+ * The OAuth endpoints' limiter and client cache.
  * @param store where hits are counted (shared with the other limits) @default memory
  * @param now the clock, in epoch milliseconds
  */
-export function createOAuthLimiter(
+export function createOAuthParts(
   settings: KeyshipContext["settings"],
   store: RateLimitStore | undefined,
   now: () => number,
-): RateLimiter<OAuthRule> {
+): OAuthParts {
   const token = parseRateLimitRule(settings.rateLimitOauthToken);
-  return createRateLimiter({
+  const limits = createRateLimiter<OAuthRule>({
     store: store ?? memoryRateLimitStore(),
     rules: {
       "oauth.token.ip": token,
@@ -56,6 +65,8 @@ export function createOAuthLimiter(
     },
     now,
   });
+  const max = settings.authCacheTtlSeconds === 0 ? 0 : settings.authCacheSize;
+  return { limits, knownClients: createLruCache({ max, now }) };
 }
 
 function invalidClient(cause: string): ProblemError {
@@ -124,6 +135,21 @@ export function clientCredentialsOf(
 }
 
 /**
+ * The live client with `id`: from the cache while trusted, else the database. A rotation, a
+ * deletion or a revocation in this process revokes the client's client-credentials family,
+ * which sends the next call to the database; other processes' changes apply within
+ * `authCacheTtlSeconds`, as for tokens.
+ */
+async function liveClient(ctx: OAuthContext, id: string): Promise<OAuthClientsTable | undefined> {
+  const known = ctx.knownClients.get(id);
+  if (known !== undefined && !ctx.sessions.revocations.isRevoked(known.family_id)) return known;
+  const row = await findLiveClientById(ctx.db, id);
+  if (row === undefined) ctx.knownClients.delete(id);
+  else ctx.knownClients.set(id, row, ctx.now().getTime() + ctx.settings.authCacheTtlSeconds * 1000);
+  return row;
+}
+
+/**
  * Authenticates a client: a live client whose secret matches, compared in constant time.
  * A wrong secret of a known client is audited (`client.auth_failed`, at most once per client
  * and minute, so a flood of bad requests is no flood of writes).
@@ -138,7 +164,7 @@ export async function authenticateClient(
   endpoint: "token" | "introspect" | "revoke",
 ): Promise<OAuthClientsTable> {
   const { clientId, clientSecret, method } = credentials;
-  const row = isId(clientId, "client") ? await findLiveClientById(ctx.db, clientId) : undefined;
+  const row = isId(clientId, "client") ? await liveClient(ctx, clientId) : undefined;
   if (isClientSecret(row?.secret_hash, clientSecret) && row !== undefined) return row;
   if (row !== undefined && (await ctx.limits.consume(row.id, "oauth.auth_failed")).allowed) {
     await recordFailure(ctx, source, {

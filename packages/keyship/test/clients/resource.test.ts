@@ -122,6 +122,21 @@ describe.each(dialects)("client tokens on resource routes on $name", (dialect) =
     expect([res.status, await codeOf(res)]).toEqual([401, "token.revoked"]);
   });
 
+  it("refuses grants to a client deleted by another process once its cache entry expires", async () => {
+    const client = await registerClient(suite.app);
+    await clientToken(suite.app, client); // the grant caches the client's row
+    const cli = { db: suite.app.keyship.db, now: clockOf(suite.app).now, newId };
+    await deleteClient(cli, CLI_SOURCE, client.id);
+    suite.clock.advance(31_000); // authCacheTtlSeconds
+    const grant = await oauthPost(
+      suite.app,
+      "/auth/oauth/token",
+      { grant_type: "client_credentials" },
+      { headers: basic(client.id, client.secret) },
+    );
+    expect((await oauthErrorOf(grant)).error).toBe("invalid_client");
+  });
+
   it("rotating the secret refuses the old secret and the old tokens, not the new ones", async () => {
     const client = await registerClient(suite.app);
     const old = await clientToken(suite.app, client);

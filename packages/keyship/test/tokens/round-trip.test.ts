@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, exportJWK, importPKCS8 } from "jose";
+import { decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { createTokenIssuer, type TokenIssuerOptions } from "../../src/tokens/index.ts";
 import {
@@ -19,6 +19,8 @@ const es384Jwk = await exportJWK(
 
 const FAMILIES: ReadonlyArray<readonly [string, TokenIssuerOptions]> = [
   ["HS256 secret", { algorithm: "HS256", secret: SECRET }],
+  ["HS384 secret", { algorithm: "HS384", secret: "x".repeat(48) }],
+  ["HS512 secret", { algorithm: "HS512", secret: "x".repeat(64) }],
   ["RS256 PKCS#8 PEM", { algorithm: "RS256", privateKey: rsaPair().privateKey }],
   ["ES256 PKCS#8 PEM", { algorithm: "ES256", privateKey: ecPair("P-256").privateKey }],
   ["ES384 private JWK", { algorithm: "ES384", privateKey: es384Jwk }],
@@ -110,5 +112,24 @@ describe("issued claims", () => {
 
   it("refuses an empty subject", async () => {
     await expect(issuer.issueAccess("")).rejects.toThrow(TypeError);
+  });
+});
+
+// HMAC tokens are signed with node:crypto, not jose: an independent verifier must accept them.
+describe.each([
+  ["HS256", SECRET],
+  ["HS384", "x".repeat(48)],
+  ["HS512", "x".repeat(64)],
+] as const)("%s tokens signed by node:crypto", (algorithm, secret) => {
+  it("verify with jose and the raw secret, with the header jose would write", async () => {
+    const { token } = await issuerFor({ algorithm, secret }).issueAccess("u1", { sid: "s1" });
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: [algorithm],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: T0,
+    });
+    expect(payload).toMatchObject({ sub: "u1", sid: "s1", token_use: "access" });
+    expect(protectedHeader).toEqual({ alg: algorithm, kid: expect.any(String), typ: "at+jwt" });
   });
 });
