@@ -3,7 +3,7 @@
  * standalone JWT refresh token) following the JWT BCP, RFC 8725. No HTTP, no database.
  * @module
  */
-import { createHmac, type KeyObject } from "node:crypto";
+import { createHmac, type KeyObject, sign } from "node:crypto";
 import {
   type CompactJWSHeaderParameters,
   type JWTPayload,
@@ -173,30 +173,37 @@ function tokenSigner(settings: Settings) {
     const { current } = keys;
     const header = { alg: current.algorithm, kid: current.kid, typ: TYP[use] };
     const token =
-      current.hmacKey === undefined
+      current.nodeSigningKey === undefined
         ? await new SignJWT(payload).setProtectedHeader(header).sign(current.signingKey)
-        : hmacCompactJws(header, payload, current.hmacKey);
+        : nodeCompactJws(header, payload, current.nodeSigningKey);
     return { token, jti, expiresAt: new Date((iat + ttl) * 1000), expiresIn: ttl };
   }
   return issue;
 }
 
 /**
- * RFC 7515 §7.1: the compact JWS `b64(header).b64(payload).b64(HMAC)`, signed with node:crypto
- * synchronously. An HMAC through WebCrypto is an asynchronous job, several times the cost of
- * the whole token here; the token endpoint signs one per request. Verification stays jose's.
+ * RFC 7515 §7.1: the compact JWS `b64(header).b64(payload).b64(signature)`, signed with
+ * node:crypto synchronously. Through WebCrypto a signature is an asynchronous job, several
+ * times the cost of the rest of the token; the token endpoint signs one per request.
+ * Verification stays jose's.
  */
-function hmacCompactJws(
+function nodeCompactJws(
   header: { readonly alg: TokenAlgorithm },
   payload: JWTPayload,
   key: KeyObject,
 ): string {
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  // HS256 → sha256, HS384 → sha384, HS512 → sha512 (RFC 7518 §3.2).
-  const signature = createHmac(`sha${header.alg.slice(2)}`, key)
-    .update(input)
-    .digest("base64url");
-  return `${input}.${signature}`;
+  return `${input}.${nodeSignature(header.alg, input, key).toString("base64url")}`;
+}
+
+/** The signature of `input` (RFC 7518 §3.2 HMAC, §3.4 ECDSA; RFC 8037 §3.1 EdDSA). */
+function nodeSignature(alg: TokenAlgorithm, input: string, key: KeyObject): Buffer {
+  // HS256 → sha256, ES384 → sha384…
+  const hash = `sha${alg.slice(2)}`;
+  if (alg.startsWith("HS")) return createHmac(hash, key).update(input).digest();
+  if (alg === "EdDSA") return sign(null, Buffer.from(input), key);
+  // RFC 7518 §3.4: an ECDSA signature is R || S (IEEE P1363), not DER.
+  return sign(hash, Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
 }
 
 const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");

@@ -89,10 +89,12 @@ export interface ImportedKey {
   /** Present for asymmetric keys only; secrets are never published. */
   readonly publicJwk: PublicJwk | undefined;
   /**
-   * HMAC secrets only: the same secret as a `KeyObject`, which node:crypto signs with
-   * synchronously (WebCrypto's asynchronous HMAC job costs several times as much per token).
+   * The signing key as a `KeyObject`, which node:crypto signs with synchronously (WebCrypto's
+   * asynchronous job costs several times as much per token): secrets, EC and Ed25519 private
+   * keys. Not RSA keys: an RSA signature takes long enough to block the event loop, so they
+   * keep WebCrypto's job, which runs on the thread pool.
    */
-  readonly hmacKey?: KeyObject;
+  readonly nodeSigningKey?: KeyObject;
 }
 
 /** The imported key set. Internal to the tokens feature. */
@@ -330,7 +332,7 @@ function importSecret(
     signingKey: key,
     verificationKey: key,
     publicJwk: undefined,
-    hmacKey: secret,
+    nodeSigningKey: secret,
   };
 }
 
@@ -384,5 +386,8 @@ function importAsymmetric(
     signingKey: privateKey?.toCryptoKey(params, false, ["sign"]),
     verificationKey: publicKey.toCryptoKey(params, true, ["verify"]),
     publicJwk,
+    ...(privateKey === undefined || algorithm.startsWith("RS")
+      ? {}
+      : { nodeSigningKey: privateKey }),
   };
 }

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify } from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { createTokenIssuer, type TokenIssuerOptions } from "../../src/tokens/index.ts";
 import {
@@ -115,7 +115,7 @@ describe("issued claims", () => {
   });
 });
 
-// HMAC tokens are signed with node:crypto, not jose: an independent verifier must accept them.
+// HMAC, EC and Ed25519 tokens are signed with node:crypto, not jose: jose must accept them.
 describe.each([
   ["HS256", SECRET],
   ["HS384", "x".repeat(48)],
@@ -131,5 +131,25 @@ describe.each([
     });
     expect(payload).toMatchObject({ sub: "u1", sid: "s1", token_use: "access" });
     expect(protectedHeader).toEqual({ alg: algorithm, kid: expect.any(String), typ: "at+jwt" });
+  });
+});
+
+describe.each([
+  ["ES256", { algorithm: "ES256", privateKey: ecPair("P-256").privateKey }],
+  ["ES384", { algorithm: "ES384", privateKey: es384Jwk }],
+  ["EdDSA", { algorithm: "EdDSA", privateKey: ed25519Pair().privateKey }],
+] as const)("%s tokens signed by node:crypto", (algorithm, options) => {
+  it("verify with jose and the published JWK Set", async () => {
+    const issuer = issuerFor(options as TokenIssuerOptions);
+    const { token } = await issuer.issueAccess("u1", { sid: "s1" });
+    const { payload } = await jwtVerify(
+      token,
+      createLocalJWKSet({ keys: [...issuer.publicJwks().keys] }),
+      {
+        algorithms: [algorithm],
+        currentDate: T0,
+      },
+    );
+    expect(payload).toMatchObject({ sub: "u1", sid: "s1", token_use: "access" });
   });
 });
