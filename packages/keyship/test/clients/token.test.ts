@@ -212,6 +212,13 @@ describe.each(dialects)("the client-credentials grant on $name", (dialect) => {
     }
   });
 
+  it("does not answer GET (fastauth-api's token routes were GETs with secrets in the URL)", async () => {
+    const res = await suite.app.request(
+      `${TOKEN}?grant_type=client_credentials&client_id=${client.id}`,
+    );
+    expect([res.status, res.headers.get("allow")]).toEqual([405, "POST"]);
+  });
+
   it("never takes client credentials from the URL", async () => {
     const res = await suite.app.request(
       `${TOKEN}?client_id=${client.id}&client_secret=${client.secret}`,
