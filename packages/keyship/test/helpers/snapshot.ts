@@ -14,6 +14,8 @@ export const AUTH_TABLES = [
   "sessions",
   "step_ups",
   "webauthn_challenges",
+  "oauth_clients",
+  "client_sessions",
 ] as const;
 
 /**
