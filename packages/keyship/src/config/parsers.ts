@@ -55,16 +55,19 @@ export const rateLimitRule = z
 /** A duration: seconds, or `30s`, `15m`, `12h`, `30d`; parsed to seconds within [min, max]. */
 export const durationFromString = (min: number, max: number) =>
   z
-    .union([
-      z.number().int(),
-      z
-        .string()
-        .regex(/^\d{1,9}[smhd]?$/, "must be seconds or a duration such as 15m, 12h, 30d")
-        .transform((v) => {
-          const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[v.at(-1) as "s"] ?? 1;
-          return Number.parseInt(v, 10) * unit;
-        }),
-    ])
+    .union(
+      [
+        z.number().int(),
+        z
+          .string()
+          .regex(/^\d{1,9}[smhd]?$/, "must be seconds or a duration such as 15m, 12h, 30d")
+          .transform((v) => {
+            const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[v.at(-1) as "s"] ?? 1;
+            return Number.parseInt(v, 10) * unit;
+          }),
+      ],
+      { error: `must be seconds or a duration such as 15m, 12h, 30d (${min} s to ${max} s)` },
+    )
     .pipe(z.number().int().min(min).max(max));
 
 /** Private keys that sign access tokens: a JSON list of private JWKs (each with `kid`), or one. */
@@ -108,3 +111,27 @@ export interface SettingSpec {
   readonly default: unknown;
   readonly doc: string;
 }
+
+/** The URL, or undefined when it does not parse (then `z.url()` has reported it). */
+function parsed(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An exact `scheme://host[:port]` origin: no `*`, no path, no `null` (`localhost:5173` without
+ * a scheme is refused, not read as the scheme `localhost:`).
+ */
+export const exactOrigin = z
+  .url()
+  .refine((value) => {
+    const url = parsed(value);
+    return url === undefined || url.protocol === "https:" || url.protocol === "http:";
+  }, "must be an exact http(s) origin such as https://app.example.com (never `*`)")
+  .refine((value) => {
+    const url = parsed(value);
+    return url === undefined || (url.pathname === "/" && url.search === "" && url.hash === "");
+  }, "must be an origin only, without a path, query or fragment");

@@ -4,7 +4,13 @@
  * @module
  */
 import { z } from "zod";
-import { boolFromString, intFromString, listFromString, type SettingSpec } from "./parsers.ts";
+import {
+  boolFromString,
+  exactOrigin,
+  intFromString,
+  listFromString,
+  type SettingSpec,
+} from "./parsers.ts";
 import { ADMIN_SETTINGS } from "./settings-admin.ts";
 import { API_KEY_SETTINGS } from "./settings-apikeys.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
@@ -55,7 +61,7 @@ export const SETTINGS = {
   },
   origins: {
     env: "KEYSHIP_ORIGIN",
-    schema: listFromString.pipe(z.array(z.url()).min(1)),
+    schema: listFromString.pipe(z.array(exactOrigin).min(1)),
     default: undefined,
     doc: "Comma-separated list of exact origins the web app runs on, e.g. `https://app.example.com`. Development falls back to `http://localhost:<port>`.",
   },

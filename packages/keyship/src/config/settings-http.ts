@@ -3,28 +3,13 @@
  * @module
  */
 import { z } from "zod";
-import { intFromString, listFromString, rateLimitRule, type SettingSpec } from "./parsers.ts";
-
-/** The URL, or undefined when it does not parse (then `z.url()` has reported it). */
-function parsed(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/** An exact `scheme://host[:port]` origin: no `*`, no path, no `null`. */
-const exactOrigin = z
-  .url()
-  .refine((value) => {
-    const url = parsed(value);
-    return url === undefined || url.protocol === "https:" || url.protocol === "http:";
-  }, "must be an exact http(s) origin such as https://app.example.com (never `*`)")
-  .refine((value) => {
-    const url = parsed(value);
-    return url === undefined || (url.pathname === "/" && url.search === "" && url.hash === "");
-  }, "must be an origin only, without a path, query or fragment");
+import {
+  exactOrigin,
+  intFromString,
+  listFromString,
+  rateLimitRule,
+  type SettingSpec,
+} from "./parsers.ts";
 
 /** HTTP settings; merged into {@link SETTINGS} in schema.ts. */
 export const HTTP_SETTINGS = {

@@ -64,6 +64,23 @@ describe("settings", () => {
     expect(settings.port).toBe(9200);
   });
 
+  it.each([
+    [
+      { KEYSHIP_ORIGIN: "localhost:5173" },
+      /KEYSHIP_ORIGIN is not valid: must be an exact http\(s\) origin such as https:\/\/app\.example\.com/,
+    ],
+    [
+      { KEYSHIP_ORIGIN: "http://localhost:5173/app" },
+      /KEYSHIP_ORIGIN is not valid: must be an origin only/,
+    ],
+    [
+      { KEYSHIP_ACCESS_TOKEN_TTL: "forever" },
+      /KEYSHIP_ACCESS_TOKEN_TTL is not valid: must be seconds or a duration such as 15m, 12h, 30d \(30 s to 86400 s\)/,
+    ],
+  ])("explains what %o should look like, with an example", (env, message) => {
+    expect(() => load(env)).toThrow(message);
+  });
+
   it("refuses invalid values with a config error naming the variable", () => {
     expect(() => load({ KEYSHIP_USER_VERIFICATION: "sometimes" })).toThrow(
       /KEYSHIP_USER_VERIFICATION/,
