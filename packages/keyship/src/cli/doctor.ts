@@ -7,11 +7,11 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { loadSettings } from "../config/load.ts";
 import type { Settings } from "../config/schema.ts";
-import { openDatabase } from "../db/connect.ts";
+import { openDatabase, parseDatabaseUrl } from "../db/connect.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { KeyshipConfigError } from "../errors.ts";
 import { loadProtection, type ProtectionTable } from "../guards/patterns.ts";
@@ -82,7 +82,7 @@ export async function runDoctor(args: DoctorArgs, io: CliIo): Promise<number> {
   checkWebAuthn(r, settings);
 
   io.out("database");
-  await checkDatabase(r, settings);
+  await checkDatabase(r, settings, io.cwd);
   return summarize(r);
 }
 
@@ -114,7 +114,7 @@ function checkSecrets(r: Report, env: Readonly<Record<string, string | undefined
         r,
         "fail",
         `${name} is shorter than ${minLength} characters`,
-        `npx keyship keygen --type ${type} --name ${name} --env-file .env`,
+        `npx keyship keygen --type ${type} --name ${name} --dotenv .env`,
       );
     } else {
       report(r, "ok", `${name} is set`);
@@ -181,8 +181,18 @@ function checkWebAuthn(r: Report, settings: Settings): void {
   }
 }
 
-async function checkDatabase(r: Report, settings: Settings): Promise<void> {
+async function checkDatabase(r: Report, settings: Settings, cwd: string): Promise<void> {
   const shown = redactDatabaseUrl(settings.databaseUrl);
+  const { dialect: kind, target } = parseDatabaseUrl(settings.databaseUrl);
+  // The doctor changes nothing: opening a SQLite file that is not there would create it.
+  if (kind === "sqlite" && target !== ":memory:" && !existsSync(resolve(cwd, target))) {
+    report(
+      r,
+      "warn",
+      `database file ${target} does not exist yet; the server creates it at startup`,
+    );
+    return;
+  }
   const { db, dialect } = openDatabase(settings.databaseUrl);
   try {
     const states = await migrationStatus(db, dialect);

@@ -106,7 +106,7 @@ export function runInit(args: InitArgs, io: CliIo): number {
   const examplePath = join(io.cwd, ".env.example");
   if (existsSync(envPath) && !args.force) {
     io.err(".env already exists; nothing was written. Run 'keyship init --force' to replace it,");
-    io.err("or 'keyship keygen --env-file .env' to add or rotate one secret.");
+    io.err("or 'keyship keygen --dotenv .env' to add or rotate one secret.");
     return 1;
   }
   const vars = variables(args);

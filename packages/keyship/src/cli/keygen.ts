@@ -1,5 +1,5 @@
 /**
- * `keyship keygen --type es256|secret|aes [--env-file FILE ...] [--name VAR]`: generates a key
+ * `keyship keygen --type es256|secret|aes [--dotenv FILE ...] [--name VAR]`: generates a key
  * and prints it to stdout, or writes it into one variable of each named env file, keeping every
  * other line of those files byte for byte.
  * @module
@@ -96,12 +96,12 @@ const KEY_TYPES: Readonly<Record<string, KeyType>> = {
 };
 
 /**
- * Generates a key. Without `--env-file` only the key goes to stdout (the hint goes to stderr),
- * so `keyship keygen --type secret > secret.txt` works; with `--env-file`, each file gets its own
+ * Generates a key. Without `--dotenv` only the key goes to stdout (the hint goes to stderr),
+ * so `keyship keygen --type secret > secret.txt` works; with `--dotenv`, each file gets its own
  * fresh key in `--name` (or the type's default variable) and nothing secret is printed.
  * @returns the exit code
  * @throws UsageError when `--type` is missing or unknown, or `--name` is not a variable name
- * @example keyship keygen --type secret --env-file .env.production --env-file .env.staging
+ * @example keyship keygen --type secret --dotenv .env.production --dotenv .env.staging
  */
 export async function runKeygen(args: KeygenArgs, io: CliIo): Promise<number> {
   if (args.type === undefined) {

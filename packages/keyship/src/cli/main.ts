@@ -37,7 +37,7 @@ Usage:
   keyship init [--force] [--origin URL]     write .env (new secrets) and .env.example here
   keyship doctor                            check settings, route rules, database,
                                             migrations, WebAuthn
-  keyship keygen --type es256|secret|aes [--env-file FILE ...] [--name VAR]
+  keyship keygen --type es256|secret|aes [--dotenv FILE ...] [--name VAR]
                                             generate a key; print it, or set VAR in each
                                             file (a fresh key each, other lines kept)
   keyship help                              show this help
@@ -56,6 +56,9 @@ const OPTIONS = {
   force: { type: "boolean" },
   origin: { type: "string" },
   type: { type: "string" },
+  // `--dotenv`: Node itself takes `--env-file` from anywhere on the command line and exits 9
+  // when the file does not exist yet, before keyship runs; the old spelling is still read.
+  dotenv: { type: "string", multiple: true },
   "env-file": { type: "string", multiple: true },
   name: { type: "string" },
   scopes: { type: "string" },
@@ -120,7 +123,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       case "keygen":
         if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
         return await runKeygen(
-          { type: values.type, envFiles: values["env-file"], name: values.name },
+          {
+            type: values.type,
+            envFiles: [...(values.dotenv ?? []), ...(values["env-file"] ?? [])],
+            name: values.name,
+          },
           io,
         );
       default:

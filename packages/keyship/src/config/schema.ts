@@ -31,7 +31,12 @@ export const SETTINGS = {
   },
   databaseUrl: {
     env: "KEYSHIP_DATABASE_URL",
-    schema: z.string().min(1),
+    schema: z
+      .string()
+      .regex(
+        /^(sqlite:|postgres(ql)?:\/\/)/,
+        "must start with sqlite: or postgres:// (e.g. sqlite:./keyship.db or postgres://user@host/db)",
+      ),
     default: "sqlite:./keyship.db",
     doc: "`sqlite:<path>` (built-in node:sqlite; `sqlite::memory:` for tests) or `postgres://…`.",
   },

@@ -41,7 +41,7 @@ function specsOf(
     const { encryptionKeys } = readSettings(["encryptionKeys"], env === undefined ? {} : { env });
     if (encryptionKeys === undefined) {
       throw new KeyshipConfigError([
-        "KEYSHIP_ENCRYPTION_KEYS is not set. Make a key with `keyship keygen --type aes --env-file .env`.",
+        "KEYSHIP_ENCRYPTION_KEYS is not set. Make a key with `keyship keygen --type aes --dotenv .env`.",
       ]);
     }
     return encryptionKeys;

@@ -5,14 +5,13 @@ import { runCli } from "../../src/cli/main.ts";
 import { tempDirIo } from "./env-io.ts";
 
 describe("keyship doctor", () => {
-  it("passes a fresh init (pending migrations are applied at startup: a warning)", async () => {
+  it("passes a fresh init (the database file comes at the server's first start: a warning)", async () => {
     const io = await tempDirIo();
     expect(await runCli(["init", "--database", `sqlite:${join(io.cwd, "k.db")}`], io)).toBe(0);
     expect(await runCli(["doctor"], io)).toBe(0);
     const out = io.lines.join("\n");
     expect(out).toMatch(/ok +origin http:\/\/localhost:8787 matches RP ID 'localhost'/);
-    expect(out).toMatch(/database sqlite:\S+k\.db \(sqlite\) is reachable/);
-    expect(out).toMatch(/migration\(s\) pending; the server applies them at startup/);
+    expect(out).toMatch(/database file \S+k\.db does not exist yet; the server creates it at startup/);
   });
 
   it("reports migrations up to date after keyship migrate", async () => {
@@ -55,5 +54,26 @@ describe("keyship doctor", () => {
     const io = await tempDirIo({ KEYSHIP_DATABASE_URL: "postgres://nobody:pw@127.0.0.1:1/none" });
     expect(await runCli(["doctor"], io)).toBe(1);
     expect(io.errors.join("\n")).toMatch(/cannot reach the database postgres:\/\/nobody:\*\*\*@/);
+  });
+});
+
+describe("keyship doctor on bad database settings", () => {
+  it("fails a database URL of another kind in the settings, with the expected form and a summary", async () => {
+    const io = await tempDirIo({ KEYSHIP_DATABASE_URL: "mysql://root@localhost/app" });
+    expect(await runCli(["doctor"], io)).toBe(1);
+    const errors = io.errors.join("\n");
+    expect(errors).toMatch(
+      /KEYSHIP_DATABASE_URL is not valid: must start with sqlite: or postgres:\/\//,
+    );
+    expect(errors).toMatch(/1 problem to fix/);
+    expect(io.lines.join("\n")).not.toMatch(/settings are valid/);
+  });
+
+  it("changes nothing: a SQLite file that does not exist is reported, not created", async () => {
+    const { existsSync } = await import("node:fs");
+    const io = await tempDirIo({ KEYSHIP_DATABASE_URL: "sqlite:./missing.db" });
+    expect(await runCli(["doctor"], io)).toBe(0);
+    expect(io.lines.join("\n")).toMatch(/database file \.\/missing\.db does not exist yet/);
+    expect(existsSync(join(io.cwd, "missing.db"))).toBe(false);
   });
 });

@@ -25,9 +25,7 @@ describe("keyship keygen", () => {
     const io = await tempDirIo();
     const path = join(io.cwd, ".env.production");
     await writeFile(path, EXISTING);
-    expect(await runCli(["keygen", "--type", "secret", "--env-file", ".env.production"], io)).toBe(
-      0,
-    );
+    expect(await runCli(["keygen", "--type", "secret", "--dotenv", ".env.production"], io)).toBe(0);
     const after = await readFile(path, "utf8");
     const secret = parseEnv(after).KEYSHIP_SESSION_SECRET!;
     expect(secret).toMatch(/^[\w-]{43}$/);
@@ -41,7 +39,7 @@ describe("keyship keygen", () => {
     const io = await tempDirIo();
     await writeFile(join(io.cwd, ".env.a"), "A=1\n");
     const argv = ["keygen", "--type", "aes", "--name", "APP_DATA_KEY"];
-    expect(await runCli([...argv, "--env-file", ".env.a", "--env-file", ".env.b"], io)).toBe(0);
+    expect(await runCli([...argv, "--dotenv", ".env.a", "--dotenv", ".env.b"], io)).toBe(0);
     const a = await readFile(join(io.cwd, ".env.a"), "utf8");
     const b = parseEnv(await readFile(join(io.cwd, ".env.b"), "utf8"));
     expect(a).toMatch(/^A=1\nAPP_DATA_KEY=[0-9a-f]{8}:[\w-]{43}\n$/);
@@ -52,7 +50,7 @@ describe("keyship keygen", () => {
 
   it("writes an es256 JWK that reads back as JSON", async () => {
     const io = await tempDirIo();
-    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    expect(await runCli(["keygen", "--type", "es256", "--dotenv", ".env"], io)).toBe(0);
     const env = parseEnv(await readFile(join(io.cwd, ".env"), "utf8"));
     const keys = JSON.parse(env.KEYSHIP_SESSION_PRIVATE_KEYS!) as object[];
     expect(keys).toHaveLength(1);
@@ -63,11 +61,11 @@ describe("keyship keygen", () => {
     const io = await tempDirIo();
     const path = join(io.cwd, ".env");
     await writeFile(path, "# top\nA=1\n");
-    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    expect(await runCli(["keygen", "--type", "es256", "--dotenv", ".env"], io)).toBe(0);
     const first = JSON.parse(
       parseEnv(await readFile(path, "utf8")).KEYSHIP_SESSION_PRIVATE_KEYS!,
     ) as Array<{ kid: string }>;
-    expect(await runCli(["keygen", "--type", "es256", "--env-file", ".env"], io)).toBe(0);
+    expect(await runCli(["keygen", "--type", "es256", "--dotenv", ".env"], io)).toBe(0);
     const after = await readFile(path, "utf8");
     const keys = JSON.parse(parseEnv(after).KEYSHIP_SESSION_PRIVATE_KEYS!) as Array<{
       kid: string;
@@ -81,10 +79,10 @@ describe("keyship keygen", () => {
   it("rotates aes keys into KEYSHIP_ENCRYPTION_KEYS, which keyship/crypto reads back", async () => {
     const io = await tempDirIo();
     const path = join(io.cwd, ".env");
-    expect(await runCli(["keygen", "--type", "aes", "--env-file", ".env"], io)).toBe(0);
+    expect(await runCli(["keygen", "--type", "aes", "--dotenv", ".env"], io)).toBe(0);
     const first = parseEnv(await readFile(path, "utf8")).KEYSHIP_ENCRYPTION_KEYS!;
     const sealed = encrypt("kept", encryptionKeys(first));
-    expect(await runCli(["keygen", "--type", "aes", "--env-file", ".env"], io)).toBe(0);
+    expect(await runCli(["keygen", "--type", "aes", "--dotenv", ".env"], io)).toBe(0);
     const value = parseEnv(await readFile(path, "utf8")).KEYSHIP_ENCRYPTION_KEYS!;
     expect(value).toMatch(/^[0-9a-f]{8}:[\w-]{43},[0-9a-f]{8}:[\w-]{43}$/);
     expect(value.endsWith(`,${first}`)).toBe(true);
@@ -100,4 +98,21 @@ describe("keyship keygen", () => {
       expect(await runCli(["keygen", ...flags], await tempDirIo())).toBe(2);
     },
   );
+});
+
+describe("keygen --dotenv through the real Node binary", () => {
+  it("creates a file that does not exist yet (Node would take --env-file for itself)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "keyship-keygen-"));
+    const main = join(import.meta.dirname, "../../src/cli/main.ts");
+    execFileSync(
+      process.execPath,
+      ["--conditions=keyship-source", main, "keygen", "--type", "secret", "--dotenv", "new.env"],
+      { cwd: dir, stdio: "pipe" },
+    );
+    expect(readFileSync(join(dir, "new.env"), "utf8")).toMatch(/^KEYSHIP_SESSION_SECRET=\S{43,}$/m);
+  });
 });
