@@ -4,11 +4,11 @@
  * Run with `npm start` from the repository root, then open http://localhost:8787.
  */
 import { listen } from "keyship";
-import { createApi } from "../../packages/create-keyship/templates/fullstack/api/src/app.ts";
+import { createApiOrExit } from "../../packages/create-keyship/templates/fullstack/api/src/app.ts";
 import { wantsAppShell } from "../../packages/create-keyship/templates/fullstack/api/src/web.ts";
 import { buildDemoWeb } from "./web.ts";
 
-const app = createApi();
+const app = createApiOrExit();
 const web = await buildDemoWeb();
 
 // Static files of the web app; a browser navigating to any other path outside the API gets the

@@ -208,13 +208,14 @@ export function isProblemCode(value: string): value is ProblemCode {
  * each with how to fix it.
  */
 export class KeyshipConfigError extends Error {
-  readonly problems: readonly string[];
+  declare readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
     super(
       `keyship cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "KeyshipConfigError";
-    this.problems = problems;
+    // Not enumerable: an uncaught error would otherwise print the list a second time.
+    Object.defineProperty(this, "problems", { value: Object.freeze([...problems]) });
   }
 }

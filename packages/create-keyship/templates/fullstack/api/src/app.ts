@@ -5,6 +5,7 @@
 import {
   createApp,
   type KeyshipApp,
+  KeyshipConfigError,
   type KeyshipOptions,
   requireAdmin,
   requireScopes,
@@ -63,4 +64,18 @@ export function createApi(options: KeyshipOptions = {}): KeyshipApp {
   );
 
   return app;
+}
+
+/**
+ * {@link createApi} for a server's entry point: a configuration problem prints keyship's list
+ * of what to fix, once and without a stack trace, and exits with code 1.
+ */
+export function createApiOrExit(options: KeyshipOptions = {}): KeyshipApp {
+  try {
+    return createApi(options);
+  } catch (error) {
+    if (!(error instanceof KeyshipConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

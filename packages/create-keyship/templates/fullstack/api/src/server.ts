@@ -4,10 +4,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { listen } from "keyship";
-import { createApi } from "./app.ts";
+import { createApiOrExit } from "./app.ts";
 import { serveWeb } from "./web.ts";
 
-const app = createApi();
+const app = createApiOrExit();
 const hasWeb = serveWeb(app, fileURLToPath(new URL("../../web/dist/", import.meta.url)));
 const { url } = await listen(app);
 console.log(`API listening on ${url}${hasWeb ? " (also serving web/dist)" : ""}`);
