@@ -60,8 +60,10 @@ export function meRoutes(
           id: user.id,
           email: user.email,
           displayName: user.displayName,
-          role: user.role,
-          scopes: user.scopes,
+          // What the guards see (the verified principal), so a page that reads /auth/me never
+          // contradicts the API: a change made in another process reaches both together.
+          role: principal.role,
+          scopes: [...principal.scopes],
           deviceId: principal.deviceId ?? null,
           impersonatorId: principal.impersonatorId ?? null,
         },
