@@ -11,7 +11,9 @@ describe("keyship doctor", () => {
     expect(await runCli(["doctor"], io)).toBe(0);
     const out = io.lines.join("\n");
     expect(out).toMatch(/ok +origin http:\/\/localhost:8787 matches RP ID 'localhost'/);
-    expect(out).toMatch(/database file \S+k\.db does not exist yet; the server creates it at startup/);
+    expect(out).toMatch(
+      /database file \S+k\.db does not exist yet; the server creates it at startup/,
+    );
   });
 
   it("reports migrations up to date after keyship migrate", async () => {
