@@ -17,6 +17,7 @@ import {
   REFRESH_TOKEN_PATTERN,
   sameHash,
 } from "../sessions/issue.ts";
+import { spendSession } from "../sessions/store.ts";
 import { parseScopes } from "../users/model.ts";
 import type { OAuthContext } from "./credentials.ts";
 import { scopesOfParameter } from "./model.ts";
@@ -24,7 +25,6 @@ import {
   findClientSessionByRefreshHash,
   insertClientSession,
   revokeClientFamily,
-  spendClientSession,
 } from "./store.ts";
 
 /** What the token endpoint was asked for (its body, validated). */
@@ -155,7 +155,7 @@ async function rotateClientRefresh(
     const family = parseScopes(row.scopes).filter((scope) => current.has(scope));
     const scopes = grantedScopes(request.scope, family);
     // A concurrent refresh spent it between our read and this update.
-    if ((await spendClientSession(trx, row.id, nowIso)) === 0) {
+    if ((await spendSession(trx, row.id, nowIso, "client_sessions")) === 0) {
       return { kind: "reused", familyId: row.family_id };
     }
     const next = await storeClientRefresh(trx, ctx, {

@@ -172,21 +172,6 @@ export async function findClientSessionByRefreshHash(
     .executeTakeFirst();
 }
 
-/**
- * Spends a client refresh token, only if it is neither spent nor revoked.
- * @returns rows changed (0 or 1): of two concurrent refreshes, exactly one changes the row
- */
-export async function spendClientSession(db: DB, id: string, nowIso: string): Promise<number> {
-  const result = await db
-    .updateTable("client_sessions")
-    .set({ rotated_at: nowIso })
-    .where("id", "=", id)
-    .where("rotated_at", "is", null)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
 /** Revokes every row of one of `clientId`'s refresh families. @returns rows changed */
 export async function revokeClientFamily(
   db: DB,

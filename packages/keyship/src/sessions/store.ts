@@ -50,11 +50,17 @@ export async function findSessionByRefreshHash(
 /**
  * Spends a refresh token: marks its row rotated, only if it is neither spent nor revoked.
  * Of two concurrent refreshes with one token, exactly one changes the row.
+ * The same for a client's refresh tokens with `table: "client_sessions"` (the same columns).
  * @returns rows changed (0 or 1)
  */
-export async function spendSession(db: DB, id: string, nowIso: string): Promise<number> {
+export async function spendSession(
+  db: DB,
+  id: string,
+  nowIso: string,
+  table: "sessions" | "client_sessions" = "sessions",
+): Promise<number> {
   const result = await db
-    .updateTable("sessions")
+    .updateTable(table)
     .set({ rotated_at: nowIso })
     .where("id", "=", id)
     .where("rotated_at", "is", null)
