@@ -30,7 +30,7 @@ import {
   UserPatchBody,
   UsersQuery,
 } from "./schemas.ts";
-import { adminOverview, adminUserDetail, listAdminUsers } from "./users.ts";
+import { adminOverview, adminUser, adminUserDetail, listAdminUsers } from "./users.ts";
 
 const tags = ["admin"];
 const denied = ["auth.unauthenticated", "auth.forbidden"] as const;
@@ -108,7 +108,7 @@ function userWriteRoutes(ctx: AdminContext, guards: AdminGuards): KeyshipRouter 
     async (c) => {
       const { id } = c.req.valid("param");
       await updateUser(ctx, id, c.req.valid("json"), changeOptions(c));
-      return c.json((await adminUserDetail(ctx, id)).user, 200);
+      return c.json(await adminUser(ctx, id), 200);
     },
   );
   const toggles = [
@@ -131,7 +131,7 @@ function userWriteRoutes(ctx: AdminContext, guards: AdminGuards): KeyshipRouter 
       async (c) => {
         const { id } = c.req.valid("param");
         await change(ctx, id, changeOptions(c));
-        return c.json((await adminUserDetail(ctx, id)).user, 200);
+        return c.json(await adminUser(ctx, id), 200);
       },
     );
   }

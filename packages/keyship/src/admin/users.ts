@@ -51,6 +51,22 @@ export async function listAdminUsers(
 export const USER_EVENTS_SHOWN = 50;
 
 /**
+ * One user as the admin API lists them (with their last sign-in), without their credentials.
+ * @throws ProblemError `resource.not_found`
+ */
+export async function adminUser(
+  ctx: Pick<KeyshipContext, "db">,
+  userId: string,
+): Promise<AdminUser> {
+  const [row, signIns] = await Promise.all([
+    findUserById(ctx.db, userId),
+    listAuditEvents(ctx, { actor: userId, action: "user.signed_in" }, { limit: 1 }),
+  ]);
+  if (row === undefined) throw new ProblemError("resource.not_found", { detail: "No such user." });
+  return toAdminUser(row, signIns.items[0]?.at ?? null);
+}
+
+/**
  * One user with their passkeys, devices, live sessions and newest events.
  * @throws ProblemError `resource.not_found`
  */
@@ -58,17 +74,15 @@ export async function adminUserDetail(
   ctx: Pick<KeyshipContext, "db" | "now">,
   userId: string,
 ): Promise<AdminUserDetail> {
-  const row = await findUserById(ctx.db, userId);
-  if (row === undefined) throw new ProblemError("resource.not_found", { detail: "No such user." });
-  const [passkeys, devices, sessions, events, signIns] = await Promise.all([
+  const [user, passkeys, devices, sessions, events] = await Promise.all([
+    adminUser(ctx, userId),
     listPasskeysOfUser(ctx.db, userId),
     listDevicesOfUser(ctx.db, userId),
     listLiveSessionsOfUser(ctx.db, userId, ctx.now().toISOString()),
     listAuditEvents(ctx, { involving: userId }, { limit: USER_EVENTS_SHOWN }),
-    listAuditEvents(ctx, { actor: userId, action: "user.signed_in" }, { limit: 1 }),
   ]);
   return {
-    user: toAdminUser(row, signIns.items[0]?.at ?? null),
+    user,
     passkeys: passkeys.map((p) => ({
       id: p.id,
       name: p.name,
