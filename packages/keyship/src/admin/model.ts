@@ -12,8 +12,8 @@ import { type Role, toUserView } from "../users/model.ts";
 /** What admin services need: the instance's context and its caches to drop. */
 export type AdminContext = KeyshipContext & {
   /** Forgets a device's cached keys (after revoking it). */
-  readonly devices: Pick<DeviceTokenVerifier, "invalidateDevice" | "invalidateUser">;
-  /** Forgets every cached principal of a user (after changing or disabling them). */
+  readonly devices: Pick<DeviceTokenVerifier, "invalidateDevice">;
+  /** Forgets every cached principal of a user: devices, sessions, API keys. */
   readonly invalidateUser: (userId: string) => void;
 };
 

@@ -126,7 +126,6 @@ export async function adminRevokeEverything(
     return { devices: devices.length, sessions };
   });
   ctx.sessions.revocations.revoke(families.sessions);
-  ctx.devices.invalidateUser(userId);
   ctx.invalidateUser(userId);
   return { devices: families.devices, sessions: families.sessions.length };
 }
