@@ -17,6 +17,7 @@ import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
+import { REDIS_SETTINGS } from "./settings-redis.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
 
 export type { SettingSpec } from "./parsers.ts";
@@ -155,6 +156,7 @@ export const SETTINGS = {
   ...ADMIN_SETTINGS,
   ...API_KEY_SETTINGS,
   ...MACHINE_SETTINGS,
+  ...REDIS_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of a setting, as an option key. */
@@ -244,6 +246,9 @@ export interface Settings {
   readonly protect: string | readonly unknown[] | Readonly<Record<string, unknown>> | undefined;
   /** The first encrypts; every one decrypts (`keyship/crypto`). */
   readonly encryptionKeys: readonly EncryptionKeySpec[] | undefined;
+  /** Unset: no Redis; one process keeps ceremonies and rate limits to itself. */
+  readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
 }
 
 /**
