@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
+import { readEnvGroup } from "./env-groups.ts";
 import {
+  ENV_GROUPS,
   SETTINGS,
   type SettingName,
   type SettingSpec,
@@ -112,6 +114,7 @@ function productionProblems(s: Settings, given: Partial<Record<SettingName, unkn
 export function loadSettings(input: LoadSettingsOptions = {}): LoadedSettings {
   const env = { ...readEnvFile(input.envFile ?? ".env"), ...(input.env ?? process.env) };
   const { values, given } = readSources(env, input.options ?? {});
+  Object.assign(values, readGroups(env, input.options ?? {}));
   const envName =
     (values.env as Settings["env"] | undefined) ??
     (env.NODE_ENV === "production" ? "production" : "development");
@@ -155,6 +158,33 @@ export function readSettings<const N extends SettingName>(
 ): Pick<Settings, N> {
   const env = input.env ?? process.env;
   return Object.freeze(readSources(env, input.options ?? {}, names).values) as Pick<Settings, N>;
+}
+
+/** The variables of fixed settings: never read as members of a group (`KEYSHIP_TRUST_PROXY`). */
+const FIXED_VARIABLES: ReadonlySet<string> = new Set(
+  Object.values(SETTINGS as Record<string, SettingSpec>).flatMap((spec) => [
+    spec.env,
+    ...(spec.aliases ?? []),
+  ]),
+);
+
+/**
+ * Every dynamic group (config/env-groups.ts) from `env` and `options`, by option key.
+ * @throws KeyshipConfigError listing every unknown variable and invalid or missing value
+ */
+function readGroups(
+  env: Readonly<Record<string, string | undefined>>,
+  options: SettingsInput,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, group] of Object.entries(ENV_GROUPS)) {
+    const read = readEnvGroup(group, env, options[key as keyof typeof ENV_GROUPS], FIXED_VARIABLES);
+    values[key] = read.members;
+    problems.push(...read.problems);
+  }
+  if (problems.length > 0) throw new KeyshipConfigError(problems);
+  return values;
 }
 
 /**

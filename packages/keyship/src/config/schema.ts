@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { EnvGroupInput, EnvGroupValue } from "./env-groups.ts";
 import {
   boolFromString,
   exactOrigin,
@@ -19,6 +20,7 @@ import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts"
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
 import { REDIS_SETTINGS } from "./settings-redis.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
+import { TRUST_GROUP } from "./settings-trust.ts";
 
 export type { SettingSpec } from "./parsers.ts";
 
@@ -159,6 +161,19 @@ export const SETTINGS = {
   ...REDIS_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
+/**
+ * The dynamic variable groups (config/env-groups.ts), by option key: each is read from its
+ * `KEYSHIP_<PREFIX>_<NAME>_*` variables and `options[key]`, and the loaded settings carry it
+ * under the same key, members by lower-cased `<NAME>`. docs/configuration.md documents each
+ * field (a test keeps it so).
+ */
+export const ENV_GROUPS = {
+  trust: TRUST_GROUP,
+} as const;
+
+/** The option key of a dynamic variable group. */
+export type EnvGroupName = keyof typeof ENV_GROUPS;
+
 /** The name of a setting, as an option key. */
 export type SettingName = keyof typeof SETTINGS;
 
@@ -249,6 +264,8 @@ export interface Settings {
   /** Unset: no Redis; one process keeps ceremonies and rate limits to itself. */
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
+  /** Trusted issuers by name (`KEYSHIP_TRUST_<NAME>_*`); empty: resource-server mode off. */
+  readonly trust: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.trust>>>;
 }
 
 /**
@@ -257,4 +274,9 @@ export interface Settings {
  */
 export type SettingsInput = {
   readonly [K in SettingName]?: z.input<(typeof SETTINGS)[K]["schema"]>;
+} & {
+  /** Members by id; each field may also come from its variable (options win field by field). */
+  readonly [G in EnvGroupName]?: Readonly<
+    Record<string, Partial<EnvGroupInput<(typeof ENV_GROUPS)[G]>>>
+  >;
 };

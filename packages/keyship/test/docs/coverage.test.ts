@@ -1,12 +1,14 @@
 /**
  * Keeps docs/ complete: every route of /openapi.json, every setting of the config schema
- * (variable, option name and default) and every audit action must be documented.
+ * (variable, option name and default), every field of the dynamic variable groups and every
+ * audit action must be documented.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AUDIT_ACTIONS } from "../../src/audit/model.ts";
-import { SETTINGS } from "../../src/config/schema.ts";
+import type { EnvGroupField } from "../../src/config/env-groups.ts";
+import { ENV_GROUPS, SETTINGS } from "../../src/config/schema.ts";
 import { PROBLEM_CATALOG } from "../../src/errors.ts";
 import { testApp } from "../helpers/app.ts";
 
@@ -41,6 +43,27 @@ describe("docs coverage", () => {
       const row = configuration.split("\n").find((line) => line.includes(`\`${spec.env}\``));
       expect(row ?? `${spec.env} missing from docs/configuration.md`).toContain(`\`${name}\``);
       if (spec.default !== undefined) expect(row).toContain(`\`${String(spec.default)}\``);
+    },
+  );
+
+  it.each(
+    Object.values(ENV_GROUPS).flatMap((group) =>
+      Object.entries(group.fields as Record<string, EnvGroupField>).map(
+        ([field, spec]) =>
+          [`${group.prefix}<NAME>_${spec.suffix}`, group.option, field, spec] as const,
+      ),
+    ),
+  )(
+    "documents the group variable %s with its option and default",
+    (variable, option, field, spec) => {
+      const row = configuration.split("\n").find((line) => line.includes(`\`${variable}\``));
+      expect(row ?? `${variable} missing from docs/configuration.md`).toContain(
+        `\`${option}.<name>.${field}\``,
+      );
+      const fallback = spec.schema.safeParse(undefined);
+      if (fallback.success && fallback.data !== undefined) {
+        expect(row).toContain(`\`${String(fallback.data)}\``);
+      }
     },
   );
 
