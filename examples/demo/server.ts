@@ -4,7 +4,10 @@
  * Run with `npm start` from the repository root, then open http://localhost:8787.
  */
 import { listen } from "keyship";
-import { createApiOrExit } from "../../packages/create-keyship/templates/fullstack/api/src/app.ts";
+import {
+  createApiOrExit,
+  exitOnConfigError,
+} from "../../packages/create-keyship/templates/fullstack/api/src/app.ts";
 import { wantsAppShell } from "../../packages/create-keyship/templates/fullstack/api/src/web.ts";
 import { buildDemoWeb } from "./web.ts";
 
@@ -22,8 +25,5 @@ app.get("*", (c, next) => {
   return c.body(file.body, 200, { "content-type": file.type, "cache-control": "no-cache" });
 });
 
-const { url } = await listen(app);
+const { url } = await listen(app).catch(exitOnConfigError);
 console.log(`keyship demo running at ${url}  (API docs: ${url}/docs)`);
-if (!web.isReactApp) {
-  console.log("React is not installed here, so the page shows how to generate the full app.");
-}

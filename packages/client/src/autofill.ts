@@ -3,7 +3,35 @@
  * @module
  */
 
-import { KeyshipError } from "./errors.ts";
+import { isKeyshipError, KeyshipError } from "./errors.ts";
+
+/**
+ * Codes with which a passkey autofill request (`loginWithAutofill()`) ends without anything
+ * having gone wrong for the user: another ceremony replaced it, the browser offers no autofill,
+ * or the conditional request was dismissed or timed out unseen (a first-time visitor with no
+ * passkey gets exactly that: WebAuthn §5.1.4 reports it as `NotAllowedError`).
+ */
+const AUTOFILL_DISMISSALS = [
+  "webauthn.aborted",
+  "webauthn.autofill_unsupported",
+  "webauthn.not_allowed",
+  "webauthn.unsupported",
+] as const;
+
+/**
+ * Whether a failed `loginWithAutofill()` is a dismissal, not an error: nothing to show the
+ * user, who can still sign in with the button. Anything else (the server unreachable, a
+ * passkey the server refuses, a missing input) is worth a message.
+ *
+ * @param error what `loginWithAutofill()` rejected with
+ * @example
+ * keyship.loginWithAutofill("#email").then(onSignedIn, (error) => {
+ *   if (!isAutofillDismissal(error)) showError(error);
+ * });
+ */
+export function isAutofillDismissal(error: unknown): boolean {
+  return AUTOFILL_DISMISSALS.some((code) => isKeyshipError(error, code));
+}
 
 /**
  * Finds the input for passkey autofill and makes sure its `autocomplete` attribute ends

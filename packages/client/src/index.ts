@@ -15,6 +15,7 @@
  * @module
  */
 
+export { isAutofillDismissal } from "./autofill.ts";
 export { createKeyshipClient, type KeyshipClient } from "./client.ts";
 export {
   type DevicePublicJwk,

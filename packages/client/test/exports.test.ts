@@ -11,6 +11,7 @@ it("pins the public runtime exports", () => {
     "exportDevicePublicJwk",
     "generateDeviceKeyPair",
     "indexedDbKeyStore",
+    "isAutofillDismissal",
     "isKeyshipError",
     "memoryKeyStore",
     "mintDeviceToken",

@@ -21,3 +21,4 @@ export {
 export { detectPackageManager, installDependencies } from "./install.ts";
 export { findLocalPackages, LOCAL_PACKAGES_ENV, type LocalPackages } from "./local-packages.ts";
 export { type CreateIo, runCreate } from "./main.ts";
+export { isNodeAtLeast, MINIMUM_NODE, nodeVersionProblem } from "./node-version.ts";

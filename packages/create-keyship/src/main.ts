@@ -19,6 +19,7 @@ import {
 } from "./generate.ts";
 import { detectPackageManager, installDependencies } from "./install.ts";
 import { LOCAL_PACKAGES_ENV } from "./local-packages.ts";
+import { nodeVersionProblem } from "./node-version.ts";
 import { createPrompter, type Prompter } from "./prompts.ts";
 
 const HELP = `create-keyship — a new app that signs in with passkeys
@@ -250,4 +251,11 @@ function parse(argv: readonly string[]) {
 
 const isMain =
   process.argv[1] !== undefined && import.meta.filename === realpathSync(process.argv[1]);
-if (isMain) process.exitCode = await runCreate(process.argv.slice(2));
+if (isMain) {
+  const problem = nodeVersionProblem(process.version);
+  if (problem === undefined) process.exitCode = await runCreate(process.argv.slice(2));
+  else {
+    process.stderr.write(`error: ${problem}\n`);
+    process.exitCode = 1;
+  }
+}

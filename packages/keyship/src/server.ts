@@ -5,6 +5,7 @@
 import { type ServerType, serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import type { KeyshipApp } from "./app.ts";
+import { KeyshipConfigError } from "./errors.ts";
 import { selectProtocol } from "./realtime/websocket-route.ts";
 
 /** Options of {@link listen}. */
@@ -27,12 +28,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A listen failure anyone can act on (port taken, not allowed) as a config error, else as is. */
+function listenError(error: Error, port: number, hostname: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `port ${port} on ${hostname}`;
+  if (code === "EADDRINUSE") {
+    return new KeyshipConfigError([
+      `KEYSHIP_PORT: ${where} is already in use by another program; stop it, or set another port (e.g. KEYSHIP_PORT=${port === 65535 ? 8788 : port + 1}).`,
+    ]);
+  }
+  if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+    return new KeyshipConfigError([
+      `KEYSHIP_PORT/KEYSHIP_HOST: cannot listen on ${where} (${code}); expected a free port above 1023 on a local interface (e.g. KEYSHIP_PORT=8787, KEYSHIP_HOST=127.0.0.1).`,
+    ]);
+  }
+  return error;
+}
+
 /**
  * Waits for migrations, then serves `app`. Prints nothing; log `url` yourself.
  * @example
  * const { url } = await listen(createApp());
  * console.log(`keyship on ${url}`);
  * @throws MigrationError when migrations fail (nothing is served)
+ * @throws KeyshipConfigError when the port is taken or cannot be used (naming `KEYSHIP_PORT`)
  */
 export async function listen(app: KeyshipApp, options: ListenOptions = {}): Promise<RunningServer> {
   const { settings } = app.keyship;
@@ -41,17 +60,18 @@ export async function listen(app: KeyshipApp, options: ListenOptions = {}): Prom
   // WebSocket routes (`authenticatedWebSocket()`) upgrade through this server; the client
   // offers the `keyship` subprotocol beside its token, and the server answers with it.
   const wss = new WebSocketServer({ noServer: true, handleProtocols: selectProtocol });
+  const wantedPort = options.port ?? settings.port;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
         fetch: app.fetch,
-        port: options.port ?? settings.port,
+        port: wantedPort,
         hostname,
         websocket: { server: wss },
       },
       () => resolve(s),
     );
-    s.once("error", reject);
+    s.once("error", (error) => reject(listenError(error, wantedPort, hostname)));
   });
   const address = server.address();
   const port =

@@ -157,6 +157,18 @@ function checkWebAuthn(r: Report, settings: Settings): void {
   }
   for (const origin of origins) {
     const { hostname, protocol } = new URL(origin);
+    // An IP address can be neither an RP ID nor, so, a passkey origin: never suggest it.
+    if (isIP(hostname.replace(/^\[|\]$/g, "")) !== 0) {
+      const local = new URL(origin);
+      local.hostname = "localhost";
+      report(
+        r,
+        "fail",
+        `origin ${origin} is an IP address; passkeys need a domain name`,
+        `open the app on ${local.origin} and set KEYSHIP_ORIGIN=${local.origin} (with KEYSHIP_RP_ID=localhost) in development, your domain in production`,
+      );
+      continue;
+    }
     // WebAuthn §5.1.3 / §13.4.9: the RP ID must equal the origin's host or be a suffix of it.
     if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
       report(

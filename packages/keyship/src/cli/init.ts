@@ -83,7 +83,7 @@ function variables(args: InitArgs): InitVariable[] {
 function render(vars: readonly InitVariable[], withSecrets: boolean): string {
   const header = withSecrets
     ? "# keyship settings. Secrets: never commit this file.\n"
-    : "# keyship settings. Copy to .env and fill in the secrets (npx keyship keygen).\n";
+    : "# keyship settings. Copy to .env and fill in the secrets (npx keyship keygen --type secret --dotenv .env).\n";
   const body = vars
     .map(
       (v) =>
@@ -106,7 +106,7 @@ export function runInit(args: InitArgs, io: CliIo): number {
   const examplePath = join(io.cwd, ".env.example");
   if (existsSync(envPath) && !args.force) {
     io.err(".env already exists; nothing was written. Run 'keyship init --force' to replace it,");
-    io.err("or 'keyship keygen --dotenv .env' to add or rotate one secret.");
+    io.err("or 'keyship keygen --type secret --dotenv .env' to add or rotate one secret.");
     return 1;
   }
   const vars = variables(args);

@@ -188,6 +188,36 @@ function readGroups(
 }
 
 /**
+ * The message for a value that does not parse: the variable, what is expected and an example
+ * (from the setting's doc, `e.g. \`…\``, else its default), once the parser's own message has
+ * none.
+ */
+function problemOf(source: string, spec: SettingSpec, message = "invalid value"): string {
+  const trimmed = message.replace(/\.$/, "");
+  if (/\be\.g\.|such as/.test(trimmed)) return `${source} is not valid: ${trimmed}.`;
+  const example = exampleOf(spec, trimmed);
+  return `${source} is not valid: ${trimmed}${example === undefined ? "" : ` (e.g. ${example})`}.`;
+}
+
+/** An example for a setting: from its doc (`e.g. \`…\``), its default, its choices or range, or the keygen command its doc names. */
+function exampleOf(spec: SettingSpec, message: string): string | undefined {
+  const fromDoc = /e\.g\. `([^`]+)`/.exec(spec.doc)?.[1];
+  if (fromDoc !== undefined) return fromDoc.includes("=") ? fromDoc : `${spec.env}=${fromDoc}`;
+  const options = (spec.schema as { options?: unknown }).options;
+  const value =
+    spec.default ??
+    (Array.isArray(options) ? options[0] : undefined) ??
+    /from (\d+) to \d+/.exec(message)?.[1];
+  const isShown =
+    typeof value === "number" ||
+    typeof value === "boolean" ||
+    (typeof value === "string" && value !== "");
+  if (isShown) return `${spec.env}=${String(value)}`;
+  const keygen = /`(keyship keygen --type \w+)`/.exec(spec.doc)?.[1];
+  return keygen === undefined ? undefined : `the output of \`${keygen}\``;
+}
+
+/**
  * Every setting's value from its strongest source (option, then variable, then default),
  * parsed by its schema; `given` holds what was set explicitly.
  * @throws KeyshipConfigError listing every value that does not parse
@@ -220,9 +250,7 @@ function readSources(
       values[name] = parsed.data;
     } else {
       const source = fromOption !== undefined ? `option ${name}` : variable;
-      problems.push(
-        `${source} is not valid: ${parsed.error.issues[0]?.message ?? "invalid value"}.`,
-      );
+      problems.push(problemOf(source ?? spec.env, spec, parsed.error.issues[0]?.message));
     }
   }
   if (problems.length > 0) throw new KeyshipConfigError(problems);

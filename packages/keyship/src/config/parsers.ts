@@ -5,15 +5,21 @@
  */
 import { z } from "zod";
 
-export const boolFromString = z.union([
-  z.boolean(),
-  z
-    .enum(["true", "false", "1", "0", "yes", "no"])
-    .transform((v) => v === "true" || v === "1" || v === "yes"),
-]);
+export const boolFromString = z.union(
+  [
+    z.boolean(),
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"])
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  ],
+  { error: "must be true or false (or 1/0, yes/no)" },
+);
 
-export const intFromString = (min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max);
+/** A whole number within [min, max]; every failure says so (not zod's "expected number, received NaN"). */
+export const intFromString = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
 export const listFromString = z.union([
   z.array(z.string()),
@@ -72,20 +78,23 @@ export const durationFromString = (min: number, max: number) =>
 
 /** Private keys that sign access tokens: a JSON list of private JWKs (each with `kid`), or one. */
 export const privateJwkList = z
-  .union([
-    z.array(z.record(z.string(), z.unknown())),
-    z.record(z.string(), z.unknown()).transform((jwk) => [jwk]),
-    z.string().transform((v, ctx) => {
-      try {
-        const parsed: unknown = JSON.parse(v);
-        if (Array.isArray(parsed)) return parsed as Record<string, unknown>[];
-        if (typeof parsed === "object" && parsed !== null)
-          return [parsed as Record<string, unknown>];
-      } catch {}
-      ctx.addIssue({ code: "custom", message: "must be a private JWK or a JSON list of them" });
-      return z.NEVER;
-    }),
-  ])
+  .union(
+    [
+      z.array(z.record(z.string(), z.unknown())),
+      z.record(z.string(), z.unknown()).transform((jwk) => [jwk]),
+      z.string().transform((v, ctx) => {
+        try {
+          const parsed: unknown = JSON.parse(v);
+          if (Array.isArray(parsed)) return parsed as Record<string, unknown>[];
+          if (typeof parsed === "object" && parsed !== null)
+            return [parsed as Record<string, unknown>];
+        } catch {}
+        ctx.addIssue({ code: "custom", message: "must be a private JWK or a JSON list of them" });
+        return z.NEVER;
+      }),
+    ],
+    { error: "must be a private JWK with a kid, or a JSON list of them" },
+  )
   .pipe(
     z
       .array(
@@ -126,7 +135,7 @@ function parsed(value: string): URL | undefined {
  * a scheme is refused, not read as the scheme `localhost:`).
  */
 export const exactOrigin = z
-  .url()
+  .url({ error: "must be an exact http(s) origin such as https://app.example.com" })
   .refine((value) => {
     const url = parsed(value);
     return url === undefined || url.protocol === "https:" || url.protocol === "http:";

@@ -75,15 +75,15 @@ export const PASSWORD_SETTINGS = {
   },
   appUrl: {
     env: "KEYSHIP_APP_URL",
-    schema: z.url(),
+    schema: z.url({ error: "must be an absolute URL" }),
     default: undefined,
-    doc: "Public URL of the web app; email links point under it. Unset: the first origin.",
+    doc: "Public URL of the web app, e.g. `https://app.example.com`; email links point under it. Unset: the first origin.",
   },
   bootstrapAdminEmails: {
     env: "KEYSHIP_BOOTSTRAP_ADMIN_EMAILS",
     schema: emailListFromString,
     default: undefined,
-    doc: "Emails that sign up as admins: a JSON list or comma-separated.",
+    doc: "Emails that sign up as admins: a JSON list or comma-separated, e.g. `ada@example.com,grace@example.com`.",
   },
   firstUserIsAdmin: {
     env: "KEYSHIP_FIRST_USER_IS_ADMIN",

@@ -67,15 +67,21 @@ export function createApi(options: KeyshipOptions = {}): KeyshipApp {
 }
 
 /**
- * {@link createApi} for a server's entry point: a configuration problem prints keyship's list
- * of what to fix, once and without a stack trace, and exits with code 1.
+ * Prints a configuration problem (keyship's list of what to fix: bad settings, a port already
+ * in use) once, without a stack trace, and exits with code 1. Anything else is rethrown.
+ * @example const { url } = await listen(app).catch(exitOnConfigError);
  */
+export function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof KeyshipConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+/** {@link createApi} for a server's entry point: a configuration problem exits (see {@link exitOnConfigError}). */
 export function createApiOrExit(options: KeyshipOptions = {}): KeyshipApp {
   try {
     return createApi(options);
   } catch (error) {
-    if (!(error instanceof KeyshipConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
+    return exitOnConfigError(error);
   }
 }

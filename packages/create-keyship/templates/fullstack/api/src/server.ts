@@ -4,10 +4,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { listen } from "keyship";
-import { createApiOrExit } from "./app.ts";
+import { createApiOrExit, exitOnConfigError } from "./app.ts";
 import { serveWeb } from "./web.ts";
 
 const app = createApiOrExit();
 const hasWeb = serveWeb(app, fileURLToPath(new URL("../../web/dist/", import.meta.url)));
-const { url } = await listen(app);
+const { url } = await listen(app).catch(exitOnConfigError);
 console.log(`API listening on ${url}${hasWeb ? " (also serving web/dist)" : ""}`);

@@ -1,5 +1,5 @@
 /** Sign in: passkey autofill in the email field, a passkey button, and (optionally) a password. */
-import { isKeyshipError } from "@keyship/client";
+import { isAutofillDismissal } from "@keyship/client";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, Notice } from "../components.tsx";
 import { keyship, messageOf, passwordsEnabled } from "../keyship.ts";
@@ -10,15 +10,12 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
 
-  // Offer passkeys in the email field's autofill as soon as the page shows.
+  // Offer passkeys in the email field's autofill as soon as the page shows. A request that is
+  // dismissed, times out unseen, is replaced by the button's, or has no autofill to run in is
+  // not an error to show (a first-time visitor has no passkey to pick).
   useEffect(() => {
     keyship.loginWithAutofill("#email").then(props.onSignedIn, (e: unknown) => {
-      if (
-        isKeyshipError(e, "webauthn.aborted") ||
-        isKeyshipError(e, "webauthn.autofill_unsupported")
-      )
-        return;
-      setError(messageOf(e));
+      if (!isAutofillDismissal(e)) setError(messageOf(e));
     });
   }, [props.onSignedIn]);
 
