@@ -52,7 +52,7 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
 
   it("passes its own npm test (API tests and the web app's type check)", async () => {
     const output = await app!.npm("test");
-    expect(output).toMatch(/pass 10/);
+    expect(output).toMatch(/pass 13/);
     expect(output).toMatch(/fail 0/);
   }, 60_000);
   const heading = () => page.getByRole("heading", { level: 1 });

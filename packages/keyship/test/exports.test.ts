@@ -74,6 +74,7 @@ describe("public surface", () => {
     ],
     ["./database", ["MigrationError", "migrateToLatest", "migrationStatus", "openDatabase"]],
     ["./crypto", ["CryptoError", "decrypt", "decryptBytes", "encrypt", "encryptionKeys"]],
+    ["./testing", ["createTestUser"]],
   ])("pins the export list of keyship%s", async (subpath, expected) => {
     expect(await namesOf(subpath)).toEqual(expected);
   });
