@@ -6,12 +6,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./apidocs/routes.ts";
+import { documentGuards } from "./apidocs/security.ts";
 import { requireUser } from "./guards/guards.ts";
 import { compileProtection, keyshipOwnPaths } from "./guards/protect.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { CachedRouter } from "./http/cached-router.ts";
 import { methodNotAllowedHandler } from "./http/method-not-allowed.ts";
 import { handleError } from "./http/problem.ts";
+import { validationHook } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { buildKeyship, type Keyship, type KeyshipOptions } from "./keyship.ts";
 import { observedFirst } from "./observability/init.ts";
@@ -33,9 +35,12 @@ export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship }
 export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   const { instance, protection, base, auth, parts } = buildKeyship(options);
   // TrieRouter: Hono's RegExpRouter refuses keyship's routes (http/cached-router.ts).
-  const app = new OpenAPIHono<KeyshipEnv>({
-    router: new CachedRouter(new TrieRouter()),
-  }) as KeyshipApp;
+  const app = documentGuards(
+    new OpenAPIHono<KeyshipEnv>({
+      router: new CachedRouter(new TrieRouter()),
+      defaultHook: validationHook,
+    }),
+  ) as KeyshipApp;
   Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
   app.onError(handleError);
   // One middleware for what every request passes, in order: the observability placeholder
@@ -59,7 +64,11 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   // The app authenticated the request already: protected routes only need the guard.
   app.route("/auth", authRouter(parts, [requireUser()]));
   if (instance.settings.adminEnabled) app.route("/admin", adminRouter(parts, [requireUser()]));
-  mountDocs(app, { title: "keyship API", version: "0.1.0" });
+  const cookies = parts.context.sessions.cookies;
+  mountDocs(app, {
+    info: { title: "keyship API", version: "0.1.0" },
+    accessCookie: `${cookies.secure ? "__Host-" : ""}${cookies.access}`,
+  });
   let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;
   app.notFound((c) => {
     // Compiled on the first miss: by then every route is registered (the app's own included),

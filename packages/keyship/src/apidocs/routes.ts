@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { HTML_PAGE_HEADERS } from "../http/secure-headers.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
+import { finishDocument } from "./document.ts";
 
 const ASSETS = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -38,22 +39,32 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true });`;
 
+/** What the served document says about the API. */
+export interface DocsOptions {
+  /** The API title and version shown in the document. */
+  readonly info: { readonly title: string; readonly version: string };
+  /** The name of the session's access-token cookie (the cookie security scheme). */
+  readonly accessCookie: string;
+}
+
 /**
- * Mounts `/openapi.json` and `/docs` on `app`. Assets are read from disk once, on first use.
+ * Mounts `/openapi.json` and `/docs` on `app`. The document is generated on first request
+ * (every route is registered by then: Hono refuses new ones once it has served a request) and
+ * completed by `finishDocument()`; assets are read from disk once, on first use.
  * @param app the root app
- * @param info the API title and version shown in the document
+ * @param options the document's info and the cookie scheme's name
  */
-export function mountDocs(
-  app: OpenAPIHono<KeyshipEnv>,
-  info: { title: string; version: string },
-): void {
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "A device token (ES256, signed by the browser's device key) or an access token.",
+export function mountDocs(app: OpenAPIHono<KeyshipEnv>, options: DocsOptions): void {
+  let document: string | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= JSON.stringify(
+      finishDocument(
+        app.getOpenAPI31Document({ openapi: "3.1.0", info: options.info }),
+        options.accessCookie,
+      ),
+    );
+    return c.body(document, 200, { "Content-Type": "application/json" });
   });
-  app.doc31("/openapi.json", { openapi: "3.1.0", info });
   const cache = new Map<Asset, string>();
   const load = (name: Asset): string => {
     let text = cache.get(name);

@@ -112,7 +112,9 @@ function oauthRoute<T extends z.ZodType>(
   schema: T,
   handler: (c: Context<KeyshipEnv>, body: z.infer<T>) => Promise<Response>,
 ): void {
-  router.openAPIRegistry.registerPath({ ...route, request: formOrJson(schema) });
+  // The client authenticates itself: HTTP Basic, or its id and secret in the form (hence `{}`).
+  const security: Record<string, string[]>[] = [{ clientSecretBasic: [] }, {}];
+  router.openAPIRegistry.registerPath({ ...route, security, request: formOrJson(schema) });
   router.post(route.path, async (c) => handler(c, await parametersOf(c, schema)));
 }
 

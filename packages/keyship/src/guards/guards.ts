@@ -15,6 +15,12 @@ import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
+import {
+  describeGuard,
+  type GuardRequirement,
+  SECURITY_SCHEMES,
+  SIGNED_IN_SCHEMES,
+} from "./requirements.ts";
 
 /** A predicate over the principal, for {@link requireClaims}. */
 export type PrincipalPredicate = (principal: Principal) => boolean;
@@ -32,6 +38,7 @@ function unauthenticated(): ProblemError {
  */
 function guard(
   name: string,
+  requirement: GuardRequirement,
   check: (principal: Principal) => ProblemError | undefined,
 ): MiddlewareHandler<KeyshipEnv> {
   // Not async: an allowed request passes straight to next() without an extra promise.
@@ -46,7 +53,8 @@ function guard(
     return problem === undefined ? next() : Promise.resolve(problemResponse(c, problem));
   };
   Object.defineProperty(middleware, "name", { value: name });
-  return middleware;
+  // What it admits, for the OpenAPI document (apidocs/security.ts).
+  return describeGuard(middleware, requirement);
 }
 
 /**
@@ -61,7 +69,7 @@ const isMaster = (p: Principal): boolean => p.via === "master";
  * @throws ProblemError `auth.unauthenticated` (401) or `auth.forbidden` (403, the master token)
  */
 export function requireUser(): MiddlewareHandler<KeyshipEnv> {
-  return guard("keyshipRequireUser", (p) =>
+  return guard("keyshipRequireUser", { schemes: SIGNED_IN_SCHEMES }, (p) =>
     isMaster(p) ? new ProblemError("auth.forbidden") : undefined,
   );
 }
@@ -75,7 +83,7 @@ export function requireUser(): MiddlewareHandler<KeyshipEnv> {
  *   token) or `auth.forbidden` (403)
  */
 export function requireMaster(): MiddlewareHandler<KeyshipEnv> {
-  return guard("keyshipRequireMaster", (p) =>
+  return guard("keyshipRequireMaster", { schemes: ["masterToken"] }, (p) =>
     isMaster(p) ? undefined : new ProblemError("auth.forbidden"),
   );
 }
@@ -88,7 +96,7 @@ export function requireMaster(): MiddlewareHandler<KeyshipEnv> {
 export function requireRoles(...roles: Array<Principal["role"]>): MiddlewareHandler<KeyshipEnv> {
   if (roles.length === 0) throw new TypeError("requireRoles() needs at least one role");
   const accepted = new Set(roles);
-  return guard("keyshipRequireRoles", (p) =>
+  return guard("keyshipRequireRoles", { schemes: SIGNED_IN_SCHEMES, roles }, (p) =>
     accepted.has(p.role) && !isMaster(p) ? undefined : new ProblemError("auth.forbidden"),
   );
 }
@@ -120,7 +128,7 @@ export function requireScopes(
   ];
   if (required.length === 0) throw new TypeError("requireScopes() needs at least one scope");
   const challenge = `Bearer error="insufficient_scope", scope="${required.join(" ")}"`;
-  return guard("keyshipRequireScopes", (p) => {
+  return guard("keyshipRequireScopes", { schemes: SIGNED_IN_SCHEMES, scopes: required }, (p) => {
     const held = new Set(p.scopes);
     const missing = required.filter((s) => !held.has(s));
     if (missing.length === 0) return undefined;
@@ -137,7 +145,8 @@ export function requireScopes(
  * @throws ProblemError `auth.unauthenticated` (401) or `auth.forbidden` (403)
  */
 export function requireClaims(predicate: PrincipalPredicate): MiddlewareHandler<KeyshipEnv> {
-  return guard("keyshipRequireClaims", (p) =>
+  // Any credential may satisfy a predicate, the master token included.
+  return guard("keyshipRequireClaims", { schemes: SECURITY_SCHEMES }, (p) =>
     predicate(p) ? undefined : new ProblemError("auth.forbidden"),
   );
 }

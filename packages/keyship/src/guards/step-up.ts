@@ -12,6 +12,7 @@ import { problemResponse } from "../http/problem.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { isSteppedUp, stepUpRequired } from "../stepup/service.ts";
 import { requireUser } from "./guards.ts";
+import { describeGuard, STEP_UP_SCHEMES } from "./requirements.ts";
 
 const IMPERSONATED = "An impersonation session cannot perform actions that need a step-up.";
 
@@ -26,7 +27,7 @@ export function stepUpGuard(
   ctx: Pick<KeyshipContext, "db" | "now" | "settings">,
 ): MiddlewareHandler<KeyshipEnv> {
   const signedIn = requireUser();
-  return async function keyshipRequireStepUp(c, next) {
+  const stepUp: MiddlewareHandler<KeyshipEnv> = async function keyshipRequireStepUp(c, next) {
     const principal = c.get("principal");
     if (principal === null || principal === undefined) return signedIn(c, next);
     // An admin acting as a user cannot prove to be that user: sensitive actions stay theirs.
@@ -36,4 +37,5 @@ export function stepUpGuard(
     if (await isSteppedUp(ctx, principal)) return next();
     return problemResponse(c, stepUpRequired(ctx.settings.stepUpMaxAgeSeconds));
   };
+  return describeGuard(stepUp, { schemes: STEP_UP_SCHEMES, stepUp: true });
 }

@@ -19,18 +19,28 @@ export const ProblemSchema = z
   .passthrough()
   .openapi("Problem");
 
-/**
- * OpenAPI `responses` entries for the given problem codes, grouped by status.
- * @example responses: { 200: …, ...problemResponses("passkey.last_passkey") }
- */
-export function problemResponses(
-  ...codes: ProblemCode[]
-): Record<
+/** OpenAPI `responses` entries keyed by status, each a problem+json body. */
+export type ProblemResponses = Record<
   number,
   { description: string; content: Record<string, { schema: typeof ProblemSchema }> }
-> {
+>;
+
+/**
+ * OpenAPI `responses` entries for the given problem codes, grouped by status, with
+ * `validation.failed` (400) always among them.
+ * @example responses: { 200: …, ...problemResponses("passkey.last_passkey") }
+ */
+export function problemResponses(...codes: ProblemCode[]): ProblemResponses {
+  return responsesOf(["validation.failed", ...codes]);
+}
+
+/**
+ * OpenAPI `responses` entries for exactly the given problem codes, grouped by status.
+ * @example responsesOf(["auth.unauthenticated", "auth.forbidden"])
+ */
+export function responsesOf(codes: readonly ProblemCode[]): ProblemResponses {
   const byStatus = new Map<number, string[]>();
-  for (const code of ["validation.failed", ...codes] as ProblemCode[]) {
+  for (const code of codes) {
     const status = PROBLEM_CATALOG[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

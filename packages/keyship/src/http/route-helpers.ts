@@ -20,8 +20,11 @@ export function jsonResponse<T extends z.ZodType>(description: string, schema: T
 /** The response entry for 204 No Content. */
 export const NO_CONTENT = { 204: { description: "Done; no body." } } as const;
 
-/** OpenAPI security requirement for device tokens and access tokens. */
-export const BEARER_SECURITY = [{ bearerAuth: [] }];
+/**
+ * OpenAPI security requirement of keyship's signed-in routes: a device token or access token,
+ * or the session cookie.
+ */
+export const BEARER_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 /** The middleware a protected route runs before its handler (`signedIn` of the routers). */
 export type Guards = MiddlewareHandler<KeyshipEnv>[];

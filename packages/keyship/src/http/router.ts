@@ -4,6 +4,7 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { documentGuards } from "../apidocs/security.ts";
 import { isProblemCode, type ProblemCode, ProblemError } from "../errors.ts";
 import { handleError } from "./problem.ts";
 import type { KeyshipEnv } from "./variables.ts";
@@ -12,33 +13,42 @@ import type { KeyshipEnv } from "./variables.ts";
 export type KeyshipRouter = OpenAPIHono<KeyshipEnv>;
 
 /**
- * Creates a router whose zod validation failures become 400 `validation.failed` problems
+ * Creates a router whose routes, registered with `router.openapi(createRoute({ … }), handler)`,
+ * appear in `/openapi.json` with the security their `middleware` guards admit (`security: []`
+ * without a guard; docs/openapi.md), and whose zod validation failures become 400 `validation.failed` problems
  * listing the failing fields (paths and zod's messages; input values are never echoed), or
  * the problem a schema names for its check (a custom issue's `params.problem`, e.g.
  * `device.invalid_public_key`).
  * @example const router = createRouter(); router.openapi(route, handler);
  */
 export function createRouter(): KeyshipRouter {
-  const router = new OpenAPIHono<KeyshipEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        // A schema may name the problem a failure stands for (`params.problem`).
-        const named = result.error.issues
-          .map((issue) => (issue as { params?: { problem?: unknown } }).params?.problem)
-          .find((code): code is ProblemCode => typeof code === "string" && isProblemCode(code));
-        if (named !== undefined) throw new ProblemError(named, { cause: result.error });
-        throw new ProblemError("validation.failed", {
-          extensions: {
-            errors: result.error.issues.map((issue) => ({
-              path: issue.path.map(String).join("."),
-              message: issue.message,
-            })),
-          },
-          cause: result.error,
-        });
-      }
-    },
-  });
+  const router = new OpenAPIHono<KeyshipEnv>({ defaultHook: validationHook });
   router.onError(handleError);
-  return router;
+  return documentGuards(router);
 }
+
+/**
+ * The validation hook of keyship's routers and of `createApp()`'s app: a zod failure becomes
+ * the problem its schema names, else 400 `validation.failed`.
+ * @throws ProblemError always, on a failed validation
+ */
+export const validationHook: NonNullable<
+  ConstructorParameters<typeof OpenAPIHono<KeyshipEnv>>[0]
+>["defaultHook"] = (result) => {
+  if (!result.success) {
+    // A schema may name the problem a failure stands for (`params.problem`).
+    const named = result.error.issues
+      .map((issue) => (issue as { params?: { problem?: unknown } }).params?.problem)
+      .find((code): code is ProblemCode => typeof code === "string" && isProblemCode(code));
+    if (named !== undefined) throw new ProblemError(named, { cause: result.error });
+    throw new ProblemError("validation.failed", {
+      extensions: {
+        errors: result.error.issues.map((issue) => ({
+          path: issue.path.map(String).join("."),
+          message: issue.message,
+        })),
+      },
+      cause: result.error,
+    });
+  }
+};

@@ -47,9 +47,3 @@ export async function sensitive<T>(action: () => Promise<T>): Promise<T> {
     return action();
   }
 }
-
-/** GETs a JSON route of the API with this browser's device token. */
-export async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await keyship.fetch(path);
-  return { status: response.status, body: (await response.json()) as T };
-}

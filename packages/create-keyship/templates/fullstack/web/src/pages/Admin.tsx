@@ -1,23 +1,23 @@
 /** Admin: numbers only admins may see (`GET /api/admin/stats`, guarded by requireAdmin()). */
+import type { InferResponseType } from "hono/client";
 import { useEffect, useState } from "react";
+import { api } from "../api.ts";
 import { Notice } from "../components.tsx";
-import { getJson, messageOf } from "../keyship.ts";
+import { messageOf } from "../keyship.ts";
 
-interface Stats {
-  readonly users: number;
-  readonly passkeys: number;
-  readonly devices: number;
-}
+type Stats = InferResponseType<typeof api.admin.stats.$get, 200>;
 
 export function Admin() {
   const [stats, setStats] = useState<Stats>();
   const [error, setError] = useState("");
 
   useEffect(() => {
-    getJson<Stats>("/api/admin/stats").then(
-      ({ status, body }) => (status === 200 ? setStats(body) : setError("Admins only.")),
-      (e) => setError(messageOf(e)),
-    );
+    api.admin.stats
+      .$get()
+      .then(async (response) =>
+        response.ok ? setStats(await response.json()) : setError("Admins only."),
+      )
+      .catch((e) => setError(messageOf(e)));
   }, []);
 
   return (

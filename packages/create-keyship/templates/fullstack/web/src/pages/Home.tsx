@@ -1,19 +1,13 @@
 /** Home: data from the protected API, and what the scoped route answers for this user. */
 import type { Me } from "@keyship/client";
+import type { InferResponseType } from "hono/client";
 import { useEffect, useState } from "react";
+import { api } from "../api.ts";
 import { Link, Notice } from "../components.tsx";
-import { getJson, messageOf } from "../keyship.ts";
+import { messageOf } from "../keyship.ts";
 
-interface Hello {
-  readonly message: string;
-  readonly role: string;
-  readonly scopes: readonly string[];
-  readonly serverTime: string;
-}
-
-interface Reports {
-  readonly reports: ReadonlyArray<{ id: string; title: string; total: number }>;
-}
+type Hello = InferResponseType<typeof api.hello.$get, 200>;
+type Reports = InferResponseType<typeof api.reports.$get, 200>;
 
 export function Home(props: { me: Me }) {
   const [hello, setHello] = useState<Hello>();
@@ -21,14 +15,17 @@ export function Home(props: { me: Me }) {
   const [error, setError] = useState("");
 
   useEffect(() => {
-    getJson<Hello>("/api/hello").then(
-      ({ body }) => setHello(body),
-      (e) => setError(messageOf(e)),
-    );
-    getJson<Reports>("/api/reports").then(
-      ({ status, body }) => setReports(status === 200 ? body : "forbidden"),
-      (e) => setError(messageOf(e)),
-    );
+    api.hello
+      .$get()
+      .then(async (response) => {
+        if (response.ok) setHello(await response.json());
+        else setError(`The API answered ${response.status}.`);
+      })
+      .catch((e) => setError(messageOf(e)));
+    api.reports
+      .$get()
+      .then(async (response) => setReports(response.ok ? await response.json() : "forbidden"))
+      .catch((e) => setError(messageOf(e)));
   }, []);
 
   const name = props.me.displayName ?? props.me.email ?? "there";
