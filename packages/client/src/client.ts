@@ -18,6 +18,7 @@ import {
   resolveClientOptions,
 } from "./options.ts";
 import { type RealtimeMethods, realtimeMethods } from "./realtime.ts";
+import { type RecoveryMethods, recoveryMethods } from "./recovery.ts";
 import { createDeviceSession, type DeviceSession, retireDevice } from "./session.ts";
 import {
   createStepUpRunner,
@@ -47,7 +48,7 @@ interface CeremonyStart<Options> {
  * const keyship: KeyshipClient = createKeyshipClient({ baseUrl: "http://localhost:8787" });
  * await keyship.login();
  */
-export interface KeyshipClient extends RealtimeMethods {
+export interface KeyshipClient extends RealtimeMethods, RecoveryMethods {
   /**
    * Creates an account with a new passkey and signs this browser in.
    * @throws {KeyshipError} `webauthn.*`, `passkey.email_taken`, `passkey.verification_failed`, …
@@ -149,6 +150,12 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     ...session,
     ...passwordMethods(context),
     ...realtimeMethods(context.config, session),
+    ...recoveryMethods({
+      ...context,
+      webauthn: context.config.webauthn,
+      deviceLabel: context.config.deviceLabel,
+      signIn: (finish) => signIn(context, finish),
+    }),
     stepUp: (input) => context.stepUp.run(input),
   };
 }

@@ -116,6 +116,10 @@ export const SERVER_ERROR_CODES = [
   "oauth.unauthorized_client",
   "oauth.unsupported_grant_type",
   "oauth.invalid_scope",
+  "recovery.code_invalid",
+  "recovery.link_invalid",
+  "recovery.no_email",
+  "email_change.token_invalid",
 ] as const;
 
 /** A code of the keyship server's problem responses, e.g. `"token.expired"`. */

@@ -37,6 +37,12 @@ export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-ke
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
 export type { KeyshipClientOptions } from "./options.ts";
 export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
+export type {
+  RecoveryCodes,
+  RecoveryCodesLeft,
+  RecoveryMethods,
+  RecoveryProof,
+} from "./recovery.ts";
 export type { SignedOutEvent, SignOutReason } from "./session.ts";
 export type { SteppedUp, StepUpInput } from "./step-up.ts";
 export {

@@ -112,6 +112,17 @@ export const PROBLEM_CATALOG = {
     status: 400,
     title: "The requested scope is invalid or exceeds the client's scopes.",
   },
+
+  "recovery.code_invalid": {
+    status: 401,
+    title: "The email address or recovery code is not valid.",
+  },
+  "recovery.link_invalid": { status: 400, title: "The link is invalid or has expired." },
+  "recovery.no_email": {
+    status: 409,
+    title: "Add an email address to the account before creating recovery codes.",
+  },
+  "email_change.token_invalid": { status: 400, title: "The link is invalid or has expired." },
 } as const satisfies Record<string, ProblemSpec>;
 
 /** A stable keyship error code, e.g. `"passkey.last_passkey"`. */

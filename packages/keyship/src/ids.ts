@@ -18,6 +18,9 @@ export const ID_PREFIX = {
   reset: "r",
   verification: "v",
   client: "o",
+  recoveryCode: "q",
+  recoveryLink: "l",
+  emailChange: "m",
 } as const;
 
 /** A kind of id, e.g. `"user"`. */

@@ -14,6 +14,7 @@ import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
+import { emailChangeRoutes } from "./emailchange/routes.ts";
 import { requireAdmin } from "./guards/guards.ts";
 import { stepUpGuard } from "./guards/step-up.ts";
 import {
@@ -29,6 +30,8 @@ import { createPasswordsContext, type PasswordsContext } from "./passwords/conte
 import { passwordRoutes } from "./passwords/routes.ts";
 import type { RateLimiter } from "./ratelimit/limiter.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
+import { createRecoveryContext, type RecoveryContext } from "./recovery/context.ts";
+import { recoveryRoutes } from "./recovery/routes.ts";
 import { sessionRevoker } from "./sessions/manage.ts";
 import { sessionRoutes } from "./sessions/routes.ts";
 import { stepUpRoutes } from "./stepup/routes.ts";
@@ -46,6 +49,30 @@ export interface RouterParts {
   readonly oauth: OAuthParts;
   /** The guard of sensitive actions (the routers' and `keyship.requireStepUp()`). */
   readonly stepUp: MiddlewareHandler<KeyshipEnv>;
+  /** Recovery codes, the recovery ceremony and email change. */
+  readonly recovery: RecoveryContext;
+}
+
+/**
+ * The mailer: the one given, SMTP when a URL is set, else the log outside production, else
+ * none (production without SMTP: password sign-in and recovery email refuse to start, email
+ * change is not mounted, and recovery notices are not sent).
+ * @throws KeyshipConfigError when a feature that must mail has no way to
+ */
+function instanceMailer(context: KeyshipContext, given: Mailer | undefined): Mailer | undefined {
+  const { settings, logger } = context;
+  const mustMail = settings.passwordAuthEnabled || settings.recoveryEmailEnabled;
+  if (given !== undefined) return given;
+  if (settings.smtpUrl === undefined && settings.env === "production" && !mustMail) {
+    logger.warn("no KEYSHIP_SMTP_URL: email change is off and recovery notices are not mailed");
+    return undefined;
+  }
+  return createMailer({
+    smtpUrl: settings.smtpUrl,
+    from: settings.mailFrom,
+    env: settings.env,
+    logger,
+  });
 }
 
 /**
@@ -58,7 +85,7 @@ export function routerParts(
   auth: Authentication,
   extras: { mailer: Mailer | undefined; rateLimitStore: RateLimitStore | undefined },
 ): RouterParts {
-  const { settings, logger } = context;
+  const { settings } = context;
   const ceremonies = createCeremonyLimiter(
     settings,
     extras.rateLimitStore,
@@ -66,19 +93,25 @@ export function routerParts(
   );
   const stepUp = stepUpGuard(context);
   const oauth = createOAuthParts(settings, extras.rateLimitStore, millisecondsOf(context.now));
-  if (!settings.passwordAuthEnabled) {
-    return { context, auth, passwords: undefined, ceremonies, oauth, stepUp };
+  const mailer = instanceMailer(context, extras.mailer);
+  const revokeAllSessions = sessionRevoker(context);
+  const recovery = createRecoveryContext(context, {
+    mailer,
+    rateLimitStore: extras.rateLimitStore,
+    invalidateUser: auth.invalidateUser,
+    revokeAllSessions,
+  });
+  const shared = { context, auth, ceremonies, oauth, stepUp, recovery };
+  if (!settings.passwordAuthEnabled || mailer === undefined) {
+    return { ...shared, passwords: undefined };
   }
-  const mailer =
-    extras.mailer ??
-    createMailer({ smtpUrl: settings.smtpUrl, from: settings.mailFrom, env: settings.env, logger });
   const passwords = createPasswordsContext(context, {
     mailer,
     verifier: auth.devices,
-    revokeAllSessions: sessionRevoker(context),
+    revokeAllSessions,
     ...(extras.rateLimitStore === undefined ? {} : { rateLimitStore: extras.rateLimitStore }),
   });
-  return { context, auth, passwords, ceremonies, oauth, stepUp };
+  return { ...shared, passwords };
 }
 
 /** The public ceremony routes, rate-limited per IP and account (`http/ceremony-limits.ts`). */
@@ -90,6 +123,8 @@ const CEREMONY_PATHS = [
   "/password-reset/*",
   "/password/*",
   "/email/verify/*",
+  "/email/change/*",
+  "/recovery/*",
 ];
 
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
@@ -139,6 +174,11 @@ export function authRouter(
   routes.route("/", meRoutes(context, signedIn));
   routes.route("/", apiKeyRoutes({ ...context, keys: auth.apiKeys }, guards));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
+  routes.route("/", recoveryRoutes(parts.recovery, guards));
+  const { mailer } = parts.recovery;
+  if (mailer !== undefined) {
+    routes.route("/", emailChangeRoutes({ ...parts.recovery, mailer }, guards));
+  }
   return routes;
 }
 

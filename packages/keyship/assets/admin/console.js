@@ -63,7 +63,11 @@ var SERVER_ERROR_CODES = [
   "oauth.invalid_grant",
   "oauth.unauthorized_client",
   "oauth.unsupported_grant_type",
-  "oauth.invalid_scope"
+  "oauth.invalid_scope",
+  "recovery.code_invalid",
+  "recovery.link_invalid",
+  "recovery.no_email",
+  "email_change.token_invalid"
 ];
 var SERVER_CODES = new Set(SERVER_ERROR_CODES);
 var KeyshipError = class extends Error {
@@ -1121,6 +1125,35 @@ function realtimeMethods(config, credentials) {
   };
 }
 
+// ../client/src/recovery.ts
+function recoveryMethods(deps) {
+  const { call, signedCall } = deps;
+  return {
+    async changeEmail(newEmail) {
+      await signedCall("POST", "/auth/email/change", { newEmail });
+    },
+    confirmEmailChange: (token) => call("POST", "/auth/email/change/confirm", { token }),
+    createRecoveryCodes: () => signedCall("POST", "/auth/recovery-codes"),
+    recoveryCodesLeft: () => signedCall("GET", "/auth/recovery-codes"),
+    async recoverAccount(proof) {
+      const body = "token" in proof ? { token: proof.token } : { email: proof.email, code: proof.code };
+      const start = await call("POST", "/auth/recovery/start", body);
+      const credential = await deps.webauthn.createCredential(start.options);
+      return deps.signIn(
+        (devicePublicKey) => call("POST", "/auth/recovery/finish", {
+          flowId: start.flowId,
+          credential,
+          devicePublicKey,
+          deviceLabel: deps.deviceLabel
+        })
+      );
+    },
+    async requestRecoveryEmail(email) {
+      await call("POST", "/auth/recovery/email", { email });
+    }
+  };
+}
+
 // ../client/src/token-cache.ts
 function createTokenCache(options) {
   let cached;
@@ -1327,6 +1360,12 @@ function createKeyshipClient(options) {
     ...session,
     ...passwordMethods(context),
     ...realtimeMethods(context.config, session),
+    ...recoveryMethods({
+      ...context,
+      webauthn: context.config.webauthn,
+      deviceLabel: context.config.deviceLabel,
+      signIn: (finish) => signIn(context, finish)
+    }),
     stepUp: (input2) => context.stepUp.run(input2)
   };
 }
@@ -1850,7 +1889,11 @@ var AUDIT_ACTIONS = [
   "client.token_revoked",
   "client.refresh_reused",
   "client.auth_failed",
-  "master.used"
+  "master.used",
+  "user.email_changed",
+  "account.recovery_codes_created",
+  "account.recovered",
+  "account.recovery_failed"
 ];
 
 // admin-ui/router.ts

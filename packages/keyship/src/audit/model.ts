@@ -41,6 +41,10 @@ export const AUDIT_ACTIONS = [
   "client.refresh_reused",
   "client.auth_failed",
   "master.used",
+  "user.email_changed",
+  "account.recovery_codes_created",
+  "account.recovered",
+  "account.recovery_failed",
 ] as const;
 
 /** One of keyship's own actions. */

@@ -18,6 +18,7 @@ import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
+import { RECOVERY_SETTINGS } from "./settings-recovery.ts";
 import { REDIS_SETTINGS } from "./settings-redis.ts";
 import { SESSION_SETTINGS } from "./settings-sessions.ts";
 import { TRUST_GROUP } from "./settings-trust.ts";
@@ -159,6 +160,7 @@ export const SETTINGS = {
   ...API_KEY_SETTINGS,
   ...MACHINE_SETTINGS,
   ...REDIS_SETTINGS,
+  ...RECOVERY_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /**
@@ -266,6 +268,11 @@ export interface Settings {
   readonly redisPrefix: string;
   /** Trusted issuers by name (`KEYSHIP_TRUST_<NAME>_*`); empty: resource-server mode off. */
   readonly trust: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.trust>>>;
+  readonly recoveryEmailEnabled: boolean;
+  readonly recoveryEmailExpireMinutes: number;
+  readonly emailChangeExpireMinutes: number;
+  readonly rateLimitRecoveryPerIp: string;
+  readonly rateLimitRecoveryPerAccount: string;
 }
 
 /**

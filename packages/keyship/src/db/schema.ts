@@ -198,6 +198,28 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** `recovery_codes`: single-use account recovery codes, stored only as a keyed SHA-256. */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  /** Hex HMAC-SHA-256 of the normalised code, keyed with the user id. */
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** `email_changes`: a pending new address, confirmed by the emailed link (SHA-256 at rest). */
+export interface EmailChangesTable {
+  id: string;
+  user_id: string;
+  /** Normalised; checked again for uniqueness when confirmed. */
+  new_email: string;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
@@ -212,6 +234,10 @@ export interface Database {
   api_keys: ApiKeysTable;
   oauth_clients: OAuthClientsTable;
   client_sessions: ClientSessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  /** Emailed recovery links (`KEYSHIP_RECOVERY_EMAIL_ENABLED`). */
+  recovery_links: EmailTokensTable;
+  email_changes: EmailChangesTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

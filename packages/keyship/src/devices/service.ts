@@ -32,7 +32,8 @@ export type DeviceRevocationReason =
   | "logout_all"
   | "password_changed"
   | "password_reset"
-  | "device_limit";
+  | "device_limit"
+  | "recovery";
 
 /** What a sign-in binds. */
 export interface DeviceBinding {

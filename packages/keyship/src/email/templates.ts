@@ -115,14 +115,26 @@ export const DEFAULT_EMAIL_PATHS = Object.freeze({
   emailVerification: "/verify-email",
 });
 
-interface LinkEmailCopy {
+/** The words of a link email. */
+export interface LinkEmailCopy {
   readonly subject: string;
   readonly intro: string;
   readonly action: string;
   readonly outro: string;
 }
 
-function renderLinkEmail(input: LinkEmailInput, copy: LinkEmailCopy, link: string): MailMessage {
+/**
+ * Renders a link email: the intro, the link as a button and as text, the outro; every inserted
+ * value HTML-escaped.
+ * @param input the recipient
+ * @param copy the subject and the sentences
+ * @param link the link, from {@link buildLink}
+ */
+export function renderLinkEmail(
+  input: Pick<LinkEmailInput, "to">,
+  copy: LinkEmailCopy,
+  link: string,
+): MailMessage {
   const text = `${copy.intro}\n\n${copy.action}:\n${link}\n\n${copy.outro}\n`;
   const html = [
     "<!doctype html>",
@@ -136,7 +148,14 @@ function renderLinkEmail(input: LinkEmailInput, copy: LinkEmailCopy, link: strin
   return { to: input.to, subject: copy.subject, text, html };
 }
 
-function resolveCopyInputs(
+/**
+ * The link, the app's name and the lifetime a link email states, checked.
+ * @param input the email's input
+ * @param defaultPath the page when `input.path` is unset
+ * @param defaultMinutes the lifetime when `input.expiresInMinutes` is unset
+ * @throws KeyshipConfigError for a bad app URL, path, name or lifetime, or an empty token
+ */
+export function resolveCopyInputs(
   input: LinkEmailInput,
   defaultPath: string,
   defaultMinutes: number,
@@ -158,7 +177,8 @@ function resolveCopyInputs(
   return { appName, link, minutes };
 }
 
-function describeMinutes(minutes: number): string {
+/** "30 minutes", "1 hour", "2 days". */
+export function describeMinutes(minutes: number): string {
   if (minutes % 1440 === 0) return plural(minutes / 1440, "day");
   if (minutes % 60 === 0) return plural(minutes / 60, "hour");
   return plural(minutes, "minute");

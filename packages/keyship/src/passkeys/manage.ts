@@ -12,7 +12,7 @@ import type { AuditSource } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
 import { lockUser } from "../db/lock.ts";
-import type { PasskeysTable } from "../db/schema.ts";
+import type { PasskeysTable, UsersTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
@@ -50,6 +50,28 @@ function toView(row: PasskeysTable): PasskeyView {
 }
 
 /**
+ * Creation options for another passkey of an existing user: `excludeCredentials` lists their
+ * active passkeys, so an authenticator that holds one refuses to make a second.
+ * @param ctx the database and settings
+ * @param user the user's row
+ */
+export async function creationOptionsFor(
+  ctx: Pick<KeyshipContext, "db" | "settings">,
+  user: UsersTable,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const existing = (await listPasskeysOfUser(ctx.db, user.id)).filter((p) => p.revoked_at === null);
+  const label = user.email ?? user.display_name ?? "keyship user";
+  return creationOptions(
+    ctx.settings,
+    { id: user.id, name: label, displayName: user.display_name ?? label },
+    existing.map((p) => ({
+      id: p.credential_id,
+      transports: JSON.parse(p.transports) as string[],
+    })),
+  );
+}
+
+/**
  * Starts adding a passkey for a signed-in user; `excludeCredentials` lists their active ones.
  * @throws ProblemError `auth.unauthenticated` when the user no longer exists
  */
@@ -59,16 +81,7 @@ export async function startAddPasskey(
 ): Promise<StartedCeremony<PublicKeyCredentialCreationOptionsJSON>> {
   const user = await findUserById(ctx.db, userId);
   if (user === undefined) throw new ProblemError("auth.unauthenticated");
-  const existing = (await listPasskeysOfUser(ctx.db, userId)).filter((p) => p.revoked_at === null);
-  const label = user.email ?? user.display_name ?? "keyship user";
-  const options = await creationOptions(
-    ctx.settings,
-    { id: user.id, name: label, displayName: user.display_name ?? label },
-    existing.map((p) => ({
-      id: p.credential_id,
-      transports: JSON.parse(p.transports) as string[],
-    })),
-  );
+  const options = await creationOptionsFor(ctx, user);
   // SECURITY: an `add` challenge is bound to the signed-in user.
   const flowId = await issueChallenge(ctx, {
     purpose: "add",

@@ -128,7 +128,7 @@ export async function findPasskeyOfUser(
 }
 
 /** What a ceremony is for. */
-export type CeremonyPurpose = "register" | "login" | "add" | "stepup";
+export type CeremonyPurpose = "register" | "login" | "add" | "stepup" | "recover";
 
 /** Stores a new challenge. */
 export async function insertChallenge(db: DB, row: WebauthnChallengesTable): Promise<void> {

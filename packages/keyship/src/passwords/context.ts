@@ -29,7 +29,7 @@ export type RevokeSessionsHook = (
     readonly exceptSessionId?: string | undefined;
     /** Who changed the password, and from where. */
     readonly source: AuditSource;
-    readonly reason: "password_changed" | "password_reset";
+    readonly reason: "password_changed" | "password_reset" | "recovery";
   },
 ) => Promise<void>;
 

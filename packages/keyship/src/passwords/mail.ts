@@ -5,6 +5,7 @@
 import type { AuditSource } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { DB, UsersTable } from "../db/schema.ts";
+import { sendInBackground } from "../email/background.ts";
 import type { MailMessage } from "../email/mailer.ts";
 import { emailVerificationEmail, passwordResetEmail } from "../email/templates.ts";
 import { normalizeEmail } from "../users/model.ts";
@@ -54,26 +55,6 @@ export function tokenEmail(
     expiresInMinutes: ctx.settings.passwordResetExpireMinutes,
   };
   return table === "password_resets" ? passwordResetEmail(input) : emailVerificationEmail(input);
-}
-
-/**
- * Hands the message to the mailer without waiting: the response does not depend on the mail
- * server (its time would tell whether an account exists), and a failure is logged, not sent
- * to the client.
- */
-export function sendInBackground(
-  ctx: Pick<PasswordsContext, "mailer" | "logger">,
-  message: MailMessage,
-): void {
-  let sending: Promise<void>;
-  try {
-    sending = ctx.mailer.send(message);
-  } catch (error) {
-    sending = Promise.reject(error);
-  }
-  sending.catch((err: unknown) => {
-    ctx.logger.error({ err, subject: message.subject }, "keyship email not sent");
-  });
 }
 
 /**

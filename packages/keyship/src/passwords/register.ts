@@ -4,6 +4,7 @@
  * @module
  */
 import type { AuditSource } from "../audit/model.ts";
+import { sendInBackground } from "../email/background.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import {
   type CompletedSignIn,
@@ -16,7 +17,7 @@ import { normalizeEmail } from "../users/model.ts";
 import type { PasswordsContext } from "./context.ts";
 import { limitAttempt } from "./limits.ts";
 import type { PasswordSignInResult } from "./login.ts";
-import { issueEmailToken, sendInBackground, tokenEmail } from "./mail.ts";
+import { issueEmailToken, tokenEmail } from "./mail.ts";
 import { checkPasswordPolicy } from "./policy.ts";
 
 /** A password registration's input. */

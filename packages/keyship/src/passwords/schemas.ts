@@ -11,8 +11,8 @@ const email = emailField;
 // Length rules (8–128 code points after NFKC) are the policy's, answered with
 // password.too_short / password.too_long; this bound only keeps bodies sane.
 const password = z.string().min(1).max(4096);
-// Tokens are 43 base64url characters; accept a little more, never arbitrary text.
-const token = z
+/** An emailed link's token: 43 base64url characters; a little more is accepted, never arbitrary text. */
+export const linkToken = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be a token from the link")
   .openapi({ description: "The token from the emailed link's `#token=` fragment." });
@@ -50,10 +50,10 @@ export const Accepted = z
   .openapi("Accepted", { description: "The same answer whether or not the account exists." });
 
 export const ResetConfirmBody = z
-  .object({ token, newPassword: password })
+  .object({ token: linkToken, newPassword: password })
   .openapi("PasswordResetConfirm");
 
-export const TokenBody = z.object({ token }).openapi("EmailVerificationConfirm");
+export const TokenBody = z.object({ token: linkToken }).openapi("EmailVerificationConfirm");
 
 export const PasswordStepUpBody = z.object({ password }).openapi("PasswordStepUp");
 

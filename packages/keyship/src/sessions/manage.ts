@@ -28,7 +28,8 @@ export type SessionRevocationReason =
   | "logout"
   | "logout_all"
   | "password_changed"
-  | "password_reset";
+  | "password_reset"
+  | "recovery";
 
 /** Records one `session.revoked` row per session, inside the revocation's transaction. */
 async function recordRevocations(

@@ -203,3 +203,23 @@ export async function setUserDisabled(
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * Sets a user's email address, verified at `verifiedAtIso` (or unverified with `null`).
+ * @param db the database or a transaction
+ * @param args the user, the normalised new address, when it was verified, and the time
+ * @returns how many rows changed: 1, or 0 when the user does not exist
+ * @throws the database's unique violation when another account has the address
+ * @example await updateUserEmail(trx, { userId, email, verifiedAtIso: nowIso, nowIso });
+ */
+export async function updateUserEmail(
+  db: DB,
+  args: { userId: string; email: string; verifiedAtIso: string | null; nowIso: string },
+): Promise<number> {
+  const result = await db
+    .updateTable("users")
+    .set({ email: args.email, email_verified_at: args.verifiedAtIso, updated_at: args.nowIso })
+    .where("id", "=", args.userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

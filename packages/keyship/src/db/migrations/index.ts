@@ -13,6 +13,7 @@ import { stepUpsMigration } from "./0005-step-ups.ts";
 import { auditEventsMigration } from "./0006-audit-events.ts";
 import { apiKeysMigration } from "./0007-api-keys.ts";
 import { oauthClientsMigration } from "./0008-oauth-clients.ts";
+import { recoveryMigration } from "./0010-recovery.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0006-audit-events", auditEventsMigration],
   ["0007-api-keys", apiKeysMigration],
   ["0008-oauth-clients", oauthClientsMigration],
+  ["0010-recovery", recoveryMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */
