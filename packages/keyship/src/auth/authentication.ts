@@ -14,6 +14,7 @@ import type { RateLimitStore } from "../ratelimit/store.ts";
 import { type CsrfCheck, createCsrfCheck } from "../sessions/csrf.ts";
 import { createSessionTokenVerifier, type SessionTokenVerifier } from "../sessions/verifier.ts";
 import { TokenError } from "../tokens/errors.ts";
+import { createTrustedTokenVerifier } from "../trust/verifier.ts";
 import { createAuthenticate, identify } from "./authenticate.ts";
 import type { Principal } from "./principal.ts";
 import { credentialVerifiers } from "./registry.ts";
@@ -59,6 +60,8 @@ export function createAuthentication(
   const sessions = createSessionTokenVerifier(ctx);
   const clients = createClientTokenVerifier(ctx);
   const csrf = createCsrfCheck(ctx.settings, ctx.sessions.cookies);
+  const trusted =
+    Object.keys(ctx.settings.trust).length === 0 ? undefined : createTrustedTokenVerifier(ctx);
   const sources = {
     devices,
     sessions,
@@ -68,6 +71,7 @@ export function createAuthentication(
     apiKeys,
     clients,
     master: masterTokenSource(ctx, requestAuditLog(ctx)),
+    trusted,
   };
   const verifiers = credentialVerifiers(sources);
   // Sockets carry their token explicitly: a browser would send cookies to any site's socket.
@@ -95,6 +99,7 @@ export function createAuthentication(
       devices.invalidateUser(userId);
       sessions.invalidateUser(userId);
       apiKeys.invalidateUser(userId);
+      trusted?.invalidateUser(userId);
     },
     close: () => apiKeys.close(),
   };

@@ -4,7 +4,7 @@
  */
 
 /** How the caller proved who they are. */
-export type PrincipalVia = "device" | "session" | "apikey" | "client" | "master";
+export type PrincipalVia = "device" | "session" | "apikey" | "client" | "master" | "external";
 
 /**
  * The authenticated caller, one shape for every credential kind. Guards read only this; they
@@ -20,4 +20,11 @@ export interface Principal {
   readonly keyId?: string;
   /** Set on an impersonation session: the admin acting as this user. */
   readonly impersonatorId?: string;
+  /**
+   * `via: "external"`: the name of the trusted issuer (`KEYSHIP_TRUST_<NAME>_*`, lower case);
+   * `userId` is then `<provider>:<sub>`, not a keyship user (docs/resource-server.md).
+   */
+  readonly provider?: string;
+  /** `via: "external"`: every role of the token's roles claim (`role` is `admin` when one is). */
+  readonly roles?: readonly string[];
 }

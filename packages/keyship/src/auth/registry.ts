@@ -10,11 +10,13 @@ import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { CsrfCheck } from "../sessions/csrf.ts";
 import type { CookiePolicy } from "../sessions/runtime.ts";
 import type { SessionTokenVerifier } from "../sessions/verifier.ts";
+import type { TrustedTokenVerifier } from "../trust/verifier.ts";
 import type { CredentialVerifier } from "./verifier.ts";
 import { accessTokenCredential } from "./verifiers/access-token.ts";
 import { apiKeyCredential } from "./verifiers/api-key.ts";
 import { clientTokenCredential } from "./verifiers/client-token.ts";
 import { deviceTokenCredential } from "./verifiers/device-token.ts";
+import { externalTokenCredentials } from "./verifiers/external-token.ts";
 import { type MasterTokenSource, masterTokenCredentials } from "./verifiers/master-token.ts";
 import { sessionCookieCredential } from "./verifiers/session-cookie.ts";
 
@@ -31,6 +33,8 @@ export interface CredentialSources {
   readonly clients: ClientTokenVerifier;
   /** The master token's digest and audit log; undefined when none is configured. */
   readonly master: MasterTokenSource | undefined;
+  /** Trusted issuers' access tokens; undefined when none is configured. */
+  readonly trusted?: TrustedTokenVerifier | undefined;
 }
 
 /** The verifiers `authenticate()` asks, in order. */
@@ -39,6 +43,7 @@ export function credentialVerifiers(sources: CredentialSources): readonly Creden
     // First: a `ksk_` bearer is an API key, never parsed as a JWT.
     apiKeyCredential(sources.apiKeys),
     deviceTokenCredential(sources.devices, sources.deviceTokenAudience),
+    ...externalTokenCredentials(sources.trusted),
     accessTokenCredential(sources.sessions),
     clientTokenCredential(sources.clients),
     ...masterTokenCredentials(sources.master),

@@ -20,7 +20,15 @@ import { KeyshipConfigError } from "../errors.ts";
 import { SCOPE_PATTERN } from "../users/model.ts";
 
 /** What a rule can require of the caller. */
-export const REQUIREMENTS = ["public", "user", "admin", "master", "apikey", "client"] as const;
+export const REQUIREMENTS = [
+  "public",
+  "user",
+  "admin",
+  "master",
+  "apikey",
+  "client",
+  "external",
+] as const;
 
 /** One of {@link REQUIREMENTS}. */
 export type Requirement = (typeof REQUIREMENTS)[number];
@@ -205,7 +213,7 @@ function fileSource(configFile: string, cwd: string): Source | string | undefine
  * `protect` option). The file's rules come first; its `default` wins.
  * @param settings `configFile` and `protect`
  * @param cwd the directory the config file is relative to. @default process.cwd()
- * @throws KeyshipConfigError naming every bad entry, e.g. `keyship.config.json protect[2].require: expected one of public, user, admin, master, apikey, client.`
+ * @throws KeyshipConfigError naming every bad entry, e.g. `keyship.config.json protect[2].require: expected one of public, user, admin, master, apikey, client, external.`
  * @example const table = loadProtection(settings);
  */
 export function loadProtection(

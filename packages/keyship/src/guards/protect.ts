@@ -52,6 +52,7 @@ const REQUIRED: Record<Exclude<Requirement, "public">, () => Guard> = {
   master: requireMaster,
   apikey: () => requireClaims((p) => p.via === "apikey"),
   client: () => requireClaims((p) => p.via === "client"),
+  external: () => requireClaims((p) => p.via === "external"),
 };
 
 /** The guards of a rule, run one after the other; undefined for a public rule. */

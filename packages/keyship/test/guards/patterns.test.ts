@@ -92,7 +92,7 @@ describe("route-protection rules", () => {
   it.each([
     [
       { protect: [{ path: "/a" }, { path: "/b" }, { path: "/c", require: "owner" }] },
-      "keyship.config.json protect[2].require: expected one of public, user, admin, master, apikey, client.",
+      "keyship.config.json protect[2].require: expected one of public, user, admin, master, apikey, client, external.",
     ],
     [
       { protect: [{ path: "/a", methods: ["FETCH"] }] },
