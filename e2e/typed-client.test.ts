@@ -51,18 +51,25 @@ it("calls the protected app routes with the device's token, typed end to end", a
   expect(body).toMatchObject({ userId, role: "user", via: "device", scopes: [] });
 
   // The scope guard answers 403 until the user holds the scope.
-  expect((await api.reports.$get()).status).toBe(403);
+  expect((await api.reports.$get({ query: {} })).status).toBe(403);
   await app.keyship.db
     .updateTable("users")
     .set({ scopes: JSON.stringify(["reports:read"]) })
     .where("id", "=", userId)
     .execute();
   app.keyship.invalidateUser(userId);
-  const reports = await api.reports.$get();
+  const reports = await api.reports.$get({ query: {} });
   expect(reports.status).toBe(200);
   const { reports: list } = await reports.json();
   expectTypeOf(list).items.toHaveProperty("total").toEqualTypeOf<number>();
   expect(list.map((r) => r.id)).toEqual(["q1", "q2"]);
+  // The query is typed and validated: a quarter the route does not know is a compile error
+  // and, sent anyway, a validation.failed problem.
+  const q2 = await api.reports.$get({ query: { quarter: "q2" } });
+  expect((await q2.json()).reports.map((r) => r.id)).toEqual(["q2"]);
+  // @ts-expect-error: "q3" is not one of the route's quarters.
+  const q3 = await api.reports.$get({ query: { quarter: "q3" } });
+  expect(q3.status).toBe(400);
 
   // @ts-expect-error: the client knows the API's routes, and this one is not among them.
   expect(api.nope).toBeDefined();

@@ -66,7 +66,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
   if (instance.settings.adminEnabled) app.route("/admin", adminRouter(parts, [requireUser()]));
   const cookies = parts.context.sessions.cookies;
   mountDocs(app, {
-    info: { title: "keyship API", version: "0.1.0" },
+    info: options.openapiInfo ?? { title: "keyship API", version: "0.1.0" },
     accessCookie: `${cookies.secure ? "__Host-" : ""}${cookies.access}`,
   });
   let notFound: ReturnType<typeof methodNotAllowedHandler> | undefined;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { OpenApiInfo } from "./apidocs/document.ts";
 import { type LogActionOptions, requestAuditLog } from "./audit/request.ts";
 import { startAuditRetention } from "./audit/retention.ts";
 import { type Authentication, createAuthentication } from "./auth/authentication.ts";
@@ -54,6 +55,12 @@ export interface KeyshipOptions extends SettingsInput {
    * @default memoryRateLimitStore()
    */
   readonly rateLimitStore?: RateLimitStore;
+  /**
+   * The `info` of the document `createApp()` serves at `/openapi.json`: your API's title,
+   * version, description and license (docs/openapi.md).
+   * @default { title: "keyship API", version: "0.1.0" }
+   */
+  readonly openapiInfo?: OpenApiInfo;
 }
 
 /** A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. */
@@ -139,7 +146,7 @@ export interface Keyship {
 
 function splitOptions(options: KeyshipOptions): SettingsInput {
   const { processEnv: _e, envFile: _f, logger: _l, now: _n, newId: _i, ...settings } = options;
-  const { passwords, mailer: _m, rateLimitStore: _r, ...rest } = settings;
+  const { passwords, mailer: _m, rateLimitStore: _r, openapiInfo: _o, ...rest } = settings;
   return passwords === undefined ? rest : { passwordAuthEnabled: passwords, ...rest };
 }
 

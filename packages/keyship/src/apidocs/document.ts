@@ -9,6 +9,17 @@ import type { SecuritySchemeName } from "../guards/requirements.ts";
 /** The document `@hono/zod-openapi` generates (OpenAPI 3.1). */
 export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 
+/** The document's `info`: what it says about your API. */
+export interface OpenApiInfo {
+  readonly title: string;
+  readonly version: string;
+  readonly summary?: string;
+  readonly description?: string;
+  /** e.g. `{ name: "MIT", identifier: "MIT" }` (an SPDX identifier) or `{ name, url }`. */
+  readonly license?: { readonly name: string; readonly identifier?: string; readonly url?: string };
+  readonly contact?: { readonly name?: string; readonly url?: string; readonly email?: string };
+}
+
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 interface Operation {

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { HTML_PAGE_HEADERS } from "../http/secure-headers.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
-import { finishDocument } from "./document.ts";
+import { finishDocument, type OpenApiInfo } from "./document.ts";
 
 const ASSETS = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -39,10 +39,12 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true });`;
 
+type DocumentConfig = Parameters<OpenAPIHono["getOpenAPI31Document"]>[0];
+
 /** What the served document says about the API. */
 export interface DocsOptions {
-  /** The API title and version shown in the document. */
-  readonly info: { readonly title: string; readonly version: string };
+  /** The document's `info`: the API's title, version, license… */
+  readonly info: OpenApiInfo;
   /** The name of the session's access-token cookie (the cookie security scheme). */
   readonly accessCookie: string;
 }
@@ -59,7 +61,10 @@ export function mountDocs(app: OpenAPIHono<KeyshipEnv>, options: DocsOptions): v
   app.get("/openapi.json", (c) => {
     document ??= JSON.stringify(
       finishDocument(
-        app.getOpenAPI31Document({ openapi: "3.1.0", info: options.info }),
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: structuredClone(options.info) as DocumentConfig["info"],
+        }),
         options.accessCookie,
       ),
     );

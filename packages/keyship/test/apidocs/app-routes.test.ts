@@ -28,7 +28,14 @@ interface Document {
 }
 
 describe("app routes in /openapi.json", () => {
-  const app = addExampleRoutes(testApp("sqlite::memory:", { masterToken: "m".repeat(48) }));
+  const info = {
+    title: "Orders API",
+    version: "2.0.0",
+    license: { name: "MIT", identifier: "MIT" },
+  };
+  const app = addExampleRoutes(
+    testApp("sqlite::memory:", { masterToken: "m".repeat(48), openapiInfo: info }),
+  );
   afterAll(() => app.keyship.close());
   const document = (async () => (await (await app.request("/openapi.json")).json()) as Document)();
   const op = async (path: string, method = "get") => {
@@ -36,6 +43,12 @@ describe("app routes in /openapi.json", () => {
     if (found === undefined) throw new Error(`${method} ${path} missing`);
     return found;
   };
+
+  it("describes the app with its openapiInfo, served from its own origin", async () => {
+    const doc = (await document) as Document & { info: unknown; servers: unknown };
+    expect(doc.info).toEqual(info);
+    expect(doc.servers).toEqual([{ url: "/" }]);
+  });
 
   it("marks a route without guards public (security: [])", async () => {
     expect((await op("/api/public")).security).toEqual([]);

@@ -41,6 +41,7 @@ const hello = createRoute({
   path: "/hello",
   operationId: "getHello",
   summary: "Greets the signed-in caller",
+  description: "Any signed-in caller: a device token, a session, an API key or a client token.",
   middleware: [requireUser()] as const,
   responses: ok("Who the caller is, as the API sees them.", Hello),
 });
@@ -60,6 +61,14 @@ const reports = createRoute({
   operationId: "getReports",
   summary: `Lists the reports (scope ${REPORTS_SCOPE})`,
   middleware: [requireScopes(REPORTS_SCOPE)] as const,
+  request: {
+    query: z.object({
+      quarter: z
+        .enum(["q1", "q2"])
+        .optional()
+        .openapi({ description: "Only this quarter's report." }),
+    }),
+  },
   responses: ok("The reports.", Reports),
 });
 
@@ -98,17 +107,14 @@ export function apiRoutes(db: Keyship["db"]) {
       ]);
       return c.json({ users, passkeys, devices }, 200);
     })
-    .openapi(reports, (c) =>
-      c.json(
-        {
-          reports: [
-            { id: "q1", title: "First quarter", total: 1280 },
-            { id: "q2", title: "Second quarter", total: 1432 },
-          ],
-        },
-        200,
-      ),
-    );
+    .openapi(reports, (c) => {
+      const { quarter } = c.req.valid("query");
+      const all = [
+        { id: "q1", title: "First quarter", total: 1280 },
+        { id: "q2", title: "Second quarter", total: 1432 },
+      ];
+      return c.json({ reports: all.filter((r) => quarter === undefined || r.id === quarter) }, 200);
+    });
 }
 
 /** The type of the `/api` router, for the web app's `hc<ApiRoutes>()` client. */

@@ -23,7 +23,7 @@ export function Home(props: { me: Me }) {
       })
       .catch((e) => setError(messageOf(e)));
     api.reports
-      .$get()
+      .$get({ query: {} })
       .then(async (response) => setReports(response.ok ? await response.json() : "forbidden"))
       .catch((e) => setError(messageOf(e)));
   }, []);
