@@ -39,7 +39,7 @@ const ok = <T extends z.ZodType>(description: string, schema: T) => ({
 const hello = createRoute({
   method: "get",
   path: "/hello",
-  operationId: "getHello",
+  operationId: "getHello", // optional: else from the method and path, e.g. getApiReports
   summary: "Greets the signed-in caller",
   description: "Any signed-in caller: a device token, a session, an API key or a client token.",
   middleware: [requireUser()] as const,
@@ -49,7 +49,6 @@ const hello = createRoute({
 const stats = createRoute({
   method: "get",
   path: "/admin/stats",
-  operationId: "getAdminStats",
   summary: "Counts users, passkeys and devices (admins only)",
   middleware: [requireAdmin()] as const,
   responses: ok("The counts.", Stats),
@@ -58,7 +57,6 @@ const stats = createRoute({
 const reports = createRoute({
   method: "get",
   path: "/reports",
-  operationId: "getReports",
   summary: `Lists the reports (scope ${REPORTS_SCOPE})`,
   middleware: [requireScopes(REPORTS_SCOPE)] as const,
   request: {
