@@ -58,7 +58,7 @@ function schemeObjects(accessCookie: string, scopes: ReadonlyMap<string, string[
       scheme: "bearer",
       bearerFormat: "JWT",
       description:
-        "A device token (ES256, signed by the browser's device key), a session's access token, or an OAuth client's access token.",
+        "A device token (ES256, signed by the browser's device key), a session's access token, an OAuth client's access token, or an access token of a trusted issuer (resource-server mode).",
     },
     cookieAuth: {
       type: "apiKey",
