@@ -16,6 +16,7 @@ import {
   registerAccount,
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
+import { startOidcProvider } from "../packages/keyship/test/helpers/oidc-provider.ts";
 import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 
 /** The benchmark apps and the credentials their protected route accepts. */
@@ -100,4 +101,31 @@ export async function buildBenchApps(): Promise<BenchApps> {
   // The server's own CPU time, so the bench can report microseconds per request.
   bare.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
   return { keyship, bare, token, accessToken, apiKey };
+}
+
+/** A keyship app in resource-server mode, a token of its trusted issuer, and the issuer's stop. */
+export interface ExternalBenchApp {
+  /** `/bench/protected` (requireUser), trusting the issuer below. */
+  readonly keyship: KeyshipApp;
+  /** An access token of the trusted issuer (ES256 JWT), valid for an hour. */
+  readonly token: string;
+  /** Stops the issuer. */
+  close(): Promise<void>;
+}
+
+/**
+ * A real OpenID Provider (`oidc-provider` on loopback) and a keyship app that trusts it
+ * (`trust`, docs/resource-server.md), apart from the main app so its figures stay as they were.
+ */
+export async function buildExternalBenchApp(): Promise<ExternalBenchApp> {
+  const client = { clientId: "bench", clientSecret: "bench-secret" };
+  const idp = await startOidcProvider({
+    clients: [client],
+    resources: { "https://bench.test": { audience: "bench-api", accessTokenTtlSeconds: 3600 } },
+  });
+  const keyship = createBenchKeyship({
+    trust: { idp: { issuer: idp.issuer, audience: "bench-api" } },
+  });
+  const token = await idp.clientCredentialsToken({ ...client, scope: "read" });
+  return { keyship, token, close: () => idp.close() };
 }

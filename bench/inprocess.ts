@@ -13,7 +13,7 @@
 import { createServer, type Server } from "node:http";
 import { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
-import { buildBenchApps } from "./apps.ts";
+import { buildBenchApps, buildExternalBenchApp } from "./apps.ts";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const requests = Number(process.env.BENCH_REQUESTS ?? 100_000);
@@ -61,6 +61,9 @@ const { keyship, bare, token, accessToken, apiKey } = await buildBenchApps();
 await keyship.keyship.ready;
 const keyshipServer = createServer(getRequestListener(keyship.fetch));
 const bareServer = createServer(getRequestListener(bare.fetch));
+const external = await buildExternalBenchApp();
+await external.keyship.keyship.ready;
+const externalServer = createServer(getRequestListener(external.keyship.fetch));
 const get = (path: string, bearer?: string) =>
   `GET ${path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: bench\r\n${bearer === undefined ? "" : `Authorization: Bearer ${bearer}\r\n`}\r\n`;
 
@@ -72,6 +75,7 @@ const targets: Array<readonly [string, Server, string]> = [
   ["keyship, device token", keyshipServer, get("/bench/protected", token)],
   ["keyship, access token", keyshipServer, get("/bench/protected", accessToken)],
   ["keyship, API key", keyshipServer, get("/bench/protected", apiKey)],
+  ["keyship, external token", externalServer, get("/bench/protected", external.token)],
 ];
 
 // BENCH_TARGET=<n>: drive only target n, BENCH_REQUESTS times, and print nothing (for
@@ -81,7 +85,7 @@ if (only !== undefined) {
   const [, server, request] = targets[Number(only)] ?? [];
   if (server === undefined || request === undefined) throw new Error(`no target ${only}`);
   await drive(server, request, requests);
-  await keyship.keyship.close();
+  await Promise.all([keyship.keyship.close(), external.keyship.keyship.close(), external.close()]);
   process.exit(0);
 }
 
@@ -104,4 +108,4 @@ for (const [i, [name]] of targets.entries()) {
     `${name.padEnd(26)} ${fastest.toFixed(2).padStart(14)} ${(own[Math.floor(own.length / 2)] as number).toFixed(2).padStart(14)} ${`+${(fastest - bareFastest).toFixed(2)}`.padStart(22)}`,
   );
 }
-await keyship.keyship.close();
+await Promise.all([keyship.keyship.close(), external.keyship.keyship.close(), external.close()]);
