@@ -59,7 +59,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
       return base(c, () => authenticate(c, next) as Promise<void>);
     }),
   );
-  app.route("/", healthRoutes(instance.db));
+  app.route("/", healthRoutes(instance.health));
   app.route("/", instance.jwksRoutes);
   // The app authenticated the request already: protected routes only need the guard.
   app.route("/auth", authRouter(parts, [requireUser()]));

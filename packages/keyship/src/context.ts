@@ -6,6 +6,7 @@ import type { Settings } from "./config/schema.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { Logger } from "./observability/logger.ts";
+import type { RedisConnection } from "./redis/connection.ts";
 import type { SessionRuntime } from "./sessions/runtime.ts";
 
 /** Shared dependencies, created once at startup and passed down explicitly. */
@@ -20,6 +21,8 @@ export interface KeyshipContext {
   readonly newId: IdGenerator;
   /** The access-token issuer, revocation list and cookie policy of sessions. */
   readonly sessions: SessionRuntime;
+  /** The shared Redis (`redisUrl`), or undefined when none is configured (one instance). */
+  readonly redis?: RedisConnection | undefined;
 }
 
 /** The real clock: the default of {@link KeyshipContext.now}. */

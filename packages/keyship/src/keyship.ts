@@ -19,6 +19,12 @@ import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
 import { loadProtection, type ProtectionTable } from "./guards/patterns.ts";
 import { protectRoutes } from "./guards/protect.ts";
+import {
+  createHealthChecks,
+  databaseCheck,
+  type HealthChecks,
+  redisCheck,
+} from "./health/checks.ts";
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
@@ -28,6 +34,7 @@ import type { RateLimitStore } from "./ratelimit/store.ts";
 import { createSocketWatch } from "./realtime/liveness.ts";
 import { type StreamRunner, streamRoutes } from "./realtime/stream-route.ts";
 import { type AuthenticatedEvents, websocketRoutes } from "./realtime/websocket-route.ts";
+import { openRedis, type RedisConnection } from "./redis/connection.ts";
 import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes.ts";
 import { jwksRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
@@ -103,6 +110,16 @@ export interface Keyship {
   readonly dialect: DialectName;
   readonly settings: Settings;
   readonly logger: Logger;
+  /**
+   * The shared Redis connection (`redisUrl`), or undefined without one. Its `isReady` and
+   * `status()` say whether it is up; docs/deployment.md says what keyship does while it is down.
+   */
+  readonly redis: RedisConnection | undefined;
+  /**
+   * The health checks `GET /health` and `GET /health/ready` run: `database`, `redis` when
+   * configured; `health.add({ name, check })` registers another.
+   */
+  readonly health: HealthChecks;
   /** Resolves when migrations have run (rejects if they fail). */
   readonly ready: Promise<void>;
   /**
@@ -193,6 +210,22 @@ export interface BuiltKeyship {
 }
 
 /**
+ * The database, Redis when `redisUrl` is set (connecting in the background: a process may
+ * start while it is down), and the health checks over both.
+ */
+function openDependencies(settings: Settings, logger: Logger) {
+  const { db, dialect } = openDatabase(settings.databaseUrl, settings.databaseTimeoutMs);
+  const redis =
+    settings.redisUrl === undefined
+      ? undefined
+      : openRedis({ url: settings.redisUrl, prefix: settings.redisPrefix, logger });
+  const health = createHealthChecks();
+  health.add(databaseCheck(db));
+  if (redis !== undefined) health.add(redisCheck(redis));
+  return { db, dialect, redis, health };
+}
+
+/**
  * Builds an instance: settings, database, migrations (in the background), authentication and
  * the routers' dependencies. Internal: `createKeyship()` and `createApp()` share it.
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
@@ -202,7 +235,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
 
-  const { db, dialect } = openDatabase(settings.databaseUrl, settings.databaseTimeoutMs);
+  const { db, dialect, redis, health } = openDependencies(settings, logger);
   const now = options.now ?? systemNow;
   const context: KeyshipContext = {
     db,
@@ -212,6 +245,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     now,
     newId: options.newId ?? newId,
     sessions: createSessionRuntime(settings, now),
+    redis,
   };
   const ready = settings.autoMigrate
     ? migrateToLatest(db, dialect).then((results) => {
@@ -261,12 +295,15 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     dialect,
     settings,
     logger,
+    redis,
+    health,
     ready,
     close: () => {
       stopRetention();
       closed ??= ready
         .catch(() => {})
         .then(() => auth.close())
+        .then(() => redis?.close())
         .then(() => db.destroy());
       return closed;
     },

@@ -39,6 +39,7 @@ export function keyshipOwnPaths(
     "/auth/*",
     ...(settings.adminEnabled ? ["/admin/*"] : []),
     "/health",
+    "/health/ready",
     "/.well-known/jwks.json",
     "/openapi.json",
     "/docs/*",

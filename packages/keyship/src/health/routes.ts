@@ -1,38 +1,89 @@
 /**
- * `GET /health`: 200 when the database answers, 503 `health.database_unavailable` when not.
+ * `GET /health` (liveness: the process and its database, with every dependency reported) and
+ * `GET /health/ready` (readiness: every configured dependency up, for a load balancer).
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { DB } from "../db/schema.ts";
+import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import { createRouter, type KeyshipRouter } from "../http/router.ts";
-import { checkHealth } from "./service.ts";
+import type { HealthChecks, HealthReport } from "./checks.ts";
+
+const DependencySchema = z
+  .object({
+    status: z.enum(["ok", "down"]),
+    since: z.string().optional().openapi({ description: "Since when it is down (ISO 8601)." }),
+  })
+  .openapi("DependencyHealth");
 
 const HealthSchema = z
-  .object({ status: z.literal("ok"), database: z.literal("ok") })
+  .object({
+    status: z.enum(["ok", "degraded"]).openapi({
+      description: "`degraded` while a dependency other than the database is down.",
+    }),
+    checks: z.record(z.string(), DependencySchema).openapi({
+      description: "Each dependency by name: `database`, `redis` when configured, and others.",
+      example: { database: { status: "ok" }, redis: { status: "ok" } },
+    }),
+  })
   .openapi("Health");
 
 const healthRoute = createRoute({
   method: "get",
   path: "/health",
   tags: ["health"],
-  summary: "Liveness and database check",
+  summary: "Liveness, with each dependency's state",
   responses: {
     200: {
-      description: "The service and its database are up.",
+      description: "The service and its database are up; `checks` reports every dependency.",
       content: { "application/json": { schema: HealthSchema } },
     },
     ...problemResponses("health.database_unavailable"),
   },
 });
 
-/** The health router. @param db the database to check */
-export function healthRoutes(db: DB): KeyshipRouter {
+const readyRoute = createRoute({
+  method: "get",
+  path: "/health/ready",
+  tags: ["health"],
+  summary: "Readiness: every configured dependency is up",
+  responses: {
+    200: {
+      description: "Every dependency is up.",
+      content: { "application/json": { schema: HealthSchema } },
+    },
+    ...problemResponses("service_unavailable"),
+  },
+});
+
+/** The report as a problem: `checks` rides along as an extension member (RFC 9457 §3.2). */
+function refusal(
+  code: "health.database_unavailable" | "service_unavailable",
+  report: HealthReport,
+) {
+  return new ProblemError(code, {
+    headers: { "Retry-After": "2" },
+    extensions: { checks: report.checks },
+  });
+}
+
+/**
+ * The health router.
+ * @param health the instance's checks (`database` first, then `redis` and any added later)
+ */
+export function healthRoutes(health: HealthChecks): KeyshipRouter {
   const router = createRouter();
   router.openapi(healthRoute, async (c) => {
-    await checkHealth(db);
+    const report = await health.run();
+    if (report.status === "down") throw refusal("health.database_unavailable", report);
     c.header("Cache-Control", "no-store");
-    return c.json({ status: "ok" as const, database: "ok" as const }, 200);
+    return c.json({ status: report.status, checks: report.checks }, 200);
+  });
+  router.openapi(readyRoute, async (c) => {
+    const report = await health.run();
+    if (report.status !== "ok") throw refusal("service_unavailable", report);
+    c.header("Cache-Control", "no-store");
+    return c.json({ status: "ok" as const, checks: report.checks }, 200);
   });
   return router;
 }

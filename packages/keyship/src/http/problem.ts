@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import { ProblemError, toProblemBody } from "../errors.ts";
+import { RateLimitStoreError } from "../ratelimit/store.ts";
 import { echoTraceId, newTraceId } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -93,6 +94,14 @@ export function toProblemError(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof HTTPException) return fromHttpException(error);
   if (error instanceof ZodError) return new ProblemError("validation.failed", { cause: error });
+  // A shared rate-limit store (Redis) that cannot count: refuse for now rather than let the
+  // request through uncounted; its own cause (e.g. a `service_unavailable` of the Redis
+  // connection) keeps its headers.
+  if (error instanceof RateLimitStoreError) {
+    return error.cause instanceof ProblemError
+      ? error.cause
+      : new ProblemError("service_unavailable", { headers: { "Retry-After": "2" }, cause: error });
+  }
   if (isDatabaseUnavailable(error)) {
     return new ProblemError("service_unavailable", {
       headers: { "Retry-After": "2" },

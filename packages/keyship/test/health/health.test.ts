@@ -18,7 +18,13 @@ describe.each(dialects)("GET /health on $name", (dialect) => {
   it("answers 200 when the database is up", async () => {
     const res = await app.request("/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", database: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", checks: { database: { status: "ok" } } });
+  });
+
+  it("is ready when the database is up (no Redis configured, none reported)", async () => {
+    const res = await app.request("/health/ready");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", checks: { database: { status: "ok" } } });
   });
 });
 
@@ -29,8 +35,50 @@ describe("GET /health with the database down", () => {
     const res = await app.request("/health");
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(((await res.json()) as { code: string }).code).toBe("health.database_unavailable");
+    expect(await res.json()).toMatchObject({
+      code: "health.database_unavailable",
+      checks: { database: { status: "down" } },
+    });
+    const ready = await app.request("/health/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("2");
+    expect(((await ready.json()) as { code: string }).code).toBe("service_unavailable");
     await app.keyship.close();
+  });
+});
+
+describe("health checks added to an instance", () => {
+  const app = testApp("sqlite::memory:");
+  afterAll(() => app.keyship.close());
+
+  it("reports an optional check that is down as degraded, and the instance as not ready", async () => {
+    app.keyship.health.add({
+      name: "feed",
+      check: () => ({ status: "down", since: "2026-01-01T00:00:00.000Z" }),
+    });
+    app.keyship.health.add({ name: "broken", check: () => Promise.reject(new Error("boom")) });
+    const res = await app.request("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: "degraded",
+      checks: {
+        database: { status: "ok" },
+        feed: { status: "down", since: "2026-01-01T00:00:00.000Z" },
+        broken: { status: "down" },
+      },
+    });
+    const ready = await app.request("/health/ready");
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      code: "service_unavailable",
+      checks: { feed: { status: "down" } },
+    });
+  });
+
+  it("refuses a second check of the same name", () => {
+    expect(() =>
+      app.keyship.health.add({ name: "database", check: () => ({ status: "ok" }) }),
+    ).toThrow(TypeError);
   });
 });
 
@@ -43,6 +91,7 @@ describe("API docs", () => {
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths["/health"] as object)).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/health/ready"] as object)).toEqual(["get"]);
   });
 
   it("serves Swagger UI and its assets locally", async () => {
