@@ -185,7 +185,7 @@ function watchState(
  * const value = await redis.run((client) => client.getDel(redis.key("challenge:abc")));
  */
 export function openRedis(options: OpenRedisOptions): RedisConnection {
-  const { logger, prefix } = options;
+  const { prefix } = options;
   const now = options.now ?? Date.now;
   const client: RedisClient = createClient({
     url: options.url,
