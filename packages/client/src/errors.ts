@@ -120,6 +120,16 @@ export const SERVER_ERROR_CODES = [
   "recovery.link_invalid",
   "recovery.no_email",
   "email_change.token_invalid",
+  "oauth.provider_unknown",
+  "oauth.return_to_invalid",
+  "oauth.state_invalid",
+  "oauth.access_denied",
+  "oauth.provider_error",
+  "oauth.verification_failed",
+  "oauth.code_invalid",
+  "oauth.account_link_required",
+  "oauth.already_linked",
+  "oauth.last_sign_in_method",
 ] as const;
 
 /** A code of the keyship server's problem responses, e.g. `"token.expired"`. */

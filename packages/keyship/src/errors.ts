@@ -123,6 +123,37 @@ export const PROBLEM_CATALOG = {
     title: "Add an email address to the account before creating recovery codes.",
   },
   "email_change.token_invalid": { status: 400, title: "The link is invalid or has expired." },
+  "oauth.provider_unknown": { status: 404, title: "This sign-in provider is not configured." },
+  "oauth.return_to_invalid": {
+    status: 400,
+    title: "The return address must be on the app's origin.",
+  },
+  "oauth.state_invalid": {
+    status: 400,
+    title: "The sign-in is unknown, expired, already used or from another browser.",
+  },
+  "oauth.access_denied": { status: 403, title: "The provider did not grant the sign-in." },
+  "oauth.provider_error": { status: 502, title: "The sign-in provider could not be reached." },
+  "oauth.verification_failed": {
+    status: 400,
+    title: "The provider's answer could not be verified.",
+  },
+  "oauth.code_invalid": {
+    status: 400,
+    title: "The sign-in code is unknown, expired or already used.",
+  },
+  "oauth.account_link_required": {
+    status: 409,
+    title: "An account with this email exists; sign in to it and link this provider there.",
+  },
+  "oauth.already_linked": {
+    status: 409,
+    title: "This provider account is linked to another account.",
+  },
+  "oauth.last_sign_in_method": {
+    status: 409,
+    title: "The last way to sign in to an account cannot be unlinked.",
+  },
 } as const satisfies Record<string, ProblemSpec>;
 
 /** A stable keyship error code, e.g. `"passkey.last_passkey"`. */

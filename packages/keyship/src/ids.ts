@@ -21,6 +21,7 @@ export const ID_PREFIX = {
   recoveryCode: "q",
   recoveryLink: "l",
   emailChange: "m",
+  oauthAccount: "n",
 } as const;
 
 /** A kind of id, e.g. `"user"`. */

@@ -29,6 +29,7 @@ import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
 import { type IdGenerator, newId } from "./ids.ts";
+import { resolveProviders } from "./oauth/providers.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
 import { createSocketWatch } from "./realtime/liveness.ts";
@@ -195,7 +196,9 @@ function loadStartup(options: KeyshipOptions) {
     ...(options.processEnv === undefined ? {} : { env: options.processEnv }),
     ...(options.envFile === undefined ? {} : { envFile: options.envFile }),
   });
-  return { ...loaded, protection: loadProtection(loaded.settings) };
+  const { oauth, oidc } = loaded.settings;
+  const providers = resolveProviders({ oauth, oidc });
+  return { ...loaded, protection: loadProtection(loaded.settings), providers };
 }
 
 /** A built instance and the parts `createApp()` mounts itself. */
@@ -231,7 +234,7 @@ function openDependencies(settings: Settings, logger: Logger) {
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
 export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
-  const { settings, warnings, protection } = loadStartup(options);
+  const { settings, warnings, protection, providers } = loadStartup(options);
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
 
@@ -263,6 +266,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const parts = routerParts(context, auth, {
     mailer: options.mailer,
     rateLimitStore: options.rateLimitStore,
+    providers,
   });
 
   // Built on first use: createApp() mounts its own copies (its app runs base and authenticate).

@@ -25,6 +25,9 @@ import {
 import type { RouteGuards } from "./http/route-helpers.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
+import { createOAuthContext, type OAuthContext } from "./oauth/context.ts";
+import type { ProviderSpec } from "./oauth/model.ts";
+import { oauthSignInRoutes } from "./oauth/routes.ts";
 import { passkeyRoutes } from "./passkeys/routes.ts";
 import { createPasswordsContext, type PasswordsContext } from "./passwords/context.ts";
 import { passwordRoutes } from "./passwords/routes.ts";
@@ -51,6 +54,8 @@ export interface RouterParts {
   readonly stepUp: MiddlewareHandler<KeyshipEnv>;
   /** Recovery codes, the recovery ceremony and email change. */
   readonly recovery: RecoveryContext;
+  /** OAuth / OIDC sign-in: the configured providers, the flow store, the cookie signer. */
+  readonly signInProviders: OAuthContext;
 }
 
 /**
@@ -78,12 +83,16 @@ function instanceMailer(context: KeyshipContext, given: Mailer | undefined): Mai
 /**
  * Builds the routers' dependencies once (the password hasher and its worker threads among
  * them), so a second router over the same parts shares them.
- * @param extras the mailer and rate-limit store given as options
+ * @param extras the mailer and rate-limit store given as options, and the sign-in providers
  */
 export function routerParts(
   context: KeyshipContext,
   auth: Authentication,
-  extras: { mailer: Mailer | undefined; rateLimitStore: RateLimitStore | undefined },
+  extras: {
+    mailer: Mailer | undefined;
+    rateLimitStore: RateLimitStore | undefined;
+    providers?: readonly ProviderSpec[];
+  },
 ): RouterParts {
   const { settings } = context;
   const ceremonies = createCeremonyLimiter(
@@ -101,7 +110,8 @@ export function routerParts(
     invalidateUser: auth.invalidateUser,
     revokeAllSessions,
   });
-  const shared = { context, auth, ceremonies, oauth, stepUp, recovery };
+  const signInProviders = createOAuthContext(context, extras.providers ?? []);
+  const shared = { context, auth, ceremonies, oauth, stepUp, recovery, signInProviders };
   if (!settings.passwordAuthEnabled || mailer === undefined) {
     return { ...shared, passwords: undefined };
   }
@@ -125,6 +135,11 @@ const CEREMONY_PATHS = [
   "/email/verify/*",
   "/email/change/*",
   "/recovery/*",
+  "/oauth/exchange",
+  "/oauth/:provider/start",
+  "/oauth/:provider/callback",
+  "/oauth/:provider/link",
+  "/oauth/:provider/step-up",
 ];
 
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
@@ -179,6 +194,7 @@ export function authRouter(
   if (mailer !== undefined) {
     routes.route("/", emailChangeRoutes({ ...parts.recovery, mailer }, guards));
   }
+  routes.route("/", oauthSignInRoutes(parts.signInProviders, guards));
   return routes;
 }
 

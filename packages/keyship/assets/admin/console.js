@@ -67,7 +67,17 @@ var SERVER_ERROR_CODES = [
   "recovery.code_invalid",
   "recovery.link_invalid",
   "recovery.no_email",
-  "email_change.token_invalid"
+  "email_change.token_invalid",
+  "oauth.provider_unknown",
+  "oauth.return_to_invalid",
+  "oauth.state_invalid",
+  "oauth.access_denied",
+  "oauth.provider_error",
+  "oauth.verification_failed",
+  "oauth.code_invalid",
+  "oauth.account_link_required",
+  "oauth.already_linked",
+  "oauth.last_sign_in_method"
 ];
 var SERVER_CODES = new Set(SERVER_ERROR_CODES);
 var KeyshipError = class extends Error {
@@ -1893,7 +1903,11 @@ var AUDIT_ACTIONS = [
   "user.email_changed",
   "account.recovery_codes_created",
   "account.recovered",
-  "account.recovery_failed"
+  "account.recovery_failed",
+  "oauth.signed_in",
+  "oauth.linked",
+  "oauth.unlinked",
+  "oauth.failed"
 ];
 
 // admin-ui/router.ts

@@ -45,6 +45,10 @@ export const AUDIT_ACTIONS = [
   "account.recovery_codes_created",
   "account.recovered",
   "account.recovery_failed",
+  "oauth.signed_in",
+  "oauth.linked",
+  "oauth.unlinked",
+  "oauth.failed",
 ] as const;
 
 /** One of keyship's own actions. */

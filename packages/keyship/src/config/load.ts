@@ -305,6 +305,9 @@ function applyDerivedDefaults(
     warnings.push(`${weakMasterToken} Production refuses it.`);
   }
   values.appUrl ??= (values.origins as string[])[0];
+  values.oauthCallbackOrigin = new URL(
+    (values.oauthCallbackOrigin as string | undefined) ?? (values.origins as string[])[0] ?? "",
+  ).origin;
   values.bootstrapAdminEmails ??= [];
   return sessionKeyMissing;
 }

@@ -17,6 +17,7 @@ import { API_KEY_SETTINGS } from "./settings-apikeys.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
+import { OAUTH_GROUP, OAUTH_SETTINGS, OIDC_GROUP } from "./settings-oauth.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
 import { RECOVERY_SETTINGS } from "./settings-recovery.ts";
 import { REDIS_SETTINGS } from "./settings-redis.ts";
@@ -161,6 +162,7 @@ export const SETTINGS = {
   ...MACHINE_SETTINGS,
   ...REDIS_SETTINGS,
   ...RECOVERY_SETTINGS,
+  ...OAUTH_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /**
@@ -171,6 +173,8 @@ export const SETTINGS = {
  */
 export const ENV_GROUPS = {
   trust: TRUST_GROUP,
+  oauth: OAUTH_GROUP,
+  oidc: OIDC_GROUP,
 } as const;
 
 /** The option key of a dynamic variable group. */
@@ -273,6 +277,14 @@ export interface Settings {
   readonly emailChangeExpireMinutes: number;
   readonly rateLimitRecoveryPerIp: string;
   readonly rateLimitRecoveryPerAccount: string;
+  readonly oauthLinkVerifiedEmails: boolean;
+  /** Resolved: the first origin when unset. */
+  readonly oauthCallbackOrigin: string;
+  readonly oauthFlowTtlSeconds: number;
+  /** Sign-in providers by id (`KEYSHIP_OAUTH_<NAME>_*`, the `oauth` option; docs/oauth.md). */
+  readonly oauth: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.oauth>>>;
+  /** Any OpenID provider by id (`KEYSHIP_OIDC_<NAME>_*`). */
+  readonly oidc: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.oidc>>>;
 }
 
 /**

@@ -220,6 +220,54 @@ export interface EmailChangesTable {
   created_at: string;
 }
 
+/** `oauth_accounts`: a provider account (Google, GitHub, an OIDC issuer…) linked to a user. */
+export interface OAuthAccountsTable {
+  id: string;
+  user_id: string;
+  /** The provider id (`google`, `github`, a `KEYSHIP_OIDC_<NAME>` in lower case). */
+  provider: string;
+  /** The provider's stable user id (`sub`, GitHub's numeric id); unique per provider. */
+  subject: string;
+  /** The email the provider gave at the last sign-in, verified or not (for display). */
+  email: string | null;
+  /** 1 when the provider asserted that email as verified. */
+  email_verified: number;
+  display_name: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** `oauth_flows`: a started OAuth sign-in, link or step-up; its id is the `state`. Single use. */
+export interface OAuthFlowsTable {
+  id: string;
+  provider: string;
+  /** `signin`, `link` or `stepup`. */
+  purpose: string;
+  /** The PKCE code verifier (RFC 7636), sent only to the provider's token endpoint. */
+  code_verifier: string;
+  /** The OIDC nonce; null for plain OAuth 2 providers. */
+  nonce: string | null;
+  return_to: string;
+  /** The signed-in user a link or step-up belongs to. */
+  user_id: string | null;
+  /** The device or session a step-up marks. */
+  subject_id: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+/** `oauth_codes`: one-time codes handed to the browser after a callback, stored as SHA-256. */
+export interface OAuthCodesTable {
+  /** Hex SHA-256 of the code. */
+  id: string;
+  /** JSON of the verified provider identity the code stands for. */
+  payload: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
@@ -238,6 +286,9 @@ export interface Database {
   /** Emailed recovery links (`KEYSHIP_RECOVERY_EMAIL_ENABLED`). */
   recovery_links: EmailTokensTable;
   email_changes: EmailChangesTable;
+  oauth_accounts: OAuthAccountsTable;
+  oauth_flows: OAuthFlowsTable;
+  oauth_codes: OAuthCodesTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

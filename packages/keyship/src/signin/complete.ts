@@ -35,7 +35,7 @@ export interface CompletedSignIn {
 }
 
 /** How a user signed up or in, as the audit events' `data.method` says. */
-export type SignInMethod = "passkey" | "password";
+export type SignInMethod = "passkey" | "password" | "oauth";
 
 /**
  * Binds the client's device key and/or starts a session for `userId` inside the caller's

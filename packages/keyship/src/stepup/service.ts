@@ -28,6 +28,7 @@ export const STEP_UP_ROUTES = Object.freeze({
   start: "/auth/step-up/start",
   finish: "/auth/step-up/finish",
   password: "/auth/step-up/password",
+  oauth: "/auth/oauth/{provider}/step-up",
 });
 
 /**
@@ -102,7 +103,7 @@ export async function requirePasskeyProofIfAny(
 }
 
 /** How a step-up proved the user: `stepup.*`'s `data.method`. */
-export type StepUpMethod = "passkey" | "password";
+export type StepUpMethod = "passkey" | "password" | "oauth";
 
 /**
  * A `stepup.succeeded` or `stepup.failed` event: the caller's device or session as target, the

@@ -14,6 +14,7 @@ import { auditEventsMigration } from "./0006-audit-events.ts";
 import { apiKeysMigration } from "./0007-api-keys.ts";
 import { oauthClientsMigration } from "./0008-oauth-clients.ts";
 import { recoveryMigration } from "./0010-recovery.ts";
+import { oauthAccountsMigration } from "./0011-oauth-accounts.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0007-api-keys", apiKeysMigration],
   ["0008-oauth-clients", oauthClientsMigration],
   ["0010-recovery", recoveryMigration],
+  ["0011-oauth-accounts", oauthAccountsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

@@ -1,0 +1,210 @@
+/**
+ * One provider over `openid-client`: its configuration (discovered once, or built from the
+ * preset's endpoints), the authorization URL, and the callback's code exchange with every
+ * check the library makes (state, PKCE, `iss`, `aud`, `exp`, `nonce`, the ID token's
+ * signature). openid-client's errors become keyship's `oauth.*` codes here, in one place.
+ * @module
+ */
+import * as oidc from "openid-client";
+import { ProblemError } from "../errors.ts";
+import type { FetchJson, ProviderIdentity, ProviderSpec } from "./model.ts";
+import { identityOf } from "./presets/common.ts";
+
+/** Seconds a request to a provider may take. */
+const PROVIDER_TIMEOUT_SECONDS = 10;
+
+/** What the callback checks the provider's answer against (all from the stored flow). */
+export interface ExpectedCallback {
+  readonly state: string;
+  readonly codeVerifier: string;
+  /** OIDC only. */
+  readonly nonce: string | null;
+}
+
+/** The parameters of the provider's authorization URL. */
+export interface AuthorizationRequest {
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly codeChallenge: string;
+  readonly nonce: string | null;
+}
+
+/** A configured provider, ready for flows. */
+export interface ProviderClient {
+  readonly spec: ProviderSpec;
+  /** The URL to send the browser to (RFC 7636 S256 challenge, state, OIDC nonce). */
+  authorizationUrl(request: AuthorizationRequest): Promise<URL>;
+  /**
+   * Exchanges the callback's code and returns the verified identity.
+   * @param currentUrl the callback URL as registered, with the query the provider sent
+   * @throws ProblemError `oauth.verification_failed`, `oauth.provider_error`
+   */
+  identityFrom(currentUrl: URL, expected: ExpectedCallback): Promise<ProviderIdentity>;
+  /**
+   * Discovers (or builds) the configuration now, for `keyship doctor`.
+   * @throws ProblemError `oauth.provider_error` when it cannot
+   */
+  check(): Promise<void>;
+}
+
+/** Whether `url` is plain http (allowed for loopback only, refused at config time otherwise). */
+function isHttp(url: string | undefined): boolean {
+  return url?.startsWith("http:") === true;
+}
+
+function clientAuth(spec: ProviderSpec): oidc.ClientAuth {
+  return spec.tokenAuth === "basic"
+    ? oidc.ClientSecretBasic(spec.clientSecret)
+    : oidc.ClientSecretPost(spec.clientSecret);
+}
+
+/** Builds the openid-client configuration: by discovery, or from the given endpoints. */
+async function configure(spec: ProviderSpec): Promise<oidc.Configuration> {
+  const { endpoints } = spec;
+  const insecure = [spec.issuer, ...Object.values(endpoints)].some(isHttp);
+  const described = endpoints.authorization !== undefined && endpoints.token !== undefined;
+  let config: oidc.Configuration;
+  if (spec.kind === "oidc" && !described) {
+    config = await oidc.discovery(
+      new URL(spec.issuer),
+      spec.clientId,
+      { client_secret: spec.clientSecret },
+      clientAuth(spec),
+      {
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        execute: insecure ? [oidc.allowInsecureRequests] : [],
+      },
+    );
+  } else {
+    config = new oidc.Configuration(
+      {
+        issuer: spec.issuer,
+        authorization_endpoint: endpoints.authorization,
+        token_endpoint: endpoints.token,
+        ...(endpoints.jwks === undefined ? {} : { jwks_uri: endpoints.jwks }),
+        ...(endpoints.userinfo === undefined ? {} : { userinfo_endpoint: endpoints.userinfo }),
+      },
+      spec.clientId,
+      { client_secret: spec.clientSecret },
+      clientAuth(spec),
+    );
+    if (insecure) oidc.allowInsecureRequests(config);
+  }
+  config.timeout = PROVIDER_TIMEOUT_SECONDS;
+  // The ID token's signature is checked against the issuer's JWK Set, not only trusted
+  // because it came over TLS (OIDC Core §3.1.3.7 step 6).
+  if (spec.kind === "oidc") oidc.enableNonRepudiationChecks(config);
+  return config;
+}
+
+/** True when `error` (or a cause) is a network failure or a timeout. */
+function isUnreachable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e.name === "TimeoutError" || e.name === "AbortError") return true;
+    if (e instanceof TypeError && /fetch failed/i.test(e.message)) return true;
+    if ((e as { code?: string }).code === "ECONNREFUSED") return true;
+  }
+  return false;
+}
+
+/**
+ * The one boundary for openid-client's errors: unreachable → `oauth.provider_error`, any
+ * refused check or error answer → `oauth.verification_failed`. The original stays as `cause`.
+ */
+export function toOAuthProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const code = isUnreachable(error) ? "oauth.provider_error" : "oauth.verification_failed";
+  return new ProblemError(code, { cause: error });
+}
+
+/** A JSON GET with the user's access token (the OAuth 2 presets' user APIs). */
+function jsonFetcher(config: oidc.Configuration, accessToken: string): FetchJson {
+  return async (url) => {
+    const headers = new Headers({ accept: "application/json", "user-agent": "keyship" });
+    const response = await oidc.fetchProtectedResource(
+      config,
+      accessToken,
+      new URL(url),
+      "GET",
+      undefined,
+      headers,
+    );
+    if (!response.ok) {
+      throw new ProblemError("oauth.provider_error", {
+        cause: new Error(`${url} answered ${response.status}`),
+      });
+    }
+    return response.json();
+  };
+}
+
+/** The identity of an OIDC sign-in: the ID token, completed from UserInfo without an email. */
+async function oidcIdentity(
+  config: oidc.Configuration,
+  tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>,
+): Promise<ProviderIdentity> {
+  const claims = tokens.claims();
+  if (claims === undefined) throw new Error("no ID token");
+  let source: Record<string, unknown> = claims;
+  if (typeof claims.email !== "string" && config.serverMetadata().userinfo_endpoint) {
+    // The subject check (OIDC Core §5.3.2) ties the UserInfo answer to the ID token.
+    source = { ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+  }
+  const email = typeof source.email === "string" ? source.email : null;
+  return identityOf({
+    subject: claims.sub,
+    email,
+    emailVerified: source.email_verified === true,
+    displayName: typeof source.name === "string" ? source.name : null,
+  });
+}
+
+/**
+ * A client for one provider. The configuration is built on first use and kept; a failed
+ * discovery is retried on the next use.
+ * @param spec the resolved provider
+ */
+export function createProviderClient(spec: ProviderSpec): ProviderClient {
+  let pending: Promise<oidc.Configuration> | undefined;
+  const configuration = (): Promise<oidc.Configuration> => {
+    pending ??= configure(spec).catch((error: unknown) => {
+      pending = undefined;
+      throw new ProblemError("oauth.provider_error", { cause: error });
+    });
+    return pending;
+  };
+  return {
+    spec,
+    async authorizationUrl(request) {
+      const config = await configuration();
+      return oidc.buildAuthorizationUrl(config, {
+        redirect_uri: request.redirectUri,
+        response_type: "code",
+        scope: spec.scopes.join(" "),
+        state: request.state,
+        code_challenge: request.codeChallenge,
+        code_challenge_method: "S256",
+        ...(request.nonce === null ? {} : { nonce: request.nonce }),
+      });
+    },
+    async identityFrom(currentUrl, expected) {
+      const config = await configuration();
+      try {
+        const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+          pkceCodeVerifier: expected.codeVerifier,
+          expectedState: expected.state,
+          ...(expected.nonce === null
+            ? {}
+            : { expectedNonce: expected.nonce, idTokenExpected: true }),
+        });
+        if (spec.readIdentity === undefined) return await oidcIdentity(config, tokens);
+        return await spec.readIdentity(jsonFetcher(config, tokens.access_token));
+      } catch (error) {
+        throw toOAuthProblem(error);
+      }
+    },
+    async check() {
+      await configuration();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * A loopback OpenID provider that misbehaves on purpose: it serves discovery, a JWK Set, an
+ * authorization endpoint that approves at once and a token endpoint whose ID token can carry a
+ * wrong `nonce`, a wrong `iss`, a past `exp`, another audience or a foreign signature. For
+ * the negative tests a well-behaved provider (oidc-provider) cannot produce.
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+
+/** How the next ID token is wrong (nothing: it is right). */
+export interface IdTokenTamper {
+  readonly nonce?: string;
+  readonly iss?: string;
+  readonly aud?: string;
+  /** Seconds from now; negative for an expired token. */
+  readonly expiresIn?: number;
+  /** Sign with a key the JWK Set does not publish. */
+  readonly foreignKey?: boolean;
+  /** Claims about the person (right ones, for the account rules). */
+  readonly sub?: string;
+  readonly email?: string;
+  readonly emailVerified?: boolean;
+}
+
+/** A running rogue provider. */
+export interface RogueOidc {
+  readonly issuer: string;
+  /** The next token answer's ID token is wrong this way. */
+  tamper(next: IdTokenTamper): void;
+  close(): Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Starts the rogue provider for one client.
+ * @param clientId the client id it issues ID tokens to (the `aud`)
+ */
+export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
+  const { privateKey, publicKey } = await generateKeyPair("ES256");
+  const foreign = await generateKeyPair("ES256");
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: "rogue-1", alg: "ES256", use: "sig" };
+  const codes = new Map<string, string>();
+  let tamper: IdTokenTamper = {};
+  let issuer = "";
+
+  async function idToken(nonce: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const t = tamper;
+    tamper = {};
+    return new SignJWT({
+      nonce: t.nonce ?? nonce,
+      email: t.email ?? "rogue@example.com",
+      email_verified: t.emailVerified ?? true,
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "rogue-1" })
+      .setIssuer(t.iss ?? issuer)
+      .setAudience(t.aud ?? clientId)
+      .setSubject(t.sub ?? "rogue-subject")
+      .setIssuedAt(now - 5)
+      .setExpirationTime(now + (t.expiresIn ?? 300))
+      .sign(t.foreignKey === true ? foreign.privateKey : privateKey);
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", issuer);
+    if (url.pathname === "/.well-known/openid-configuration") {
+      return json(res, 200, {
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ["code"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["ES256"],
+      });
+    }
+    if (url.pathname === "/jwks") return json(res, 200, { keys: [jwk] });
+    if (url.pathname === "/authorize") {
+      const code = randomBytes(16).toString("hex");
+      codes.set(code, url.searchParams.get("nonce") ?? "");
+      const back = new URL(url.searchParams.get("redirect_uri") ?? "");
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", url.searchParams.get("state") ?? "");
+      res.writeHead(302, { location: back.href });
+      return res.end();
+    }
+    if (url.pathname === "/token" && req.method === "POST") {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const code = new URLSearchParams(Buffer.concat(chunks).toString()).get("code") ?? "";
+        const nonce = codes.get(code);
+        codes.delete(code);
+        if (nonce === undefined) return json(res, 400, { error: "invalid_grant" });
+        idToken(nonce).then(
+          (id_token) =>
+            json(res, 200, { access_token: "at", token_type: "Bearer", expires_in: 60, id_token }),
+          () => json(res, 500, {}),
+        );
+      });
+      return;
+    }
+    json(res, 404, {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    tamper(next) {
+      tamper = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
