@@ -87,6 +87,14 @@ function productionProblems(s: Settings, given: Partial<Record<SettingName, unkn
   }
   const weakMasterToken = weakMasterTokenProblem(s.masterToken);
   if (weakMasterToken !== undefined) problems.push(weakMasterToken);
+  for (const [name, trusted] of Object.entries(s.trust)) {
+    if (!trusted.issuer.startsWith("https:")) {
+      const variable = `KEYSHIP_TRUST_${name.toUpperCase()}_ISSUER`;
+      problems.push(
+        `${variable} must be https in production, e.g. ${variable}=https://sso.example.com/realms/main.`,
+      );
+    }
+  }
   const path = sqlitePath(s.databaseUrl);
   if (path !== undefined) {
     if (path === ":memory:" || path === "") {

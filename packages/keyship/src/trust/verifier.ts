@@ -196,9 +196,11 @@ export function createTrustedTokenVerifier(
   const nowMs = millisecondsOf(ctx.now);
   const byIssuer = new Map<string, TrustedIssuer>();
   for (const [name, trusted] of Object.entries(ctx.settings.trust)) {
+    const variable = `KEYSHIP_TRUST_${name.toUpperCase()}_ISSUER`;
+    const example = `e.g. ${variable}=https://sso.example.com/realms/main`;
     if (trusted.issuer === ctx.settings.sessionIssuer) {
       throw new KeyshipConfigError([
-        `KEYSHIP_TRUST_${name.toUpperCase()}_ISSUER is keyship's own KEYSHIP_SESSION_ISSUER (${trusted.issuer}); trust another issuer, e.g. KEYSHIP_TRUST_${name.toUpperCase()}_ISSUER=https://sso.example.com/realms/main.`,
+        `${variable} is keyship's own KEYSHIP_SESSION_ISSUER (${trusted.issuer}); trust another issuer, ${example}.`,
       ]);
     }
     byIssuer.set(trusted.issuer, trustedIssuer(name, trusted, nowMs));

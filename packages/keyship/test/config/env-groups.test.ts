@@ -2,20 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/config/load.ts";
 import type { SettingsInput } from "../../src/config/schema.ts";
-import { KeyshipConfigError } from "../../src/errors.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 
 const load = (env: Record<string, string>, options: SettingsInput = {}) =>
   loadSettings({ env, envFile: false, options });
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KeyshipConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a KeyshipConfigError");
-}
 
 describe("dynamic variable groups", () => {
   it("is empty when no variable of the group is set", () => {

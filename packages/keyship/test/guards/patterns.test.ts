@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
-import { KeyshipConfigError } from "../../src/errors.ts";
 import { loadProtection } from "../../src/guards/patterns.ts";
 import { compileProtection, describeProtection } from "../../src/guards/protect.ts";
 import { tempDirIo } from "../cli/env-io.ts";
 import { testApp } from "../helpers/app.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 
 /** A directory holding `keyship.config.json` with `document` (a value, or raw text). */
 function configDir(document: unknown): string {
@@ -23,16 +23,6 @@ const load = (document: unknown, protect?: string | object, configFile = "keyshi
     { configFile, protect: protect as string | undefined },
     document === undefined ? mkdtempSync(join(tmpdir(), "keyship-empty-")) : configDir(document),
   );
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KeyshipConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a KeyshipConfigError");
-}
 
 describe("route-protection rules", () => {
   it("reads no rules when the default file is absent and nothing is set", () => {

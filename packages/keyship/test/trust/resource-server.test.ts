@@ -10,6 +10,7 @@ import { KeyshipConfigError } from "../../src/errors.ts";
 import { requireAdmin, requireScopes, requireUser } from "../../src/guards/guards.ts";
 import { testApp } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 import { dialects } from "../helpers/databases.ts";
 import { startOidcProvider } from "../helpers/oidc-provider.ts";
 import { codeOf, registerAccount, TEST_ORIGIN } from "../helpers/passkeys.ts";
@@ -180,6 +181,18 @@ describe("resource-server mode's edges", () => {
         trust: { self: { issuer: "https://api.example.com", audience: "api" } },
       }),
     ).toThrow(KeyshipConfigError);
+  });
+
+  it("refuses at startup an http issuer in production", () => {
+    const problems = problemsOf(() =>
+      testApp("sqlite::memory:", {
+        env: "production",
+        trust: { local: { issuer: "http://127.0.0.1:9/realms/main", audience: "api" } },
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^KEYSHIP_TRUST_LOCAL_ISSUER must be https in production/),
+    );
   });
 
   it("answers 503 while the issuer cannot be reached, never a 401 or a pass", async () => {
