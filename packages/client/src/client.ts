@@ -12,6 +12,7 @@ import {
 } from "./device-key.ts";
 import { isKeyshipError, KeyshipError } from "./errors.ts";
 import { type ApiCall, apiCaller, sendRequest } from "./http.ts";
+import { type OAuthMethods, oauthMethods } from "./oauth.ts";
 import {
   type KeyshipClientOptions,
   type ResolvedClientOptions,
@@ -48,7 +49,7 @@ interface CeremonyStart<Options> {
  * const keyship: KeyshipClient = createKeyshipClient({ baseUrl: "http://localhost:8787" });
  * await keyship.login();
  */
-export interface KeyshipClient extends RealtimeMethods, RecoveryMethods {
+export interface KeyshipClient extends RealtimeMethods, RecoveryMethods, OAuthMethods {
   /**
    * Creates an account with a new passkey and signs this browser in.
    * @throws {KeyshipError} `webauthn.*`, `passkey.email_taken`, `passkey.verification_failed`, …
@@ -153,6 +154,12 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
     ...recoveryMethods({
       ...context,
       webauthn: context.config.webauthn,
+      deviceLabel: context.config.deviceLabel,
+      signIn: (finish) => signIn(context, finish),
+    }),
+    ...oauthMethods({
+      ...context,
+      baseUrl: context.config.baseUrl,
       deviceLabel: context.config.deviceLabel,
       signIn: (finish) => signIn(context, finish),
     }),

@@ -35,6 +35,13 @@ export {
 } from "./errors.ts";
 export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
+export type {
+  LinkedAccount,
+  OAuthMethods,
+  OAuthOutcome,
+  OAuthProvider,
+  OAuthSignIn,
+} from "./oauth.ts";
 export type { KeyshipClientOptions } from "./options.ts";
 export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
 export type {
