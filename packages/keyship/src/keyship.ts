@@ -237,7 +237,6 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const { settings, warnings, protection, providers } = loadStartup(options);
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
-
   const { db, dialect, redis, health } = openDependencies(settings, logger);
   const now = options.now ?? systemNow;
   const context: KeyshipContext = {
