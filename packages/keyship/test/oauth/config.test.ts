@@ -5,21 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { KeyshipConfigError } from "../../src/errors.ts";
 import { resolveProviders } from "../../src/oauth/providers.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 
 const client = { clientId: "id", clientSecret: "secret" };
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KeyshipConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a KeyshipConfigError");
-}
 
 describe("OAuth provider configuration", () => {
   it("resolves each preset with its endpoints, scopes and label", () => {
