@@ -138,6 +138,9 @@ const api = {
   revokeDevice: (id: string) => ks.revokeDevice(id),
   logout: () => ks.logout(),
   isSignedIn: () => ks.isSignedIn(),
+  createRecoveryCodes: () => ks.createRecoveryCodes(),
+  recoveryCodesLeft: () => ks.recoveryCodesLeft(),
+  recoverAccount: (email: string, code: string) => ks.recoverAccount({ email, code }),
 
   /** `ks.fetch(path)`: the SDK adds a device token. */
   fetchWithClient: async (path: string) => readResponse(await ks.fetch(path)),

@@ -1,6 +1,8 @@
 /**
  * The shell: who is signed in, the navigation, and which page to show.
- * Signed out: /signin and /signup. Signed in: /, /security and (admins only) /admin.
+ * Signed out: /signin, /signup and /recover. Signed in: /, /security and (admins only) /admin.
+ * Home offers recovery codes to an account without any; a recovered account lands on
+ * /security (new codes, and the lost passkey to remove).
  */
 import type { Me } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
@@ -8,6 +10,7 @@ import { Link } from "./components.tsx";
 import { keyship } from "./keyship.ts";
 import { Admin } from "./pages/Admin.tsx";
 import { Home } from "./pages/Home.tsx";
+import { Recover } from "./pages/Recover.tsx";
 import { Security } from "./pages/Security.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
 import { SignUp } from "./pages/SignUp.tsx";
@@ -38,6 +41,10 @@ export function App() {
   const onSignedIn = async () => {
     await refresh();
     navigate("/");
+  };
+  const toSecurity = async () => {
+    await refresh();
+    navigate("/security");
   };
 
   return (
@@ -70,6 +77,8 @@ export function App() {
         {me === null ? (
           path === "/signup" ? (
             <SignUp onSignedIn={onSignedIn} />
+          ) : path === "/recover" ? (
+            <Recover onRecovered={toSecurity} />
           ) : (
             <SignIn onSignedIn={onSignedIn} />
           )

@@ -23,6 +23,9 @@ const MESSAGES: Record<string, string> = {
   "auth.forbidden": "You are not allowed to see this.",
   "client.network_error": "The server cannot be reached. Is `npm run dev` running?",
   "validation.failed": "Please check the form.",
+  "recovery.code_invalid": "That email and recovery code do not match (each code works once).",
+  "recovery.no_email": "Add an email address to your account first.",
+  rate_limited: "Too many attempts. Wait a while, then try again.",
 };
 
 /** A short, user-facing message for any error (switching on the stable `code`). */

@@ -4,7 +4,7 @@ import type { InferResponseType } from "hono/client";
 import { useEffect, useState } from "react";
 import { api } from "../api.ts";
 import { Link, Notice } from "../components.tsx";
-import { messageOf } from "../keyship.ts";
+import { keyship, messageOf } from "../keyship.ts";
 
 type Hello = InferResponseType<typeof api.hello.$get, 200>;
 type Reports = InferResponseType<typeof api.reports.$get, 200>;
@@ -13,8 +13,14 @@ export function Home(props: { me: Me }) {
   const [hello, setHello] = useState<Hello>();
   const [reports, setReports] = useState<Reports | "forbidden">();
   const [error, setError] = useState("");
+  const [needsCodes, setNeedsCodes] = useState(false);
 
   useEffect(() => {
+    // A new account has no recovery codes yet: offer them (a lost device needs one).
+    keyship.recoveryCodesLeft().then(
+      (left) => setNeedsCodes(left.remaining === 0),
+      () => setNeedsCodes(false),
+    );
     api.hello
       .$get()
       .then(async (response) => {
@@ -40,6 +46,12 @@ export function Home(props: { me: Me }) {
         </p>
       </section>
       <Notice>{error}</Notice>
+      {needsCodes && (
+        <p className="notice notice-success" data-testid="recovery-offer">
+          Save recovery codes now: if you lose this device, one of them gets you back in.{" "}
+          <Link to="/security">Create recovery codes</Link>
+        </p>
+      )}
       <div className="grid">
         <section className="card" aria-labelledby="api-title">
           <h2 id="api-title">

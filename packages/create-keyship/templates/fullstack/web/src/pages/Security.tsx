@@ -1,8 +1,12 @@
-/** Security: the user's passkeys (add, rename, remove) and signed-in devices (sign out). */
+/**
+ * Security: the user's passkeys (add, rename, remove), recovery codes, and signed-in devices
+ * (sign out).
+ */
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
 import { keyship, messageOf, sensitive } from "../keyship.ts";
+import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
 export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
   const [passkeys, setPasskeys] = useState<readonly Passkey[]>([]);
@@ -86,6 +90,8 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
           ))}
         </ul>
       </section>
+
+      <RecoveryCodes />
 
       <section className="card" aria-labelledby="devices-title">
         <div className="card-head">

@@ -88,6 +88,9 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
       <p className="muted center">
         New here? <Link to="/signup">Create an account</Link>
       </p>
+      <p className="muted center">
+        Lost your passkey? <Link to="/recover">Use a recovery code</Link>
+      </p>
     </section>
   );
 }
