@@ -36,6 +36,7 @@ import { createSocketWatch } from "./realtime/liveness.ts";
 import { type StreamRunner, streamRoutes } from "./realtime/stream-route.ts";
 import { type AuthenticatedEvents, websocketRoutes } from "./realtime/websocket-route.ts";
 import { openRedis, type RedisConnection } from "./redis/connection.ts";
+import { sharedRateLimitStore } from "./redis/rate-limits.ts";
 import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes.ts";
 import { jwksRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
@@ -60,7 +61,7 @@ export interface KeyshipOptions extends SettingsInput {
   /**
    * Where rate-limit hits are counted: `memoryRateLimitStore()` or, shared by several
    * instances, `redisRateLimitStore(client)` (both from `keyship/ratelimit`).
-   * @default memoryRateLimitStore()
+   * @default Redis (`redisUrl`) when set, else memoryRateLimitStore()
    */
   readonly rateLimitStore?: RateLimitStore;
   /**
@@ -214,9 +215,10 @@ export interface BuiltKeyship {
 
 /**
  * The database, Redis when `redisUrl` is set (connecting in the background: a process may
- * start while it is down), and the health checks over both.
+ * start while it is down), the health checks over both, and the rate-limit store (the given
+ * one, else Redis when set, else each limit's memory store).
  */
-function openDependencies(settings: Settings, logger: Logger) {
+function openDependencies(settings: Settings, logger: Logger, given: RateLimitStore | undefined) {
   const { db, dialect } = openDatabase(settings.databaseUrl, settings.databaseTimeoutMs);
   const redis =
     settings.redisUrl === undefined
@@ -225,7 +227,22 @@ function openDependencies(settings: Settings, logger: Logger) {
   const health = createHealthChecks();
   health.add(databaseCheck(db));
   if (redis !== undefined) health.add(redisCheck(redis));
-  return { db, dialect, redis, health };
+  // With Redis, every built-in limit counts there, shared by all instances (redis/rate-limits.ts).
+  const rateLimitStore = given ?? (redis === undefined ? undefined : sharedRateLimitStore(redis));
+  return { db, dialect, redis, health, rateLimitStore };
+}
+
+/** Runs the migrations in the background when `autoMigrate` is on; logs each and a failure. */
+function startMigrations(ctx: Pick<KeyshipContext, "db" | "dialect" | "settings" | "logger">) {
+  const { db, dialect, logger } = ctx;
+  const ready = ctx.settings.autoMigrate
+    ? migrateToLatest(db, dialect).then((results) => {
+        for (const r of results)
+          logger.info({ migration: r.migrationName, status: r.status }, "migration");
+      })
+    : Promise.resolve();
+  ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
+  return ready;
 }
 
 /**
@@ -237,7 +254,11 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const { settings, warnings, protection, providers } = loadStartup(options);
   const logger = options.logger ?? createLogger(settings.logLevel);
   for (const warning of warnings) logger.warn(warning);
-  const { db, dialect, redis, health } = openDependencies(settings, logger);
+  const { db, dialect, redis, health, rateLimitStore } = openDependencies(
+    settings,
+    logger,
+    options.rateLimitStore,
+  );
   const now = options.now ?? systemNow;
   const context: KeyshipContext = {
     db,
@@ -249,22 +270,16 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     sessions: createSessionRuntime(settings, now),
     redis,
   };
-  const ready = settings.autoMigrate
-    ? migrateToLatest(db, dialect).then((results) => {
-        for (const r of results)
-          logger.info({ migration: r.migrationName, status: r.status }, "migration");
-      })
-    : Promise.resolve();
-  ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
+  const ready = startMigrations(context);
   const stopRetention = startAuditRetention(context, ready);
   const audit = requestAuditLog(context);
   const sockets = createSocketWatch(context);
 
   const base = createBaseMiddleware(context, ready);
-  const auth = createAuthentication(context, options.rateLimitStore);
+  const auth = createAuthentication(context, rateLimitStore);
   const parts = routerParts(context, auth, {
     mailer: options.mailer,
-    rateLimitStore: options.rateLimitStore,
+    rateLimitStore,
     providers,
   });
 

@@ -6,12 +6,11 @@
 import type { KeyshipContext } from "../context.ts";
 import type { WebauthnChallengesTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
-import {
-  type CeremonyPurpose,
-  consumeChallenge,
-  deleteExpiredChallenges,
-  insertChallenge,
-} from "./store.ts";
+import type { RedisConnection } from "../redis/connection.ts";
+import type { ChallengeStore } from "./challenge-store.ts";
+import { databaseChallengeStore } from "./challenge-store-db.ts";
+import { redisChallengeStore } from "./challenge-store-redis.ts";
+import type { CeremonyPurpose } from "./store.ts";
 
 /** A started ceremony: the flow id to send back with the response, and the browser options. */
 export interface StartedCeremony<T> {
@@ -30,32 +29,36 @@ export interface ChallengeRequest {
   readonly data: object;
 }
 
-/** How often expired challenges are swept, at most (per database handle). */
-const SWEEP_INTERVAL_MS = 60_000;
-const lastSweep = new WeakMap<object, number>();
+const redisStores = new WeakMap<RedisConnection, ChallengeStore>();
 
-/** Deletes expired challenges when the last sweep of this database is a minute old. */
-async function sweepExpired(ctx: Pick<KeyshipContext, "db">, now: Date): Promise<void> {
-  const last = lastSweep.get(ctx.db) ?? Number.NEGATIVE_INFINITY;
-  if (now.getTime() - last < SWEEP_INTERVAL_MS) return;
-  lastSweep.set(ctx.db, now.getTime());
-  await deleteExpiredChallenges(ctx.db, now.toISOString());
+/**
+ * The challenge store of an instance: Redis when it has one, else its database.
+ * @param ctx the instance's Redis connection, if any
+ */
+function challengeStoreOf(ctx: Pick<KeyshipContext, "redis">): ChallengeStore {
+  const { redis } = ctx;
+  if (redis === undefined) return databaseChallengeStore;
+  let store = redisStores.get(redis);
+  if (store === undefined) {
+    store = redisChallengeStore(redis);
+    redisStores.set(redis, store);
+  }
+  return store;
 }
 
 /**
- * Stores a challenge for `webauthnTtlSeconds` and returns its flow id. Expired challenges
- * (started, never finished) are swept here, at most once a minute, so the table stays as
- * small as the open ceremonies.
- * @param ctx database, clock, ids and settings
+ * Stores a challenge for `webauthnTtlSeconds` and returns its flow id: in Redis when the
+ * instance has one (shared by every instance), else in the database (`challenge-store.ts`).
+ * @param ctx database, Redis, clock, ids and settings
+ * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
  */
 export async function issueChallenge(
-  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "settings">,
+  ctx: Pick<KeyshipContext, "db" | "now" | "newId" | "settings" | "redis">,
   request: ChallengeRequest,
 ): Promise<string> {
   const now = ctx.now();
-  await sweepExpired(ctx, now);
   const flowId = ctx.newId("challenge");
-  await insertChallenge(ctx.db, {
+  await challengeStoreOf(ctx).save(ctx.db, {
     id: flowId,
     purpose: request.purpose,
     challenge: request.challenge,
@@ -75,13 +78,14 @@ export async function issueChallenge(
  * @param expected the purpose, and the user an `add` flow must belong to (null otherwise)
  * @throws ProblemError `passkey.challenge_invalid` when it is unknown, expired, already used,
  *   for another purpose or (for `add`) another user's — with no hint which
+ * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
  */
 export async function spendChallenge(
   trx: KeyshipContext["db"],
-  ctx: Pick<KeyshipContext, "now">,
+  ctx: Pick<KeyshipContext, "now" | "redis">,
   expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
 ): Promise<WebauthnChallengesTable> {
-  const row = await consumeChallenge(trx, {
+  const row = await challengeStoreOf(ctx).spend(trx, {
     id: expected.flowId,
     purpose: expected.purpose,
     userId: expected.userId,
