@@ -102,3 +102,19 @@ export async function startPrivateRedis(
   if (options.running ?? true) await start();
   return { url, port, start, stop };
 }
+
+/** Resolves once `connection` is ready (at once when it is). */
+export function redisReady(
+  connection:
+    | { readonly isReady: boolean; onChange(l: (s: { ready: boolean }) => void): () => void }
+    | undefined,
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (connection === undefined || connection.isReady) return resolve();
+    const off = connection.onChange((status) => {
+      if (!status.ready) return;
+      off();
+      resolve();
+    });
+  });
+}

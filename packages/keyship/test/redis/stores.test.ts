@@ -17,7 +17,7 @@ import {
   startRegistration,
   TEST_ORIGIN,
 } from "../helpers/passkeys.ts";
-import { type PrivateRedis, startPrivateRedis, testPrefix } from "../helpers/redis.ts";
+import { type PrivateRedis, redisReady, startPrivateRedis, testPrefix } from "../helpers/redis.ts";
 
 describe("two instances sharing Redis", () => {
   let redis: PrivateRedis;
@@ -35,6 +35,7 @@ describe("two instances sharing Redis", () => {
     first = testApp(url, options);
     await first.keyship.ready;
     second = testApp(url, { ...options, autoMigrate: false });
+    await Promise.all([redisReady(first.keyship.redis), redisReady(second.keyship.redis)]);
   });
   afterAll(async () => {
     await first?.keyship.close();
@@ -79,15 +80,7 @@ describe("two instances sharing Redis", () => {
     });
 
     await redis.start();
-    await new Promise<void>((resolve) => {
-      if (second.keyship.redis?.isReady) resolve();
-      const off = second.keyship.redis?.onChange((status) => {
-        if (status.ready) {
-          off?.();
-          resolve();
-        }
-      });
-    });
+    await redisReady(second.keyship.redis);
     expect((await second.request("/health/ready")).status).toBe(200);
     expect((await postJson(second, "/auth/passkey/register/start", {})).status).toBe(200);
   });
@@ -109,6 +102,7 @@ describe("a rate limit shared by two instances through Redis", () => {
     first = testApp(url, options);
     await first.keyship.ready;
     second = testApp(url, { ...options, autoMigrate: false });
+    await Promise.all([redisReady(first.keyship.redis), redisReady(second.keyship.redis)]);
   });
   afterAll(async () => {
     await first?.keyship.close();
