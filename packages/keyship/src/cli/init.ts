@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatEnvValue } from "./envfile.ts";
+import { callbackLines, oauthVariables } from "./init-oauth.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** Options of the init command. */
@@ -18,6 +19,8 @@ export interface InitArgs {
   readonly origin: string | undefined;
   /** KEYSHIP_DATABASE_URL. @default "sqlite:./keyship.db" */
   readonly database: string | undefined;
+  /** Sign-in presets whose variables to add (`--oauth github`, repeatable). @default [] */
+  readonly oauth?: readonly string[] | undefined;
 }
 
 /** One variable written by init: its comment, and its value (`secret` ones stay out of .env.example). */
@@ -94,9 +97,9 @@ function render(vars: readonly InitVariable[], withSecrets: boolean): string {
 }
 
 /**
- * Runs `keyship init [--force] [--origin URL] [--database URL]` in `io.cwd`.
+ * Runs `keyship init [--force] [--origin URL] [--database URL] [--oauth PRESET…]` in `io.cwd`.
  * @returns 0 when written; 1 when `.env` exists and `--force` was not given
- * @throws UsageError on an invalid `--origin`
+ * @throws UsageError on an invalid `--origin` or an `--oauth` that names no preset
  */
 export function runInit(args: InitArgs, io: CliIo): number {
   if (args.origin !== undefined && !URL.canParse(args.origin)) {
@@ -109,7 +112,7 @@ export function runInit(args: InitArgs, io: CliIo): number {
     io.err("or 'keyship keygen --type secret --dotenv .env' to add or rotate one secret.");
     return 1;
   }
-  const vars = variables(args);
+  const vars = [...variables(args), ...oauthVariables(args.oauth ?? [])];
   writeFileSync(envPath, render(vars, true), { mode: 0o600 });
   io.out("wrote .env (with new secrets)");
   if (existsSync(examplePath) && !args.force) {
@@ -123,6 +126,12 @@ export function runInit(args: InitArgs, io: CliIo): number {
   }
   if (!dependsOnHono(io.cwd)) {
     io.out("note: no package.json with a 'hono' dependency here; npm install hono keyship");
+  }
+  for (const line of callbackLines(
+    args.oauth ?? [],
+    new URL(args.origin ?? "http://localhost:8787").origin,
+  )) {
+    io.out(line);
   }
   io.out("");
   io.out(APP_LINES);

@@ -7,7 +7,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { KeyshipConfigError } from "../errors.ts";
 import { runClients } from "./clients.ts";
 import { runDoctor } from "./doctor.ts";
-import { runInit } from "./init.ts";
+import { type InitArgs, runInit } from "./init.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 import { runKeygen } from "./keygen.ts";
 import { runMigrate } from "./migrate.ts";
@@ -34,7 +34,7 @@ Usage:
   keyship clients list                      list OAuth clients (never their secrets)
   keyship clients rotate-secret <id|name>   new secret (shown once); old tokens refused
   keyship clients delete <id|name>          delete a client and refuse its tokens
-  keyship init [--force] [--origin URL]     write .env (new secrets) and .env.example here
+  keyship init [--force] [--origin URL] [--oauth PRESET]  write .env and .env.example here
   keyship doctor                            check settings, route rules, database,
                                             migrations, WebAuthn
   keyship keygen --type es256|secret|aes [--dotenv FILE ...] [--name VAR]
@@ -63,7 +63,19 @@ const OPTIONS = {
   name: { type: "string" },
   scopes: { type: "string" },
   refresh: { type: "boolean" },
+  oauth: { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
+
+/** The `init` command's arguments from the parsed flags. */
+function initArgsOf(values: {
+  force?: boolean | undefined;
+  origin?: string | undefined;
+  database?: string | undefined;
+  oauth?: string[] | undefined;
+}): InitArgs {
+  const { force, origin, database, oauth } = values;
+  return { force: force ?? false, origin, database, oauth };
+}
 
 /**
  * Runs the CLI with `argv` (without the node and script paths).
@@ -113,10 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         );
       case "init":
         if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
-        return runInit(
-          { force: values.force ?? false, origin: values.origin, database: values.database },
-          io,
-        );
+        return runInit(initArgsOf(values), io);
       case "doctor":
         if (subcommand !== undefined) throw new UsageError(`unexpected argument '${subcommand}'`);
         return await runDoctor({ database: values.database }, io);

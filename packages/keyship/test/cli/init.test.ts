@@ -50,3 +50,35 @@ describe("keyship init", () => {
     expect(await runCli(["init", "--origin", "nope"], await tempDirIo())).toBe(2);
   });
 });
+
+describe("keyship init --oauth", () => {
+  it("adds each preset's variables and prints its callback URL", async () => {
+    const io = await tempDirIo();
+    const argv = [
+      "init",
+      "--origin",
+      "https://app.example.com",
+      "--oauth",
+      "github",
+      "--oauth",
+      "keycloak",
+    ];
+    expect(await runCli(argv, io)).toBe(0);
+    const example = parseEnv(await readFile(join(io.cwd, ".env.example"), "utf8"));
+    expect(example).toMatchObject({
+      KEYSHIP_OAUTH_GITHUB_CLIENT_ID: "",
+      KEYSHIP_OAUTH_GITHUB_CLIENT_SECRET: "",
+      KEYSHIP_OAUTH_KEYCLOAK_REALM_URL: "",
+      KEYSHIP_OAUTH_KEYCLOAK_CLIENT_ID: "",
+    });
+    expect(io.lines).toContain(
+      "register this callback URL at github: https://app.example.com/auth/oauth/github/callback",
+    );
+  });
+
+  it("refuses a name that is not a preset", async () => {
+    const io = await tempDirIo();
+    expect(await runCli(["init", "--oauth", "gitlab"], io)).toBe(2);
+    expect(existsSync(join(io.cwd, ".env"))).toBe(false);
+  });
+});
