@@ -11,12 +11,12 @@ import { createApp, type KeyshipApp, type KeyshipOptions, requireUser } from "ke
 import { echoTraceId, newTraceId } from "../packages/keyship/src/http/trace.ts";
 import { createLogger } from "../packages/keyship/src/observability/logger.ts";
 import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
+import { startOidcProvider } from "../packages/keyship/test/helpers/oidc-provider.ts";
 import {
   mintDeviceToken,
   registerAccount,
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
-import { startOidcProvider } from "../packages/keyship/test/helpers/oidc-provider.ts";
 import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 
 /** The benchmark apps and the credentials their protected route accepts. */
