@@ -11,6 +11,7 @@ import { type Authentication, createAuthentication } from "./auth/authentication
 import type { Principal } from "./auth/principal.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
+import { isPrettyLogging } from "./config/settings-logging.ts";
 import { type KeyshipContext, systemNow } from "./context.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -252,7 +253,8 @@ function startMigrations(ctx: Pick<KeyshipContext, "db" | "dialect" | "settings"
  */
 export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const { settings, warnings, protection, providers } = loadStartup(options);
-  const logger = options.logger ?? createLogger(settings.logLevel);
+  const logger =
+    options.logger ?? createLogger(settings.logLevel, { pretty: isPrettyLogging(settings) });
   for (const warning of warnings) logger.warn(warning);
   const { db, dialect, redis, health, rateLimitStore } = openDependencies(
     settings,

@@ -16,6 +16,7 @@ import { ADMIN_SETTINGS } from "./settings-admin.ts";
 import { API_KEY_SETTINGS } from "./settings-apikeys.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
+import { LOGGING_SETTINGS } from "./settings-logging.ts";
 import { type EncryptionKeySpec, MACHINE_SETTINGS } from "./settings-machine.ts";
 import { OAUTH_GROUP, OAUTH_SETTINGS, OIDC_GROUP } from "./settings-oauth.ts";
 import { PASSWORD_SETTINGS } from "./settings-passwords.ts";
@@ -163,6 +164,7 @@ export const SETTINGS = {
   ...REDIS_SETTINGS,
   ...RECOVERY_SETTINGS,
   ...OAUTH_SETTINGS,
+  ...LOGGING_SETTINGS,
 } as const satisfies Record<string, SettingSpec>;
 
 /**
@@ -227,6 +229,7 @@ export interface Settings {
   readonly maxOpenChallengesPerIp: number;
   readonly rateLimitOauthToken: string;
   readonly logLevel: Out<"logLevel">;
+  readonly logFormat: Out<"logFormat">;
   readonly passwordAuthEnabled: boolean;
   readonly requireEmailVerification: boolean;
   readonly passwordResetExpireMinutes: number;

@@ -1,6 +1,6 @@
 /**
- * keyship's structured logger (pino, JSON lines; human-readable in development when
- * `pino-pretty` is installed).
+ * keyship's structured logger (pino, JSON lines; human-readable through `pino-pretty` when
+ * asked: `KEYSHIP_LOG_FORMAT`, by default in development at a terminal).
  * @module
  */
 import { createRequire } from "node:module";
@@ -16,8 +16,8 @@ export interface LoggerOptions {
    */
   readonly service?: string;
   /**
-   * Human-readable lines through `pino-pretty`, when that package can be loaded. It is an
-   * optional dependency: when it is missing, lines stay JSON (no error).
+   * Human-readable lines through `pino-pretty` (a dependency of keyship, loaded only when asked
+   * for). Should it be missing (an install that pruned it), lines stay JSON (no error).
    * @default false
    */
   readonly pretty?: boolean;
@@ -92,8 +92,8 @@ function censor(value: unknown, path: string[]): unknown {
 type PrettyFactory = (options: Record<string, unknown>) => (line: string) => string;
 
 /**
- * Loads `pino-pretty`'s formatter if the package is installed. It is a dev dependency of
- * keyship, so in production installs this returns `undefined` and lines stay JSON.
+ * Loads `pino-pretty`'s formatter, on first use only (production, logging JSON, never loads
+ * it); `undefined` when it cannot be loaded, and lines stay JSON.
  */
 function loadPrettyFactory(): PrettyFactory | undefined {
   try {
@@ -111,7 +111,11 @@ function prettyDestination(
   factory: PrettyFactory,
   out: DestinationStream | NodeJS.WritableStream,
 ): DestinationStream {
-  const format = factory({ colorize: out === process.stdout, translateTime: "SYS:HH:MM:ss.l" });
+  // Colours for a terminal, or when the parent that pipes our output to one asks (FORCE_COLOR).
+  const colorize =
+    out === process.stdout &&
+    (process.stdout.isTTY === true || (process.env.FORCE_COLOR ?? "0") !== "0");
+  const format = factory({ colorize, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
   return {
     write(line: string) {
       out.write(format(line));

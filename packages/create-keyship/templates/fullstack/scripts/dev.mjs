@@ -23,6 +23,12 @@ const apiPort = process.env.KEYSHIP_PORT ?? apiEnv.KEYSHIP_PORT ?? "8787";
 const apiHost = process.env.KEYSHIP_HOST ?? apiEnv.KEYSHIP_HOST ?? "127.0.0.1";
 const webPort = process.env.WEB_PORT ?? "5173";
 const env = { ...process.env, KEYSHIP_PORT: apiPort, WEB_PORT: webPort };
+// The children write into our pipes, not to the terminal: say what the terminal can do, so the
+// API logs readable lines (KEYSHIP_LOG_FORMAT) and both keep their colours.
+if (process.stdout.isTTY) {
+  env.KEYSHIP_LOG_FORMAT ??= apiEnv.KEYSHIP_LOG_FORMAT ?? "pretty";
+  env.FORCE_COLOR ??= "1";
+}
 
 const API_COLOR = "\x1b[35m[api]\x1b[0m ";
 const WEB_COLOR = "\x1b[36m[web]\x1b[0m ";
