@@ -17,6 +17,7 @@ import {
   revokeDevicesBeyond,
   revokeDevicesOfUser,
 } from "./store.ts";
+import { describeUserAgent } from "./user-agent.ts";
 import type { DeviceTokenVerifier } from "./verifier.ts";
 
 /** The context device services need. */
@@ -88,7 +89,8 @@ export async function bindDevice(
 ): Promise<string> {
   const id = ctx.newId("device");
   const nowIso = ctx.now().toISOString();
-  const label = (binding.label ?? "").trim().slice(0, 100) || "Browser";
+  const label =
+    (binding.label ?? "").trim().slice(0, 100) || describeUserAgent(binding.userAgent) || "Browser";
   await insertDevice(trx, {
     id,
     user_id: binding.userId,

@@ -16,6 +16,7 @@ import type { PasskeysTable, UsersTable } from "../db/schema.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
+import { newPasskeyName } from "./provider-names.ts";
 import { storeNewPasskey } from "./register.ts";
 import {
   countActivePasskeys,
@@ -113,11 +114,11 @@ export async function finishAddPasskey(
   });
   const verified = await verifyRegistration(input.credential, challenge.challenge, ctx.settings);
   return ctx.db.transaction().execute(async (trx) => {
-    const count = (await listPasskeysOfUser(trx, userId)).length;
+    const names = (await listPasskeysOfUser(trx, userId)).map((passkey) => passkey.name);
     const passkeyId = await storeNewPasskey(trx, ctx, source, {
       userId,
       credential: verified,
-      name: input.name ?? `Passkey ${count + 1}`,
+      name: input.name ?? newPasskeyName(verified.aaguid, names),
     });
     return { passkeyId };
   });

@@ -21,6 +21,7 @@ import {
 import { createAccount } from "../users/create.ts";
 import { normalizeEmail } from "../users/model.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
+import { newPasskeyName } from "./provider-names.ts";
 import { findPasskeyByCredentialId, insertPasskey } from "./store.ts";
 import { creationOptions, type VerifiedRegistration, verifyRegistration } from "./webauthn.ts";
 
@@ -166,7 +167,7 @@ export async function finishPasskeyRegistration(
       const passkeyId = await storeNewPasskey(trx, ctx, asUser, {
         userId,
         credential: verified,
-        name: "Passkey 1",
+        name: newPasskeyName(verified.aaguid, []),
       });
       const bound = await completeSignIn(trx, ctx, asUser, userId, input);
       return { userId, passkeyId, ...bound };
