@@ -58,6 +58,37 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
   const heading = () => page.getByRole("heading", { level: 1 });
 
   it(
+    "greets a first-time visitor without an error when the autofill request is dismissed",
+    async () => {
+      // A separate page whose conditional (autofill) request ends as a browser ends one that
+      // times out unseen: NotAllowedError. The sign-in page must show nothing for it.
+      const visitor = await page.context().newPage();
+      await visitor.addInitScript(() => {
+        const get = navigator.credentials.get.bind(navigator.credentials);
+        navigator.credentials.get = (options?: CredentialRequestOptions) => {
+          if (options?.mediation !== "conditional") return get(options);
+          return new Promise((_resolve, reject) =>
+            setTimeout(() => {
+              reject(new DOMException("The operation timed out.", "NotAllowedError"));
+              (window as { autofillEnded?: boolean }).autofillEnded = true;
+            }, 50),
+          );
+        };
+      });
+      await visitor.goto(`${origin()}/signin`);
+      await visitor.getByRole("heading", { name: "Welcome back" }).waitFor();
+      await visitor.waitForFunction(() => (window as { autofillEnded?: boolean }).autofillEnded);
+      // Let the rejection reach the page and React render what it would render.
+      await visitor.evaluate(
+        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+      );
+      expect(await visitor.getByRole("alert").count()).toBe(0);
+      await visitor.close();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     "signs up with a passkey and shows data from the protected API",
     async () => {
       await page.goto(`${origin()}/signup`);
@@ -109,9 +140,11 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
       await expect.poll(() => passkeys.count()).toBe(1);
       await page.getByTestId("device").filter({ hasText: "this device" }).waitFor();
 
-      // Renaming is sensitive: the SDK runs the step-up prompt, answered by the passkey.
-      page.once("dialog", (dialog) => void dialog.accept("Laptop"));
+      // Renaming happens in place (no prompt()); it is sensitive: the SDK runs the step-up
+      // prompt, answered by the passkey.
       await passkeys.first().getByRole("button", { name: "Rename" }).click();
+      await passkeys.first().getByLabel("Passkey name").fill("Laptop");
+      await passkeys.first().getByRole("button", { name: "Save" }).click();
       await passkeys.filter({ hasText: "Laptop" }).waitFor();
 
       // The first authenticator holds an excluded credential: add from a fresh one (the
@@ -121,15 +154,19 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
       await page.getByText("Passkey added.").waitFor();
       await expect.poll(() => passkeys.count()).toBe(2);
 
-      await passkeys
-        .filter({ hasNotText: "Laptop" })
-        .getByRole("button", { name: "Remove" })
-        .click();
+      // Removing asks first, in place: nothing happens until it is confirmed.
+      const second = passkeys.filter({ hasNotText: "Laptop" });
+      await second.getByRole("button", { name: "Remove", exact: true }).click();
+      await second.getByRole("button", { name: "Cancel" }).click();
+      expect(await passkeys.count()).toBe(2);
+      await second.getByRole("button", { name: "Remove", exact: true }).click();
+      await second.getByRole("button", { name: "Remove passkey" }).click();
       await page.getByText("Passkey removed.").waitFor();
       await expect.poll(() => passkeys.count()).toBe(1);
 
       // The last passkey cannot go: the API answers passkey.last_passkey, the page explains.
-      await passkeys.getByRole("button", { name: "Remove" }).click();
+      await passkeys.getByRole("button", { name: "Remove", exact: true }).click();
+      await passkeys.getByRole("button", { name: "Remove passkey" }).click();
       await page.getByText("Add another passkey before removing your last one.").waitFor();
       expect(await passkeys.count()).toBe(1);
     },

@@ -5,6 +5,7 @@
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
+import { ConfirmButton, InlineRename } from "../inline.tsx";
 import { keyship, messageOf, sensitive } from "../keyship.ts";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
@@ -13,6 +14,7 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
   const [devices, setDevices] = useState<readonly Device[]>([]);
   const [error, setError] = useState("");
   const [success, setSuccess] = useState("");
+  const [renaming, setRenaming] = useState<string | undefined>();
 
   const load = useCallback(async () => {
     const [p, d] = await Promise.all([keyship.listPasskeys(), keyship.listDevices()]);
@@ -36,11 +38,11 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
     }
   };
 
-  const addPasskey = () =>
-    act(() => keyship.addPasskey({ name: `Passkey ${passkeys.length + 1}` }), "Passkey added.");
-  const rename = (passkey: Passkey) => {
-    const name = window.prompt("Name this passkey", passkey.name ?? "");
-    if (name) void act(() => keyship.renamePasskey(passkey.id, name), "Passkey renamed.");
+  // The server names a new passkey after its provider (iCloud Keychain, Google Password Manager…).
+  const addPasskey = () => act(() => keyship.addPasskey(), "Passkey added.");
+  const rename = async (passkey: Passkey, name: string) => {
+    setRenaming(undefined);
+    await act(() => keyship.renamePasskey(passkey.id, name), "Passkey renamed.");
   };
   const revokeDevice = async (device: Device) => {
     if (device.current) return props.onSignedOut();
@@ -67,24 +69,36 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
         <ul className="list" aria-label="passkeys">
           {passkeys.map((p) => (
             <li key={p.id} data-testid="passkey">
-              <div>
-                <strong>{p.name ?? "Passkey"}</strong>
-                {p.backedUp && <span className="badge">synced</span>}
-                <div className="muted small">
-                  Added {when(p.createdAt)} · last used {when(p.lastUsedAt)}
+              {renaming === p.id ? (
+                <InlineRename
+                  value={p.name ?? ""}
+                  label="Passkey name"
+                  maxLength={64}
+                  onSave={(name) => rename(p, name)}
+                  onCancel={() => setRenaming(undefined)}
+                />
+              ) : (
+                <div>
+                  <strong>{p.name ?? "Passkey"}</strong>
+                  {p.backedUp && <span className="badge">synced</span>}
+                  <div className="muted small">
+                    Added {when(p.createdAt)} · last used {when(p.lastUsedAt)}
+                  </div>
                 </div>
-              </div>
+              )}
               <div className="actions">
-                <button type="button" className="ghost small" onClick={() => rename(p)}>
-                  Rename
-                </button>
-                <button
-                  type="button"
+                {renaming !== p.id && (
+                  <button type="button" className="ghost small" onClick={() => setRenaming(p.id)}>
+                    Rename
+                  </button>
+                )}
+                <ConfirmButton
+                  label="Remove"
+                  question={`Remove ${p.name ?? "this passkey"}? It will no longer sign you in.`}
+                  confirm="Remove passkey"
                   className="danger small"
-                  onClick={() => act(() => keyship.revokePasskey(p.id), "Passkey removed.")}
-                >
-                  Remove
-                </button>
+                  onConfirm={() => act(() => keyship.revokePasskey(p.id), "Passkey removed.")}
+                />
               </div>
             </li>
           ))}
@@ -97,20 +111,20 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
         <div className="card-head">
           <h2 id="devices-title">Devices</h2>
           {devices.length > 1 && (
-            <button
-              type="button"
+            <ConfirmButton
+              label="Sign out other devices"
+              question="Sign out every other device?"
+              confirm="Sign them out"
               className="ghost small"
-              onClick={() => act(() => keyship.revokeOtherDevices(), "Other devices signed out.")}
-            >
-              Sign out other devices
-            </button>
+              onConfirm={() => act(() => keyship.revokeOtherDevices(), "Other devices signed out.")}
+            />
           )}
         </div>
         <ul className="list" aria-label="devices">
           {devices.map((d) => (
             <li key={d.id} data-testid="device">
               <div>
-                <strong>{d.label ?? shortAgent(d.userAgent)}</strong>
+                <strong>{d.label ?? "Browser"}</strong>
                 {d.current && <span className="badge badge-accent">this device</span>}
                 <div className="muted small">
                   Signed in {when(d.createdAt)} · last seen {when(d.lastSeenAt)}
@@ -127,11 +141,4 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
       </section>
     </div>
   );
-}
-
-function shortAgent(userAgent: string | null): string {
-  if (userAgent === null) return "Unknown browser";
-  const browser = /(Firefox|Edg|Chrome|Safari)\/[\d.]+/.exec(userAgent)?.[1] ?? "Browser";
-  const os = /(Windows|Mac OS X|Android|iPhone|Linux)/.exec(userAgent)?.[1] ?? "";
-  return `${browser === "Edg" ? "Edge" : browser}${os ? ` on ${os.replace("Mac OS X", "macOS")}` : ""}`;
 }
