@@ -46,7 +46,7 @@ describe("the keyship bin", () => {
     const wrong = await keyshipBin(["frobnicate"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/unknown command 'frobnicate'/);
-  });
+  }, 60_000);
 
   it.skipIf(hasBuild)("tells a Node too old for the unbuilt sources what to do", async () => {
     const old = await keyshipBin(["help"], "22.16.0");

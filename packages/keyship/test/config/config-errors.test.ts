@@ -146,7 +146,7 @@ describe("the CLI's own hints work", () => {
       cwd,
     });
     expect(readdirSync(cwd)).toEqual(["new.env"]);
-  });
+  }, 60_000);
 });
 
 describe("a production config error at startup", () => {
@@ -163,5 +163,5 @@ describe("a production config error at startup", () => {
     expect(result.stderr.match(/keyship cannot start; fix these settings:/g)).toHaveLength(1);
     expect(result.stderr.match(/ {2}- KEYSHIP_RP_ID is not set/g)).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at |KeyshipConfigError/);
-  });
+  }, 60_000);
 });

@@ -49,7 +49,7 @@ describe("docs/cli.md's doctor sample", () => {
     // The number of migrations grows with every release; the sample's is only an example.
     const count = (lines: string[]) => lines.map((l) => l.replace(/\(\d+\)$/, "(N)"));
     expect(count(printed)).toEqual(count(sample.slice(1)));
-  });
+  }, 60_000);
 });
 
 describe("docs/device-tokens.md's WWW-Authenticate claims", () => {

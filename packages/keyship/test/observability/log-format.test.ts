@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { isPrettyLogging } from "../../src/config/settings-logging.ts";
 
 const run = promisify(execFile);
+/** Each case starts a Node process that loads keyship from source. */
+const CHILD_TIMEOUT_MS = 60_000;
 const source = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
 
 describe("isPrettyLogging", () => {
@@ -37,20 +39,29 @@ await app.keyship.close();`;
 }
 
 describe("keyship's logger", () => {
-  it("writes readable lines with KEYSHIP_LOG_FORMAT=pretty", async () => {
-    const out = await appOutput({ KEYSHIP_LOG_FORMAT: "pretty" });
-    expect(out).toMatch(
-      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: hello from the test\n {4}service: "keyship"\n {4}userId: "u1"$/m,
-    );
-    expect(out).toMatch(/WARN: KEYSHIP_RP_ID is not set/);
-    expect(out).not.toMatch(/^\{/m);
-  });
+  it(
+    "writes readable lines with KEYSHIP_LOG_FORMAT=pretty",
+    async () => {
+      const out = await appOutput({ KEYSHIP_LOG_FORMAT: "pretty" });
+      expect(out).toMatch(
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: hello from the test\n {4}service: "keyship"\n {4}userId: "u1"$/m,
+      );
+      expect(out).toMatch(/WARN: KEYSHIP_RP_ID is not set/);
+      expect(out).not.toMatch(/^\{/m);
+    },
+    CHILD_TIMEOUT_MS,
+  );
 
-  it("writes JSON lines when stdout is not a terminal (auto) or with json", async () => {
-    for (const env of [{}, { KEYSHIP_LOG_FORMAT: "json" }] as Record<string, string>[]) {
+  it.each([
+    ["stdout is not a terminal (auto)", {}],
+    ["KEYSHIP_LOG_FORMAT=json", { KEYSHIP_LOG_FORMAT: "json" }],
+  ])(
+    "writes JSON lines when %s",
+    async (_when, env: Record<string, string>) => {
       const lines = (await appOutput(env)).trim().split("\n");
       const parsed = lines.map((l) => JSON.parse(l) as { msg: string });
       expect(parsed.map((p) => p.msg)).toContain("hello from the test");
-    }
-  });
+    },
+    CHILD_TIMEOUT_MS,
+  );
 });
