@@ -87,10 +87,13 @@ export interface Keyship {
    */
   readonly admin: KeyshipRouter;
   /**
-   * Middleware that sets `c.var.principal` from the request's credential (a device token, an
-   * access token or the session cookie), or null when there is none. It refuses a credential
-   * that is present but invalid (401), and lets anonymous requests through: protect routes
-   * with a guard such as `requireUser()` after it.
+   * Middleware that identifies the caller: it sets `c.var.principal` from the request's
+   * credential (a device token, an access token, the session cookie, an API key…), or null.
+   * **It protects nothing by itself**: it never answers, so a request without a credential
+   * passes with `principal: null`, and a refused one (expired, revoked) passes too, its problem
+   * kept in `c.var.authProblem`. Protect routes with a guard after it (`requireUser()`,
+   * `requireScopes()`…), which answers 401/403 with that problem.
+   * @example app.use("/api/*", auth.authenticate(), requireUser());
    */
   readonly authenticate: () => MiddlewareHandler<KeyshipEnv>;
   /**
