@@ -250,15 +250,28 @@ function startMigrations(ctx: Pick<KeyshipContext, "db" | "dialect" | "settings"
 }
 
 /**
+ * The instance's logger (the option's, else pretty lines when `KEYSHIP_LOG_FORMAT` asks, see
+ * `isPrettyLogging`), with the settings' warnings already logged.
+ */
+function startupLogger(
+  options: KeyshipOptions,
+  settings: Settings,
+  warnings: readonly string[],
+): Logger {
+  const logger =
+    options.logger ?? createLogger(settings.logLevel, { pretty: isPrettyLogging(settings) });
+  for (const warning of warnings) logger.warn(warning);
+  return logger;
+}
+
+/**
  * Builds an instance: settings, database, migrations (in the background), authentication and
  * the routers' dependencies. Internal: `createKeyship()` and `createApp()` share it.
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
 export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
   const { settings, warnings, protection, providers } = loadStartup(options);
-  const logger =
-    options.logger ?? createLogger(settings.logLevel, { pretty: isPrettyLogging(settings) });
-  for (const warning of warnings) logger.warn(warning);
+  const logger = startupLogger(options, settings, warnings);
   const { db, dialect, redis, health, rateLimitStore } = openDependencies(
     settings,
     logger,
