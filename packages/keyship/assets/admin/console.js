@@ -235,6 +235,64 @@ function apiCaller(baseUrl, send) {
   return async (method, path, body) => readJsonResponse(await send(createJsonRequest(apiUrl(baseUrl, path), method, body)));
 }
 
+// ../client/src/oauth.ts
+function currentPath() {
+  return `${location.pathname}${location.search}`;
+}
+function takeFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (![...params.keys()].some((key) => key.startsWith("keyship_oauth"))) return null;
+  history.replaceState(history.state, "", currentPath());
+  return params;
+}
+function oauthMethods(deps) {
+  const { call, signedCall } = deps;
+  return {
+    async listProviders() {
+      return (await call("GET", "/auth/oauth/providers")).providers;
+    },
+    signInWith(provider, options = {}) {
+      const returnTo = encodeURIComponent(options.returnTo ?? currentPath());
+      location.assign(
+        `${deps.baseUrl}/auth/oauth/${encodeURIComponent(provider)}/start?returnTo=${returnTo}`
+      );
+    },
+    async completeOAuth() {
+      const params = takeFragment();
+      if (params === null) return null;
+      const error = params.get("keyship_oauth_error");
+      if (error !== null) throw new KeyshipError({ code: error });
+      const linked = params.get("keyship_oauth_linked");
+      if (linked !== null) return { kind: "linked", provider: linked };
+      const steppedUp = params.get("keyship_oauth_stepped_up");
+      if (steppedUp !== null) return { kind: "stepped_up", provider: steppedUp };
+      const code = params.get("keyship_oauth") ?? "";
+      const result = await deps.signIn(
+        (devicePublicKey) => call("POST", "/auth/oauth/exchange", {
+          code,
+          devicePublicKey,
+          deviceLabel: deps.deviceLabel
+        })
+      );
+      return { kind: "signed_in", ...result };
+    },
+    async linkAccount(provider, options = {}) {
+      const { url } = await signedCall(
+        "POST",
+        `/auth/oauth/${encodeURIComponent(provider)}/link`,
+        { returnTo: options.returnTo ?? currentPath() }
+      );
+      location.assign(url);
+    },
+    async listAccounts() {
+      return (await signedCall("GET", "/auth/accounts")).accounts;
+    },
+    async unlinkAccount(id) {
+      await signedCall("POST", `/auth/accounts/${encodeURIComponent(id)}/unlink`);
+    }
+  };
+}
+
 // ../client/src/indexeddb-key-store.ts
 var OBJECT_STORE = "devices";
 function indexedDbKeyStore(options = {}) {
@@ -1373,6 +1431,12 @@ function createKeyshipClient(options) {
     ...recoveryMethods({
       ...context,
       webauthn: context.config.webauthn,
+      deviceLabel: context.config.deviceLabel,
+      signIn: (finish) => signIn(context, finish)
+    }),
+    ...oauthMethods({
+      ...context,
+      baseUrl: context.config.baseUrl,
       deviceLabel: context.config.deviceLabel,
       signIn: (finish) => signIn(context, finish)
     }),
