@@ -2,6 +2,7 @@
  * What every feature's routes and services are built with.
  * @module
  */
+import type { ChangeFeed } from "./changes/feed.ts";
 import type { Settings } from "./config/schema.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { IdGenerator } from "./ids.ts";
@@ -23,6 +24,11 @@ export interface KeyshipContext {
   readonly sessions: SessionRuntime;
   /** The shared Redis (`redisUrl`), or undefined when none is configured (one instance). */
   readonly redis?: RedisConnection | undefined;
+  /**
+   * Announces changes that affect authentication to every process (this one at once) and
+   * hears theirs; caches read their lifetime from it.
+   */
+  readonly changes: ChangeFeed;
 }
 
 /** The real clock: the default of {@link KeyshipContext.now}. */

@@ -9,6 +9,8 @@ import { type LogActionOptions, requestAuditLog } from "./audit/request.ts";
 import { startAuditRetention } from "./audit/retention.ts";
 import { type Authentication, createAuthentication } from "./auth/authentication.ts";
 import type { Principal } from "./auth/principal.ts";
+import { createChangeFeed } from "./changes/feed.ts";
+import { changeTransport } from "./changes/registry.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
 import { isPrettyLogging } from "./config/settings-logging.ts";
@@ -206,6 +208,33 @@ function loadStartup(options: KeyshipOptions) {
   return { ...loaded, protection: loadProtection(loaded.settings), providers };
 }
 
+/** Builds the context every feature shares over the opened dependencies, with its change feed. */
+function buildContext(
+  options: KeyshipOptions,
+  settings: Settings,
+  logger: Logger,
+  deps: Pick<KeyshipContext, "db" | "dialect" | "redis">,
+): KeyshipContext {
+  const { db, dialect, redis } = deps;
+  const now = options.now ?? systemNow;
+  const changes = createChangeFeed({
+    transport: changeTransport({ settings, db, dialect, now, redis }),
+    logger,
+    now,
+  });
+  return {
+    db,
+    dialect,
+    settings,
+    logger,
+    now,
+    newId: options.newId ?? newId,
+    sessions: createSessionRuntime(settings, now, changes),
+    redis,
+    changes,
+  };
+}
+
 /** A built instance and the parts `createApp()` mounts itself. */
 export interface BuiltKeyship {
   readonly instance: Keyship;
@@ -277,18 +306,11 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     logger,
     options.rateLimitStore,
   );
-  const now = options.now ?? systemNow;
-  const context: KeyshipContext = {
-    db,
-    dialect,
-    settings,
-    logger,
-    now,
-    newId: options.newId ?? newId,
-    sessions: createSessionRuntime(settings, now),
-    redis,
-  };
-  const ready = startMigrations(context);
+  const context = buildContext(options, settings, logger, { db, dialect, redis });
+  const { changes } = context;
+  // The feed listens once the schema is there (SQLite polls its table); it never fails startup.
+  const ready = startMigrations(context).then(() => changes.start());
+  ready.catch(() => {}); // a failed migration is logged by startMigrations()
   const stopRetention = startAuditRetention(context, ready);
   const audit = requestAuditLog(context);
   const sockets = createSocketWatch(context);
@@ -339,6 +361,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
       closed ??= ready
         .catch(() => {})
         .then(() => auth.close())
+        .then(() => changes.close())
         .then(() => redis?.close())
         .then(() => db.destroy());
       return closed;

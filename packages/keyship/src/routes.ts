@@ -101,7 +101,12 @@ export function routerParts(
     millisecondsOf(context.now),
   );
   const stepUp = stepUpGuard(context);
-  const oauth = createOAuthParts(settings, extras.rateLimitStore, millisecondsOf(context.now));
+  const oauth = createOAuthParts(
+    settings,
+    extras.rateLimitStore,
+    millisecondsOf(context.now),
+    context.changes,
+  );
   const mailer = instanceMailer(context, extras.mailer);
   const revokeAllSessions = sessionRevoker(context);
   const recovery = createRecoveryContext(context, {

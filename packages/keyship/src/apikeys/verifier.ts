@@ -42,6 +42,8 @@ export interface ApiKeyVerifier {
   invalidateKey(keyId: string): void;
   /** Forgets every key of a user (after a role, scope or status change). */
   invalidateUser(userId: string): void;
+  /** Forgets every key (the change feed may have missed changes). */
+  invalidateAll(): void;
   /** Writes the pending last-used times and stops the timer. */
   close(): Promise<void>;
 }
@@ -91,13 +93,13 @@ function judge(
  * @param rateLimitStore the instance's rate-limit store @default a memory store of its own
  */
 export function createApiKeyVerifier(
-  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
+  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger" | "changes">,
   rateLimitStore?: RateLimitStore,
 ): ApiKeyVerifier {
   const nowMs = millisecondsOf(ctx.now);
   const cache = createVerifiedTokenCache<CachedSubject>({
     max: ctx.settings.authCacheSize,
-    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    subjectTtlMs: ctx.changes.trustMs(ctx.settings.authCacheTtlSeconds * 1000),
     now: nowMs,
   });
   const limit = createApiKeyLimit(ctx, rateLimitStore, nowMs);
@@ -137,6 +139,7 @@ export function createApiKeyVerifier(
     },
     invalidateKey: (keyId) => cache.forgetSubject(keyId),
     invalidateUser: (userId) => cache.forgetUser(userId),
+    invalidateAll: () => cache.forgetAll(),
     close: () => usage.stop(),
   };
 }

@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { type ApiKeyVerifier, createApiKeyVerifier } from "../apikeys/verifier.ts";
 import { requestAuditLog } from "../audit/request.ts";
+import type { ChangeListener } from "../changes/feed.ts";
 import { type ClientTokenVerifier, createClientTokenVerifier } from "../clients/verifier.ts";
 import type { KeyshipContext } from "../context.ts";
 import { createDeviceTokenVerifier, type DeviceTokenVerifier } from "../devices/verifier.ts";
@@ -14,7 +15,7 @@ import type { RateLimitStore } from "../ratelimit/store.ts";
 import { type CsrfCheck, createCsrfCheck } from "../sessions/csrf.ts";
 import { createSessionTokenVerifier, type SessionTokenVerifier } from "../sessions/verifier.ts";
 import { TokenError } from "../tokens/errors.ts";
-import { createTrustedTokenVerifier } from "../trust/verifier.ts";
+import { createTrustedTokenVerifier, type TrustedTokenVerifier } from "../trust/verifier.ts";
 import { createAuthenticate, identify } from "./authenticate.ts";
 import type { Principal } from "./principal.ts";
 import { credentialVerifiers } from "./registry.ts";
@@ -34,7 +35,10 @@ export interface Authentication {
   readonly apiKeys: ApiKeyVerifier;
   /** OAuth clients' access tokens. */
   readonly clients: ClientTokenVerifier;
-  /** Drops every cached principal of a user (after a role, scope or status change). */
+  /**
+   * Drops every cached principal of a user (after a role, scope or status change), in this
+   * process at once and in every other through the change feed.
+   */
   invalidateUser(userId: string): void;
   /** Writes what is still batched (API keys' last-used times); call before closing the database. */
   close(): Promise<void>;
@@ -44,6 +48,52 @@ export interface Authentication {
    * @throws ProblemError when it is refused
    */
   authenticateToken(c: Context<KeyshipEnv>, token: string): Promise<Principal>;
+}
+
+/** The verifiers whose caches a change empties. */
+interface Verifiers {
+  readonly devices: DeviceTokenVerifier;
+  readonly sessions: SessionTokenVerifier;
+  readonly apiKeys: ApiKeyVerifier;
+  readonly clients: ClientTokenVerifier;
+  /** Tokens of trusted external issuers, when any are configured. */
+  readonly trusted: Pick<TrustedTokenVerifier, "invalidateUser"> | undefined;
+}
+
+/**
+ * What this process does with a change, its own or another's: it drops what the verifiers
+ * cached about the subject (a session's revocation list entry is the session runtime's).
+ */
+function changeListener(v: Verifiers): ChangeListener {
+  return {
+    change(change) {
+      switch (change.kind) {
+        case "user":
+          v.devices.invalidateUser(change.id);
+          v.sessions.invalidateUser(change.id);
+          v.apiKeys.invalidateUser(change.id);
+          v.trusted?.invalidateUser(change.id);
+          return;
+        case "device":
+          return v.devices.invalidateDevice(change.id);
+        case "session":
+          v.sessions.invalidateSession(change.id);
+          return v.clients.invalidateFamily(change.id);
+        case "apikey":
+          return v.apiKeys.invalidateKey(change.id);
+        case "client":
+          return v.clients.invalidateClient(change.id);
+        case "passkey": // nothing cached: passkeys are read at each sign-in
+          return;
+      }
+    },
+    reset() {
+      v.devices.invalidateAll();
+      v.sessions.invalidateAll();
+      v.apiKeys.invalidateAll();
+      v.clients.invalidateAll();
+    },
+  };
 }
 
 /**
@@ -62,6 +112,9 @@ export function createAuthentication(
   const csrf = createCsrfCheck(ctx.settings, ctx.sessions.cookies);
   const trusted =
     Object.keys(ctx.settings.trust).length === 0 ? undefined : createTrustedTokenVerifier(ctx);
+  const { changes } = ctx;
+  changes.subscribe(changeListener({ devices, sessions, apiKeys, clients, trusted }));
+  const forgetUser = (userId: string) => changes.announce({ kind: "user", id: userId });
   const sources = {
     devices,
     sessions,
@@ -79,12 +132,22 @@ export function createAuthentication(
     ...sources,
     deviceTokenAudience: ctx.settings.wsTokenAudience,
   }).filter((verifier) => verifier.name !== "cookie");
+  // What the services call after a change: announced, so every process forgets it (this one
+  // at once, through the listener above). The registry's verifiers stay the plain ones.
   return {
     authenticate: createAuthenticate(verifiers),
-    devices,
-    sessions,
+    devices: {
+      ...devices,
+      invalidateDevice: (deviceId) => changes.announce({ kind: "device", id: deviceId }),
+      invalidateUser: forgetUser,
+    },
+    sessions: { ...sessions, invalidateUser: forgetUser },
     csrf,
-    apiKeys,
+    apiKeys: {
+      ...apiKeys,
+      invalidateKey: (keyId) => changes.announce({ kind: "apikey", id: keyId }),
+      invalidateUser: forgetUser,
+    },
     clients,
     async authenticateToken(c, token) {
       const principal = await identify(tokenVerifiers, {
@@ -95,12 +158,7 @@ export function createAuthentication(
       if (principal === undefined) throw new TokenError("token.invalid");
       return principal;
     },
-    invalidateUser(userId) {
-      devices.invalidateUser(userId);
-      sessions.invalidateUser(userId);
-      apiKeys.invalidateUser(userId);
-      trusted?.invalidateUser(userId);
-    },
+    invalidateUser: forgetUser,
     close: () => apiKeys.close(),
   };
 }

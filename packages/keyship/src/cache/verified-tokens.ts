@@ -17,8 +17,12 @@ export interface CachedSubject {
 export interface VerifiedTokenCacheOptions {
   /** Most subjects, and most tokens, kept. 0 disables the cache. */
   readonly max: number;
-  /** How long a subject is trusted without reading the database again, in ms. 0 disables the cache. */
-  readonly subjectTtlMs: number;
+  /**
+   * How long a subject is trusted without reading the database again, in ms. 0 disables the
+   * cache. A function is asked each time a subject is remembered (the change feed shortens
+   * it while it is not listening).
+   */
+  readonly subjectTtlMs: number | (() => number);
   /** The clock in milliseconds. */
   readonly now: () => number;
 }
@@ -44,6 +48,8 @@ export interface VerifiedTokenCache<S extends CachedSubject> {
   forgetSubject(id: string): void;
   /** Forgets every subject of a user and their tokens (after a role, scope or status change). */
   forgetUser(userId: string): void;
+  /** Forgets every subject (changes may have been missed). */
+  forgetAll(): void;
 }
 
 interface TokenEntry<S> {
@@ -58,14 +64,16 @@ interface TokenEntry<S> {
 export function createVerifiedTokenCache<S extends CachedSubject>(
   options: VerifiedTokenCacheOptions,
 ): VerifiedTokenCache<S> {
-  const max = options.subjectTtlMs === 0 ? 0 : options.max;
-  const { now, subjectTtlMs } = options;
+  const { now } = options;
+  const ttl = options.subjectTtlMs;
+  const subjectTtlMs = typeof ttl === "number" ? () => ttl : ttl;
+  const max = subjectTtlMs() === 0 ? 0 : options.max;
   const subjects = createLruCache<string, S>({ max, now });
   const tokens = createTokenCache<TokenEntry<S>>({ max, now });
   return {
     subject: (id) => subjects.get(id),
     rememberSubject(subject) {
-      subjects.set(subject.id, subject, now() + subjectTtlMs);
+      subjects.set(subject.id, subject, now() + subjectTtlMs());
     },
     lookup(token, tag = "") {
       const hit = tokens.get(token);
@@ -82,6 +90,9 @@ export function createVerifiedTokenCache<S extends CachedSubject>(
     },
     forgetUser(userId) {
       subjects.deleteWhere((subject) => subject.principal.userId === userId);
+    },
+    forgetAll() {
+      subjects.clear();
     },
   };
 }

@@ -13,7 +13,7 @@ import {
 import type { ClientView, ClientWithSecret } from "../clients/model.ts";
 import { ProblemError } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { isMigrated, openCliDatabase } from "./database.ts";
+import { closeCliChanges, isMigrated, openCliChanges, openCliDatabase } from "./database.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** Options of the clients command, as parsed by `main.ts`. */
@@ -157,8 +157,8 @@ function asUsageError(error: unknown): unknown {
 
 /**
  * Runs `keyship clients <subcommand> … [--database URL]`. It never migrates: on a database
- * with pending migrations it asks for `keyship migrate` and exits 1. Other running servers
- * refuse a rotated or deleted client's tokens within `KEYSHIP_AUTH_CACHE_TTL_SECONDS`.
+ * with pending migrations it asks for `keyship migrate` and exits 1. A rotation or deletion is
+ * announced on the change feed, so running servers refuse the client's tokens at once.
  * @param args the parsed command line
  * @param io where to print and which environment to read
  * @returns the exit code: 0 done, 1 unknown client, taken name, unmigrated or unreachable
@@ -169,10 +169,12 @@ function asUsageError(error: unknown): unknown {
  */
 export async function runClients(args: ClientsArgs, io: CliIo): Promise<number> {
   const action = parseAction(args);
-  const { db, dialect } = openCliDatabase(args, io);
+  const opened = openCliDatabase(args, io);
+  const { db, dialect } = opened;
+  const changes = openCliChanges(opened);
   try {
     if (!(await isMigrated(db, dialect, io))) return 1;
-    await action.run({ db, now: () => new Date(), newId }, io);
+    await action.run({ db, now: () => new Date(), newId, changes }, io);
     return 0;
   } catch (error) {
     if (error instanceof ProblemError && error.code === "resource.not_found") {
@@ -187,6 +189,7 @@ export async function runClients(args: ClientsArgs, io: CliIo): Promise<number> 
     }
     throw asUsageError(error);
   } finally {
+    await closeCliChanges(changes, io);
     await db.destroy();
   }
 }

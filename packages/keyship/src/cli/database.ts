@@ -3,11 +3,14 @@
  * @module
  */
 import { join } from "node:path";
+import { type ChangeFeed, createChangeFeed } from "../changes/feed.ts";
+import { changeTransport } from "../changes/registry.ts";
 import { loadSettings } from "../config/load.ts";
 import type { Settings } from "../config/schema.ts";
 import { openDatabase } from "../db/connect.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import type { DB, DialectName } from "../db/schema.ts";
+import { createLogger } from "../observability/logger.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `--database` flag every database command accepts. */
@@ -52,6 +55,33 @@ export function openCliDatabase(args: CliDatabaseArgs, io: CliIo): CliDatabase {
   const { db, dialect } = openDatabase(settings.databaseUrl);
   io.out(`database: ${redactDatabaseUrl(settings.databaseUrl)} (${dialect})`);
   return { db, dialect, settings };
+}
+
+/**
+ * The change feed a command announces its changes on, so running servers drop their caches
+ * of what it changed (Redis when `KEYSHIP_REDIS_URL` is set, else the database). It never
+ * listens; finish with {@link closeCliChanges}.
+ * @param opened the command's database and settings
+ * @example const changes = openCliChanges(opened); … changes.announce({ kind: "user", id });
+ */
+export function openCliChanges(opened: CliDatabase): ChangeFeed {
+  const transport = changeTransport({ ...opened, now: () => new Date() });
+  return createChangeFeed({ transport, logger: createLogger("silent") });
+}
+
+/**
+ * Sends the command's announcements and closes the feed; when they could not be sent, says
+ * that running servers notice only within `KEYSHIP_AUTH_CACHE_TTL_SECONDS`.
+ * @param changes the feed of {@link openCliChanges}
+ * @param io where to print
+ */
+export async function closeCliChanges(changes: ChangeFeed, io: CliIo): Promise<void> {
+  if (!(await changes.flush())) {
+    io.err(
+      "warning: running servers could not be told about this change (change feed unreachable); they apply it within KEYSHIP_AUTH_CACHE_TTL_SECONDS",
+    );
+  }
+  await changes.close().catch(() => {});
 }
 
 /**

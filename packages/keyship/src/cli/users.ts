@@ -18,7 +18,7 @@ import {
   type UserChangeOptions,
   type UsersContext,
 } from "../users/service.ts";
-import { isMigrated, openCliDatabase } from "./database.ts";
+import { closeCliChanges, isMigrated, openCliChanges, openCliDatabase } from "./database.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** Options of the users command, as parsed by `main.ts`. */
@@ -44,7 +44,7 @@ const SUBCOMMANDS = "list, promote, demote, scopes add, scopes remove, disable, 
 
 /** One parsed command line, ready to run against the database. */
 interface Action {
-  readonly run: (ctx: UsersContext, io: CliIo) => Promise<void>;
+  readonly run: (ctx: UsersContext, io: CliIo, options: UserChangeOptions) => Promise<void>;
   /** The `<id|email>` operand, for the "no such user" message. */
   readonly who?: string;
 }
@@ -108,15 +108,12 @@ function one(operands: readonly string[], usage: string): string {
   return operands[0]!;
 }
 
-/** Every change made from the command line is audited with the CLI as its source. */
-const CLI_CHANGE: UserChangeOptions = { audit: CLI_SOURCE };
-
 function report(
   run: (ctx: UsersContext, who: string, options: UserChangeOptions) => Promise<UserChange>,
   who: string,
   say: (change: UserChange) => string,
 ): Action {
-  return { who, run: async (ctx, io) => io.out(say(await run(ctx, who, CLI_CHANGE))) };
+  return { who, run: async (ctx, io, options) => io.out(say(await run(ctx, who, options))) };
 }
 
 function parseScopesCommand(operands: readonly string[]): Action {
@@ -212,10 +209,18 @@ export async function runUsers(args: UsersArgs, io: CliIo): Promise<number> {
   } catch (error) {
     throw asUsageError(error);
   }
-  const { db, dialect } = openCliDatabase(args, io);
+  const opened = openCliDatabase(args, io);
+  const { db, dialect } = opened;
+  const changes = openCliChanges(opened);
+  // Every change made from the command line is audited with the CLI as its source, and
+  // announced so running servers stop trusting what they cached about the user.
+  const options: UserChangeOptions = {
+    audit: CLI_SOURCE,
+    onUserChanged: (id) => changes.announce({ kind: "user", id }),
+  };
   try {
     if (!(await isMigrated(db, dialect, io))) return 1;
-    await action.run({ db, dialect, now: () => new Date() }, io);
+    await action.run({ db, dialect, now: () => new Date() }, io, options);
     return 0;
   } catch (error) {
     if (error instanceof ProblemError && error.code === "resource.not_found") {
@@ -230,6 +235,7 @@ export async function runUsers(args: UsersArgs, io: CliIo): Promise<number> {
     }
     throw asUsageError(error);
   } finally {
+    await closeCliChanges(changes, io);
     await db.destroy();
   }
 }

@@ -38,22 +38,30 @@ export interface OAuthParts {
    * `client.auth_failed` audit row per client and minute.
    */
   readonly limits: RateLimiter<OAuthRule>;
-  /** Client rows by id, trusted for `authCacheTtlSeconds`, so a grant reads no database. */
+  /**
+   * Client rows by id, trusted for `authCacheTtlSeconds` (shorter while the change feed is
+   * not listening), so a grant reads no database.
+   */
   readonly knownClients: LruCache<string, OAuthClientsTable>;
+  /** How long a client row read now is trusted, in ms. */
+  readonly clientTrustMs: () => number;
 }
 
 /** What the OAuth services run with: the instance's context and its OAuth parts. */
 export type OAuthContext = KeyshipContext & OAuthParts;
 
 /**
- * The OAuth endpoints' limiter and client cache.
+ * The OAuth endpoints' limiter and client cache; a client announced as changed (rotated,
+ * deleted, here or in another process) is dropped from the cache.
  * @param store where hits are counted (shared with the other limits) @default memory
  * @param now the clock, in epoch milliseconds
+ * @param changes the change feed
  */
 export function createOAuthParts(
   settings: KeyshipContext["settings"],
   store: RateLimitStore | undefined,
   now: () => number,
+  changes: KeyshipContext["changes"],
 ): OAuthParts {
   const token = parseRateLimitRule(settings.rateLimitOauthToken);
   const limits = createRateLimiter<OAuthRule>({
@@ -66,7 +74,15 @@ export function createOAuthParts(
     now,
   });
   const max = settings.authCacheTtlSeconds === 0 ? 0 : settings.authCacheSize;
-  return { limits, knownClients: createLruCache({ max, now }) };
+  const knownClients = createLruCache<string, OAuthClientsTable>({ max, now });
+  changes.subscribe({
+    change(change) {
+      if (change.kind === "client") knownClients.delete(change.id);
+    },
+    reset: () => knownClients.clear(),
+  });
+  const clientTrustMs = changes.trustMs(settings.authCacheTtlSeconds * 1000);
+  return { limits, knownClients, clientTrustMs };
 }
 
 function invalidClient(cause: string): ProblemError {
@@ -137,15 +153,14 @@ export function clientCredentialsOf(
 /**
  * The live client with `id`: from the cache while trusted, else the database. A rotation, a
  * deletion or a revocation in this process revokes the client's client-credentials family,
- * which sends the next call to the database; other processes' changes apply within
- * `authCacheTtlSeconds`, as for tokens.
+ * which sends the next call to the database; so does a change announced by another process.
  */
 async function liveClient(ctx: OAuthContext, id: string): Promise<OAuthClientsTable | undefined> {
   const known = ctx.knownClients.get(id);
   if (known !== undefined && !ctx.sessions.revocations.isRevoked(known.family_id)) return known;
   const row = await findLiveClientById(ctx.db, id);
   if (row === undefined) ctx.knownClients.delete(id);
-  else ctx.knownClients.set(id, row, ctx.now().getTime() + ctx.settings.authCacheTtlSeconds * 1000);
+  else ctx.knownClients.set(id, row, ctx.now().getTime() + ctx.clientTrustMs());
   return row;
 }
 

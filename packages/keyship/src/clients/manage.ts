@@ -30,12 +30,14 @@ import {
 } from "./store.ts";
 
 /**
- * What managing clients needs: the database, clock and ids, and in the server the revocation
- * list, so the tokens of a deleted or rotated client fail on the next request (the CLI has
- * none: other processes notice within `authCacheTtlSeconds`).
+ * What managing clients needs: the database, clock and ids, and the change feed, so the
+ * tokens of a deleted or rotated client fail on the next request in every process. The server
+ * also passes its revocation list (whose revocations are announced); the CLI has none and
+ * announces the revoked families itself.
  */
 export type ClientsContext = Pick<KeyshipContext, "db" | "now" | "newId"> & {
   readonly sessions?: Pick<SessionRuntime, "revocations">;
+  readonly changes?: Pick<KeyshipContext["changes"], "announce">;
 };
 
 /** What {@link createClient} registers. */
@@ -116,9 +118,11 @@ async function findClient(db: DB, idOrName: string): Promise<OAuthClientsTable> 
   return row;
 }
 
-/** Refuses, in this process, every token of the given families. */
-function revokeInProcess(ctx: ClientsContext, families: readonly string[]): void {
-  ctx.sessions?.revocations.revoke(families);
+/** Refuses every token of the client's given families, in every process. */
+function announceRevoked(ctx: ClientsContext, clientId: string, families: readonly string[]) {
+  if (ctx.sessions !== undefined) ctx.sessions.revocations.revoke(families);
+  else for (const id of families) ctx.changes?.announce({ kind: "session", id });
+  ctx.changes?.announce({ kind: "client", id: clientId });
 }
 
 /**
@@ -155,7 +159,7 @@ export async function rotateClientSecret(
       revoked: [row.family_id, ...families],
     };
   });
-  revokeInProcess(ctx, result.revoked);
+  announceRevoked(ctx, result.row.id, result.revoked);
   return { client: toClientView(result.row), clientSecret };
 }
 
@@ -186,6 +190,6 @@ export async function deleteClient(
     });
     return { row, revoked: [row.family_id, ...families] };
   });
-  revokeInProcess(ctx, result.revoked);
+  announceRevoked(ctx, result.row.id, result.revoked);
   return toClientView(result.row);
 }

@@ -39,6 +39,12 @@ export interface ClientTokenVerifier {
    * @throws TokenError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
    */
   verify(token: string): Promise<Principal>;
+  /** Forgets a token family (it was revoked, maybe by another process). */
+  invalidateFamily(familyId: string): void;
+  /** Forgets every family of a client (it was rotated or deleted). */
+  invalidateClient(clientId: string): void;
+  /** Forgets every family (the change feed may have missed changes). */
+  invalidateAll(): void;
 }
 
 /** A token family as the cache keeps it: its id (the tokens' `sid`) and its client. */
@@ -67,11 +73,11 @@ function isClientToken(token: string): boolean {
  * @param ctx database, settings (cache size and TTL), clock and the session runtime
  */
 export function createClientTokenVerifier(
-  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions">,
+  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions" | "changes">,
 ): ClientTokenVerifier {
   const now = millisecondsOf(ctx.now);
-  const ttlMs = ctx.settings.authCacheTtlSeconds * 1000;
-  const max = ttlMs === 0 ? 0 : ctx.settings.authCacheSize;
+  const ttlMs = ctx.changes.trustMs(ctx.settings.authCacheTtlSeconds * 1000);
+  const max = ttlMs() === 0 ? 0 : ctx.settings.authCacheSize;
   const families = createLruCache<string, ClientFamily>({ max, now });
   const tokens = createTokenCache<VerifiedToken>({ max, now });
   const { issuer, revocations } = ctx.sessions;
@@ -90,7 +96,7 @@ export function createClientTokenVerifier(
       clientId: owner.clientId,
       scopes: new Set(parseScopes(owner.scopes)),
     };
-    families.set(sid, family, now() + ttlMs);
+    families.set(sid, family, now() + ttlMs());
     return family;
   }
 
@@ -137,5 +143,8 @@ export function createClientTokenVerifier(
       tokens.set(token, verified.entry, verified.exp * 1000);
       return verified.entry.principal;
     },
+    invalidateFamily: (familyId) => families.delete(familyId),
+    invalidateClient: (clientId) => families.deleteWhere((family) => family.clientId === clientId),
+    invalidateAll: () => families.clear(),
   };
 }

@@ -122,7 +122,7 @@ export const SETTINGS = {
     env: "KEYSHIP_AUTH_CACHE_TTL_SECONDS",
     schema: intFromString(0, 3600),
     default: 30,
-    doc: "How long a device's key, owner role and scopes stay cached for token verification. Revocations in this process apply at once; changes made elsewhere apply within this time. 0 disables the cache.",
+    doc: "How long a device's key, owner role and scopes stay cached for token verification. Changes that affect authentication are announced to every process and apply as soon as they arrive; while the change feed is disconnected, at most 1 s. 0 disables the cache.",
   },
   authCacheSize: {
     env: "KEYSHIP_AUTH_CACHE_SIZE",

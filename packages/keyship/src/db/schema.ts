@@ -4,7 +4,7 @@
  * are stored as text. See docs/architecture.md for why.
  * @module
  */
-import type { Kysely, Transaction } from "kysely";
+import type { Generated, Kysely, Transaction } from "kysely";
 
 /** `users`: one row per account. */
 export interface UsersTable {
@@ -268,6 +268,17 @@ export interface OAuthCodesTable {
   consumed_at: string | null;
 }
 
+/** One announced change (SQLite's change feed; see changes/sqlite.ts). */
+export interface KeyshipChangesTable {
+  /** Assigned by the database, increasing: pollers read the rows after the last they saw. */
+  seq: Generated<number>;
+  origin: string;
+  kind: string;
+  subject_id: string;
+  user_id: string | null;
+  at: string;
+}
+
 /** Every table keyship owns, keyed by table name. */
 export interface Database {
   users: UsersTable;
@@ -289,6 +300,7 @@ export interface Database {
   oauth_accounts: OAuthAccountsTable;
   oauth_flows: OAuthFlowsTable;
   oauth_codes: OAuthCodesTable;
+  keyship_changes: KeyshipChangesTable;
 }
 
 /** A Kysely instance over keyship's schema. A `Transaction<Database>` is one too. */

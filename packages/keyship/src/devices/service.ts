@@ -79,14 +79,15 @@ async function recordRevocations(
  * second row (devices are per user, SECURITY.md). Beyond `maxDevicesPerUser` active devices,
  * the least recently used ones are revoked (`device.revoked`, reason `device_limit`).
  * @param source where the sign-in came from
- * @returns the new device id
+ * @returns the new device id, and the devices revoked past the limit (announce them once the
+ *   transaction committed)
  */
 export async function bindDevice(
   trx: DB,
   ctx: Pick<KeyshipContext, "now" | "newId" | "settings">,
   source: AuditSource,
   binding: DeviceBinding,
-): Promise<string> {
+): Promise<{ readonly deviceId: string; readonly evicted: readonly string[] }> {
   const id = ctx.newId("device");
   const nowIso = ctx.now().toISOString();
   const label =
@@ -115,7 +116,7 @@ export async function bindDevice(
     nowIso,
   );
   await recordRevocations(trx, ctx, asUser, stale, "device_limit");
-  return id;
+  return { deviceId: id, evicted: stale };
 }
 
 /** Lists the user's devices, flagging the calling one. */

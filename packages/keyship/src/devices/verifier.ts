@@ -53,6 +53,8 @@ export interface DeviceTokenVerifier {
   invalidateDevice(deviceId: string): void;
   /** Forgets every device of a user (call after disabling them or changing role/scopes). */
   invalidateUser(userId: string): void;
+  /** Forgets every device (the change feed may have missed changes). */
+  invalidateAll(): void;
 }
 
 function invalid(reason: string): TokenError {
@@ -118,12 +120,12 @@ function deviceLoader(
  * @param ctx database, settings (cache size/TTL, max lifetime), clock and logger
  */
 export function createDeviceTokenVerifier(
-  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger">,
+  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "logger" | "changes">,
 ): DeviceTokenVerifier {
   const nowMs = millisecondsOf(ctx.now);
   const cache = createVerifiedTokenCache<DeviceEntry>({
     max: ctx.settings.authCacheSize,
-    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    subjectTtlMs: ctx.changes.trustMs(ctx.settings.authCacheTtlSeconds * 1000),
     now: nowMs,
   });
   const maxLifetime = ctx.settings.deviceTokenMaxTtlSeconds;
@@ -178,5 +180,6 @@ export function createDeviceTokenVerifier(
     },
     invalidateDevice: (deviceId) => cache.forgetSubject(deviceId),
     invalidateUser: (userId) => cache.forgetUser(userId),
+    invalidateAll: () => cache.forgetAll(),
   };
 }

@@ -10,7 +10,7 @@ import type { AuditEventInput, AuditSource } from "../audit/model.ts";
 import type { KeyshipContext } from "../context.ts";
 import type { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
-import { completeSignIn, recordSignIn } from "../signin/complete.ts";
+import { announceEvictions, completeSignIn, recordSignIn } from "../signin/complete.ts";
 import { auditFailures, signInFailed } from "../signin/failures.ts";
 import { checkAssertion } from "./assertion.ts";
 import { issueChallenge, type StartedCeremony, spendChallenge } from "./challenges.ts";
@@ -70,7 +70,7 @@ export async function finishPasskeyLogin(
       purpose: "login",
       userId: null,
     });
-    return ctx.db.transaction().execute(async (trx) => {
+    const result = await ctx.db.transaction().execute(async (trx) => {
       const { passkey, userId } = await checkAssertion(trx, ctx, input.credential, {
         challenge: challenge.challenge,
         settings: ctx.settings,
@@ -86,6 +86,7 @@ export async function finishPasskeyLogin(
       });
       return { userId, passkeyId: passkey.id, ...bound };
     });
+    return announceEvictions(ctx, result);
   };
   return observeSignIn("passkey", () =>
     auditFailures(ctx, source, signIn, (error) => failedLogin(ctx, input, error)),

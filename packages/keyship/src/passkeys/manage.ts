@@ -169,12 +169,12 @@ export async function revokeUserPasskey(
   userId: string,
   id: string,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
     // Serialise concurrent revokes of one user so two of them cannot remove the last two.
     await lockUser(trx, ctx.dialect, userId);
     const passkey = await findPasskeyOfUser(trx, id, userId);
     if (passkey === undefined) throw new ProblemError("resource.not_found");
-    if (passkey.revoked_at !== null) return;
+    if (passkey.revoked_at !== null) return false;
     const user = await findUserById(trx, userId);
     const otherWaysIn =
       (await countActivePasskeys(trx, userId)) - 1 + (user?.password_hash ? 1 : 0);
@@ -186,5 +186,7 @@ export async function revokeUserPasskey(
       targetId: id,
       data: { name: passkey.name },
     });
+    return true;
   });
+  if (revoked) ctx.changes.announce({ kind: "passkey", id, userId });
 }

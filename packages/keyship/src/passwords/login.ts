@@ -8,6 +8,7 @@ import type { AuditSource } from "../audit/model.ts";
 import { type ProblemCode, ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import {
+  announceEvictions,
   type CompletedSignIn,
   completeSignIn,
   recordSignIn,
@@ -69,7 +70,7 @@ export async function loginWithPassword(
     }
     // Hash outside the transaction: SQLite has one writer, and argon2 takes tens of ms.
     const upgraded = ctx.hasher.needsRehash(stored) ? await ctx.hasher.hash(password) : undefined;
-    return ctx.db.transaction().execute(async (trx) => {
+    const result = await ctx.db.transaction().execute(async (trx) => {
       if (upgraded !== undefined) {
         await updatePasswordHash(trx, {
           userId: user.id,
@@ -88,5 +89,6 @@ export async function loginWithPassword(
       });
       return { userId: user.id, ...bound };
     });
+    return announceEvictions(ctx, result);
   });
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { JWK } from "jose";
+import type { ChangeFeed } from "../changes/feed.ts";
 import type { Settings } from "../config/schema.ts";
 import { TOKEN_ALGORITHMS, type TokenAlgorithm } from "../tokens/algorithms.ts";
 import { createTokenIssuer, type TokenIssuer } from "../tokens/issuer.ts";
@@ -30,7 +31,10 @@ export interface CookiePolicy {
 export interface SessionRuntime {
   /** Signs and verifies access tokens (`sid` = session id). */
   readonly issuer: TokenIssuer;
-  /** Sessions revoked in this process; access tokens of these are refused at once. */
+  /**
+   * Revoked sessions and token families: access tokens of these are refused at once, in this
+   * process and, through the change feed, in every other.
+   */
   readonly revocations: RevocationList;
   readonly cookies: CookiePolicy;
 }
@@ -87,16 +91,41 @@ function keyOptions(settings: Settings): TokenIssuerOptions {
 }
 
 /**
+ * A revocation list whose revocations are announced: every process (this one at once) adds
+ * them to its own in-memory list when it hears of them.
+ */
+function announcedRevocations(list: RevocationList, changes: ChangeFeed): RevocationList {
+  changes.subscribe({
+    change(change) {
+      if (change.kind === "session") list.revoke([change.id]);
+    },
+    reset() {},
+  });
+  return {
+    revoke(sessionIds) {
+      for (const id of sessionIds) changes.announce({ kind: "session", id });
+    },
+    isRevoked: list.isRevoked,
+  };
+}
+
+/**
  * Builds the sessions machinery from the settings.
  * @param settings issuer, audience, TTLs, keys and cookie name
  * @param now the clock
+ * @param changes the change feed revocations are announced on
  * @throws KeyshipConfigError when a key is unusable
  */
-export function createSessionRuntime(settings: Settings, now: () => Date): SessionRuntime {
-  const revocations = createMemoryRevocationList({
+export function createSessionRuntime(
+  settings: Settings,
+  now: () => Date,
+  changes: ChangeFeed,
+): SessionRuntime {
+  const memory = createMemoryRevocationList({
     ttlSeconds: settings.accessTokenTtl + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
     now,
   });
+  const revocations = announcedRevocations(memory, changes);
   const issuer = createTokenIssuer({
     ...keyOptions(settings),
     issuer: settings.sessionIssuer,

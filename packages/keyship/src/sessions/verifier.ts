@@ -39,6 +39,10 @@ export interface SessionTokenVerifier {
   cached(token: string): Principal | undefined;
   /** Forgets cached owners of a user's sessions (after a role, scope or status change). */
   invalidateUser(userId: string): void;
+  /** Forgets a session's cached owner (it was revoked, maybe by another process). */
+  invalidateSession(sessionId: string): void;
+  /** Forgets every session (the change feed may have missed changes). */
+  invalidateAll(): void;
 }
 
 const OUR_TYPES = new Set(["at+jwt", "refresh+jwt"]);
@@ -67,11 +71,11 @@ function isSessionToken(token: string): boolean {
  * @param ctx database, settings (cache size and TTL), clock and the session runtime
  */
 export function createSessionTokenVerifier(
-  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions">,
+  ctx: Pick<KeyshipContext, "db" | "settings" | "now" | "sessions" | "changes">,
 ): SessionTokenVerifier {
   const cache = createVerifiedTokenCache<SessionSubject>({
     max: ctx.settings.authCacheSize,
-    subjectTtlMs: ctx.settings.authCacheTtlSeconds * 1000,
+    subjectTtlMs: ctx.changes.trustMs(ctx.settings.authCacheTtlSeconds * 1000),
     now: millisecondsOf(ctx.now),
   });
   const { issuer, revocations } = ctx.sessions;
@@ -140,5 +144,7 @@ export function createSessionTokenVerifier(
       return verified.session.principal;
     },
     invalidateUser: (userId) => cache.forgetUser(userId),
+    invalidateSession: (sessionId) => cache.forgetSubject(sessionId),
+    invalidateAll: () => cache.forgetAll(),
   };
 }

@@ -32,6 +32,8 @@ export interface CompletedSignIn {
   readonly deviceId: string | null;
   /** The new session, when one was asked for; answer it with `respondSignedIn()`. */
   readonly session?: IssuedSession | undefined;
+  /** Devices revoked past `maxDevicesPerUser`: {@link announceEvictions} after the commit. */
+  readonly evictedDeviceIds?: readonly string[];
 }
 
 /** How a user signed up or in, as the audit events' `data.method` says. */
@@ -54,22 +56,45 @@ export async function completeSignIn(
   userId: string,
   binding: SignInBinding,
 ): Promise<CompletedSignIn> {
-  const deviceId =
+  const bound =
     binding.devicePublicKey === undefined
-      ? null
+      ? undefined
       : await bindDevice(trx, ctx, source, {
           userId,
           publicJwk: binding.devicePublicKey,
           label: binding.deviceLabel,
           userAgent: binding.userAgent,
         });
-  if (binding.session === undefined) return { deviceId };
+  // Only a sign-in past the device limit evicts; a new user never does.
+  const device =
+    bound === undefined
+      ? { deviceId: null }
+      : bound.evicted.length === 0
+        ? { deviceId: bound.deviceId }
+        : { deviceId: bound.deviceId, evictedDeviceIds: bound.evicted };
+  if (binding.session === undefined) return device;
   const session = await startSession(trx, ctx, {
     userId,
     mode: binding.session,
     client: { ip: binding.ip, userAgent: binding.userAgent },
   });
-  return { deviceId, session };
+  return { ...device, session };
+}
+
+/**
+ * Announces the devices a sign-in revoked past `maxDevicesPerUser`, once its transaction
+ * committed, so every process refuses their tokens.
+ * @param ctx the change feed
+ * @param completed what the sign-in bound
+ * @returns `completed` without the evicted ids (they are not the client's business)
+ */
+export function announceEvictions<T extends CompletedSignIn>(
+  ctx: Pick<KeyshipContext, "changes">,
+  completed: T,
+): Omit<T, "evictedDeviceIds"> {
+  const { evictedDeviceIds, ...rest } = completed;
+  for (const id of evictedDeviceIds ?? []) ctx.changes.announce({ kind: "device", id });
+  return rest;
 }
 
 /**

@@ -15,6 +15,7 @@ import { apiKeysMigration } from "./0007-api-keys.ts";
 import { oauthClientsMigration } from "./0008-oauth-clients.ts";
 import { recoveryMigration } from "./0010-recovery.ts";
 import { oauthAccountsMigration } from "./0011-oauth-accounts.ts";
+import { changeFeedMigration } from "./0012-change-feed.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0008-oauth-clients", oauthClientsMigration],
   ["0010-recovery", recoveryMigration],
   ["0011-oauth-accounts", oauthAccountsMigration],
+  ["0012-change-feed", changeFeedMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

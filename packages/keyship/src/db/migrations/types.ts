@@ -9,11 +9,13 @@ import type { DialectName } from "../schema.ts";
 export interface ColumnTypes {
   /** A UTC timestamp: `timestamptz` on PostgreSQL, ISO-8601 `text` on SQLite. */
   readonly timestamp: "timestamptz" | "text";
+  /** The dialect, for the rare column that needs its own syntax (an identity column). */
+  readonly dialect: DialectName;
 }
 
 /** The column types for `dialect`. */
 export function columnTypes(dialect: DialectName): ColumnTypes {
-  return { timestamp: dialect === "postgres" ? "timestamptz" : "text" };
+  return { timestamp: dialect === "postgres" ? "timestamptz" : "text", dialect };
 }
 
 /** A migration that knows the dialect it runs on. */
