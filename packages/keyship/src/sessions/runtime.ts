@@ -113,19 +113,20 @@ function announcedRevocations(list: RevocationList, changes: ChangeFeed): Revoca
  * Builds the sessions machinery from the settings.
  * @param settings issuer, audience, TTLs, keys and cookie name
  * @param now the clock
- * @param changes the change feed revocations are announced on
+ * @param changes the change feed revocations are announced on @default none: revocations stay
+ *   in this process (enough for code that only signs tokens)
  * @throws KeyshipConfigError when a key is unusable
  */
 export function createSessionRuntime(
   settings: Settings,
   now: () => Date,
-  changes: ChangeFeed,
+  changes?: ChangeFeed,
 ): SessionRuntime {
   const memory = createMemoryRevocationList({
     ttlSeconds: settings.accessTokenTtl + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
     now,
   });
-  const revocations = announcedRevocations(memory, changes);
+  const revocations = changes === undefined ? memory : announcedRevocations(memory, changes);
   const issuer = createTokenIssuer({
     ...keyOptions(settings),
     issuer: settings.sessionIssuer,
