@@ -13,6 +13,7 @@ import { ProblemError } from "../errors.ts";
 import { observeSignIn } from "../observability/signin.ts";
 import { markEmailVerified } from "../passwords/store.ts";
 import {
+  announceEvictions,
   type CompletedSignIn,
   completeSignIn,
   recordSignIn,
@@ -113,7 +114,7 @@ export async function exchangeOAuthCode(
     const payload = await ctx.ephemeral.takeCode(hashCode(input.code), ctx.now().toISOString());
     if (payload === undefined) throw new ProblemError("oauth.code_invalid");
     provider = payload.provider;
-    return ctx.db.transaction().execute(async (trx) => {
+    const result = await ctx.db.transaction().execute(async (trx) => {
       const { userId, created } = await resolveUser(trx, ctx, source, payload);
       const asUser = { ...source, actorId: userId };
       const bound = await completeSignIn(trx, ctx, asUser, userId, input);
@@ -131,6 +132,7 @@ export async function exchangeOAuthCode(
       });
       return { userId, provider, created, ...bound };
     });
+    return announceEvictions(ctx, result);
   };
   return observeSignIn("oauth", () =>
     auditFailures(ctx, source, signIn, (error) => oauthFailed(provider, error.code)),
