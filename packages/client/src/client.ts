@@ -18,6 +18,8 @@ import {
   type ResolvedClientOptions,
   resolveClientOptions,
 } from "./options.ts";
+import type { PasswordMethods } from "./password-methods.ts";
+import { type ProfileMethods, profileMethods } from "./profile.ts";
 import { type RealtimeMethods, realtimeMethods } from "./realtime.ts";
 import { type RecoveryMethods, recoveryMethods } from "./recovery.ts";
 import { createDeviceSession, type DeviceSession, retireDevice } from "./session.ts";
@@ -28,7 +30,7 @@ import {
   type StepUpRunner,
   withStepUpRetry,
 } from "./step-up.ts";
-import type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
+import type { Device, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -49,7 +51,12 @@ interface CeremonyStart<Options> {
  * const keyship: KeyshipClient = createKeyshipClient({ baseUrl: "http://localhost:8787" });
  * await keyship.login();
  */
-export interface KeyshipClient extends RealtimeMethods, RecoveryMethods, OAuthMethods {
+export interface KeyshipClient
+  extends RealtimeMethods,
+    RecoveryMethods,
+    OAuthMethods,
+    PasswordMethods,
+    ProfileMethods {
   /**
    * Creates an account with a new passkey and signs this browser in.
    * @throws {KeyshipError} `webauthn.*`, `passkey.email_taken`, `passkey.verification_failed`, …
@@ -57,6 +64,7 @@ export interface KeyshipClient extends RealtimeMethods, RecoveryMethods, OAuthMe
   register(input?: {
     readonly email?: string;
     readonly displayName?: string;
+    readonly fields?: Readonly<Record<string, unknown>>; // the server's `user.fields`
   }): Promise<PasskeySignIn>;
   /**
    * Signs in with a passkey through the browser's passkey prompt.
@@ -92,8 +100,6 @@ export interface KeyshipClient extends RealtimeMethods, RecoveryMethods, OAuthMe
   revokeDevice(id: string): Promise<void>;
   /** Revokes every device of the user except this one. */
   revokeOtherDevices(): Promise<void>;
-  /** The signed-in user. */
-  me(): Promise<Me>;
   /**
    * Proves the user again for sensitive actions (adding, renaming or revoking a passkey,
    * revoking devices): the passkey prompt with user verification, or with `password` the
@@ -114,20 +120,6 @@ export interface KeyshipClient extends RealtimeMethods, RecoveryMethods, OAuthMe
   wsToken(): Promise<string>;
   /** True when this browser holds a device key (it is not checked with the server). */
   isSignedIn(): Promise<boolean>;
-  /**
-   * Creates an account with email and password (when the server enables passwords) and
-   * signs this browser in. @throws {KeyshipError} `password.email_taken`, `password.too_short`, …
-   */
-  registerWithPassword(input: {
-    readonly email: string;
-    readonly password: string;
-    readonly displayName?: string;
-  }): Promise<PasswordSignIn>;
-  /** Signs in with email and password. @throws {KeyshipError} `auth.invalid_credentials` */
-  loginWithPassword(input: {
-    readonly email: string;
-    readonly password: string;
-  }): Promise<PasswordSignIn>;
 }
 
 /**
@@ -148,6 +140,7 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
   return {
     ...passkeyCeremonies(context),
     ...accountMethods(context),
+    ...profileMethods(context),
     ...session,
     ...passwordMethods(context),
     ...realtimeMethods(context.config, session),
@@ -254,7 +247,7 @@ function passkeyCeremonies(
       const start = await call<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
         "POST",
         "/auth/passkey/register/start",
-        { email: input.email, displayName: input.displayName },
+        { ...input.fields, email: input.email, displayName: input.displayName },
       );
       const credential = await webauthn.createCredential(start.options);
       return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
@@ -298,7 +291,6 @@ function accountMethods(
   | "listDevices"
   | "revokeDevice"
   | "revokeOtherDevices"
-  | "me"
 > {
   const { session, signedCall } = context;
   return {
@@ -338,8 +330,6 @@ function accountMethods(
     async revokeOtherDevices() {
       await signedCall<unknown>("POST", "/auth/devices/revoke-others");
     },
-
-    me: () => signedCall<Me>("GET", "/auth/me"),
   };
 }
 
@@ -378,6 +368,7 @@ function passwordMethods(
     registerWithPassword(input) {
       return signIn(context, (devicePublicKey) =>
         call<PasswordSignIn>("POST", "/auth/register", {
+          ...input.fields,
           email: input.email,
           password: input.password,
           displayName: input.displayName,

@@ -43,6 +43,7 @@ export type {
   OAuthSignIn,
 } from "./oauth.ts";
 export type { KeyshipClientOptions } from "./options.ts";
+export type { ProfileMethods, ProfilePatch } from "./profile.ts";
 export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
 export type {
   RecoveryCodes,

@@ -16,7 +16,7 @@ import { createTokenCache, type TokenCache } from "./token-cache.ts";
  * @example
  * const onSignedOut = ({ reason }: SignedOutEvent) => reason === "revoked" && alert("Signed out.");
  */
-export type SignOutReason = "logout" | "revoked";
+export type SignOutReason = "logout" | "revoked" | "deleted";
 
 /**
  * What {@link DeviceSessionOptions.onSignedOut} receives.
@@ -24,7 +24,10 @@ export type SignOutReason = "logout" | "revoked";
  * createKeyshipClient({ baseUrl, onSignedOut: (event: SignedOutEvent) => console.log(event.reason) });
  */
 export interface SignedOutEvent {
-  /** `logout`: this client signed out; `revoked`: the server no longer accepts the device. */
+  /**
+   * `logout`: this client signed out; `revoked`: the server no longer accepts the device;
+   * `deleted`: this client deleted the account (`deleteAccount()`).
+   */
   readonly reason: SignOutReason;
   /** The device that was forgotten. */
   readonly deviceId: string;

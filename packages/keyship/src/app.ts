@@ -3,7 +3,7 @@
  * `/docs` mounted over a keyship instance.
  * @module
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import { TrieRouter } from "hono/router/trie-router";
 import { mountDocs } from "./apidocs/routes.ts";
 import { documentGuards } from "./apidocs/security.ts";
@@ -19,8 +19,13 @@ import { buildKeyship, type Keyship, type KeyshipOptions } from "./keyship.ts";
 import { observedFirst } from "./observability/init.ts";
 import { adminRouter, authRouter } from "./routes.ts";
 
-/** A Hono app with keyship mounted, plus the keyship instance behind it. */
-export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship };
+/**
+ * A Hono app with keyship mounted, plus the keyship instance behind it. `S` is the schema of
+ * the app-defined user fields (`user.fields`), which types `app.keyship.getUser(c)`.
+ */
+export type KeyshipApp<S extends z.ZodObject = z.ZodObject> = OpenAPIHono<KeyshipEnv> & {
+  readonly keyship: Keyship<S>;
+};
 
 /**
  * Creates a ready-to-serve app: `/auth/*`, `/admin` (unless `adminEnabled` is false), `/health`,
@@ -32,7 +37,9 @@ export type KeyshipApp = OpenAPIHono<KeyshipEnv> & { readonly keyship: Keyship }
  * app.get("/me", requireUser(), (c) => c.json(c.var.principal));
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
-export function createApp(options: KeyshipOptions = {}): KeyshipApp {
+export function createApp<S extends z.ZodObject = z.ZodObject>(
+  options: KeyshipOptions<S> = {},
+): KeyshipApp<S> {
   const { instance, protection, base, auth, parts } = buildKeyship(options);
   // TrieRouter: Hono's RegExpRouter refuses keyship's routes (http/cached-router.ts).
   const app = documentGuards(
@@ -40,7 +47,7 @@ export function createApp(options: KeyshipOptions = {}): KeyshipApp {
       router: new CachedRouter(new TrieRouter()),
       defaultHook: validationHook,
     }),
-  ) as KeyshipApp;
+  ) as KeyshipApp<S>;
   Object.defineProperty(app, "keyship", { value: instance, enumerable: false });
   app.onError(handleError);
   // One middleware for what every request passes, in order: the observability placeholder

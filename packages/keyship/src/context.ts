@@ -9,6 +9,7 @@ import type { IdGenerator } from "./ids.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { RedisConnection } from "./redis/connection.ts";
 import type { SessionRuntime } from "./sessions/runtime.ts";
+import type { UserFields } from "./users/fields.ts";
 
 /** Shared dependencies, created once at startup and passed down explicitly. */
 export interface KeyshipContext {
@@ -29,6 +30,8 @@ export interface KeyshipContext {
    * hears theirs; caches read their lifetime from it.
    */
   readonly changes: ChangeFeed;
+  /** The app-defined user fields (`user.fields`), compiled at startup. */
+  readonly userFields: UserFields;
 }
 
 /** The real clock: the default of {@link KeyshipContext.now}. */

@@ -3,6 +3,7 @@
  * routers) for mounting into an existing Hono app.
  * @module
  */
+import type { z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OpenApiInfo } from "./apidocs/document.ts";
 import { type LogActionOptions, requestAuditLog } from "./audit/request.ts";
@@ -44,9 +45,21 @@ import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes
 import { jwksRoutes } from "./sessions/routes.ts";
 import { createSessionRuntime } from "./sessions/runtime.ts";
 import type { PublicJwkSet } from "./tokens/jwks.ts";
+import { compileUserFields, type KeyshipUser, type UserOptions } from "./users/fields.ts";
+import { userReader } from "./users/routes.ts";
 
-/** Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. */
-export interface KeyshipOptions extends SettingsInput {
+/**
+ * Options of {@link keyship} and {@link createApp}: every setting, plus runtime hooks. `S` is
+ * the schema of the app-defined user fields (`user.fields`), which types `getUser(c)`.
+ */
+export interface KeyshipOptions<S extends z.ZodObject = z.ZodObject> extends SettingsInput {
+  /**
+   * The app's own user fields: a zod object, validated at sign-up and by `PATCH /auth/me`,
+   * answered by `GET /auth/me` and `getUser(c)`, editable in the admin console
+   * (docs/users.md "Extending the user"); `adminOnly` lists those users may not set.
+   * @default no fields
+   */
+  readonly user?: UserOptions<S>;
   /** Environment variables to read instead of `process.env` (tests pass their own). */
   readonly processEnv?: Readonly<Record<string, string | undefined>>;
   /** A `.env` file to read, or `false`. @default ".env" */
@@ -75,8 +88,11 @@ export interface KeyshipOptions extends SettingsInput {
   readonly openapiInfo?: OpenApiInfo;
 }
 
-/** A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. */
-export interface Keyship {
+/**
+ * A running keyship: mount `routes` at `/auth` and use `authenticate()` where needed. `S` is
+ * the schema of the app-defined user fields.
+ */
+export interface Keyship<S extends z.ZodObject = z.ZodObject> {
   /**
    * The `/auth` router (paths relative to its mount point), complete on its own: it sets up
    * each request (trace id, body limit) and authenticates its protected routes itself.
@@ -163,6 +179,13 @@ export interface Keyship {
    * @example app.get("/events", (c) => auth.authenticatedStream(c, async (stream) => { … }));
    */
   authenticatedStream(c: Context<KeyshipEnv>, run: StreamRunner): Response;
+  /**
+   * The signed-in caller's user with the app-defined fields, typed from `user.fields`; null
+   * without a caller (or when the user no longer exists). Reads the database: call it where
+   * the route needs the profile, not in middleware every request runs.
+   * @example const user = await app.keyship.getUser(c); user?.fullName
+   */
+  getUser(c: Context<KeyshipEnv>): Promise<KeyshipUser<S> | null>;
   /** Drops cached verification state of a user (after changing their role, scopes or status). */
   invalidateUser(userId: string): void;
   /** Writes the batched API-key last-used times, then closes the database. Idempotent. */
@@ -170,7 +193,15 @@ export interface Keyship {
 }
 
 function splitOptions(options: KeyshipOptions): SettingsInput {
-  const { processEnv: _e, envFile: _f, logger: _l, now: _n, newId: _i, ...settings } = options;
+  const {
+    processEnv: _e,
+    envFile: _f,
+    logger: _l,
+    now: _n,
+    newId: _i,
+    user: _u,
+    ...settings
+  } = options;
   const { passwords, mailer: _m, rateLimitStore: _r, openapiInfo: _o, ...rest } = settings;
   return passwords === undefined ? rest : { passwordAuthEnabled: passwords, ...rest };
 }
@@ -193,8 +224,8 @@ function withSetup(base: MiddlewareHandler<KeyshipEnv>, inner: KeyshipRouter): K
 }
 
 /**
- * The settings, their warnings and the route-protection table, all checked before anything
- * is opened.
+ * The settings, their warnings, the route-protection table and the user fields, all checked
+ * before anything is opened.
  * @throws KeyshipConfigError on invalid settings, rules or config file
  */
 function loadStartup(options: KeyshipOptions) {
@@ -205,7 +236,12 @@ function loadStartup(options: KeyshipOptions) {
   });
   const { oauth, oidc } = loaded.settings;
   const providers = resolveProviders({ oauth, oidc });
-  return { ...loaded, protection: loadProtection(loaded.settings), providers };
+  return {
+    ...loaded,
+    protection: loadProtection(loaded.settings),
+    providers,
+    userFields: compileUserFields(options.user),
+  };
 }
 
 /** Builds the context every feature shares over the opened dependencies, with its change feed. */
@@ -213,9 +249,9 @@ function buildContext(
   options: KeyshipOptions,
   settings: Settings,
   logger: Logger,
-  deps: Pick<KeyshipContext, "db" | "dialect" | "redis">,
+  deps: Pick<KeyshipContext, "db" | "dialect" | "redis" | "userFields">,
 ): KeyshipContext {
-  const { db, dialect, redis } = deps;
+  const { db, dialect, redis, userFields } = deps;
   const now = options.now ?? systemNow;
   const changes = createChangeFeed({
     transport: changeTransport({ settings, db, dialect, now, redis }),
@@ -232,12 +268,13 @@ function buildContext(
     sessions: createSessionRuntime(settings, now, changes),
     redis,
     changes,
+    userFields,
   };
 }
 
 /** A built instance and the parts `createApp()` mounts itself. */
-export interface BuiltKeyship {
-  readonly instance: Keyship;
+export interface BuiltKeyship<S extends z.ZodObject = z.ZodObject> {
+  readonly instance: Keyship<S>;
   /** The route-protection rules, loaded at startup. */
   readonly protection: ProtectionTable;
   /** The per-request setup every keyship request passes once (see `createBaseMiddleware`). */
@@ -298,15 +335,15 @@ function startupLogger(
  * the routers' dependencies. Internal: `createKeyship()` and `createApp()` share it.
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
-export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
-  const { settings, warnings, protection, providers } = loadStartup(options);
+export function buildKeyship<S extends z.ZodObject>(options: KeyshipOptions<S>): BuiltKeyship<S> {
+  const { settings, warnings, protection, providers, userFields } = loadStartup(options);
   const logger = startupLogger(options, settings, warnings);
   const { db, dialect, redis, health, rateLimitStore } = openDependencies(
     settings,
     logger,
     options.rateLimitStore,
   );
-  const context = buildContext(options, settings, logger, { db, dialect, redis });
+  const context = buildContext(options, settings, logger, { db, dialect, redis, userFields });
   const { changes } = context;
   // The feed listens once the schema is there (SQLite polls its table); it never fails startup.
   const ready = startMigrations(context).then(() => changes.start());
@@ -330,7 +367,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     settings.adminEnabled ? withSetup(base, adminRouter(parts, signedIn)) : createRouter(),
   );
   let closed: Promise<void> | undefined;
-  const instance: Keyship = {
+  const instance: Keyship<S> = {
     get routes() {
       return routes();
     },
@@ -343,6 +380,7 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
     verifyDeviceToken: (token, audience = settings.wsTokenAudience) =>
       auth.devices.verify(token, audience),
     invalidateUser: auth.invalidateUser,
+    getUser: userReader<S>(context),
     authenticatedWebSocket: websocketRoutes(auth, sockets),
     authenticatedStream: streamRoutes(sockets),
     logAction: (c, action, { db: trx, ...event } = {}) =>
@@ -374,7 +412,9 @@ export function buildKeyship(options: KeyshipOptions): BuiltKeyship {
  * Builds a keyship instance synchronously; migrations run in the background (`ready`).
  * @throws KeyshipConfigError on invalid settings, or unsafe ones in production
  */
-export function createKeyship(options: KeyshipOptions = {}): Keyship {
+export function createKeyship<S extends z.ZodObject = z.ZodObject>(
+  options: KeyshipOptions<S> = {},
+): Keyship<S> {
   return buildKeyship(options).instance;
 }
 
@@ -386,7 +426,9 @@ export function createKeyship(options: KeyshipOptions = {}): Keyship {
  * app.use("/api/*", auth.authenticate(), requireUser());
  * @throws KeyshipConfigError on bad settings; MigrationError when migrations fail
  */
-export async function keyship(options: KeyshipOptions = {}): Promise<Keyship> {
+export async function keyship<S extends z.ZodObject = z.ZodObject>(
+  options: KeyshipOptions<S> = {},
+): Promise<Keyship<S>> {
   const instance = createKeyship(options);
   await instance.ready;
   return instance;

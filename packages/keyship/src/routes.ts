@@ -191,7 +191,10 @@ export function authRouter(
   routes.route("/", stepUpRoutes(context, signedIn));
   routes.route("/", deviceRoutes(withVerifier, guards));
   routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
-  routes.route("/", meRoutes(context, signedIn));
+  routes.route(
+    "/",
+    meRoutes({ ...context, invalidateUser: auth.invalidateUser }, signedIn, guards),
+  );
   routes.route("/", apiKeyRoutes({ ...context, keys: auth.apiKeys }, guards));
   if (parts.passwords !== undefined) routes.route("/", passwordRoutes(parts.passwords, signedIn));
   routes.route("/", recoveryRoutes(parts.recovery, guards));

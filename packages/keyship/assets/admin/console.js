@@ -939,6 +939,19 @@ function isIntegerIn(value, min, max) {
   return Number.isInteger(value) && value >= min && value <= max;
 }
 
+// ../client/src/profile.ts
+function profileMethods(context) {
+  const { signedCall, session } = context;
+  return {
+    updateProfile: (patch) => signedCall("PATCH", "/auth/me", patch),
+    async deleteAccount() {
+      const record = await session.require();
+      await signedCall("DELETE", "/auth/me");
+      await session.end(record.deviceId, "deleted");
+    }
+  };
+}
+
 // ../../node_modules/eventsource-parser/dist/index.js
 var ParseError = class extends Error {
   constructor(message, options) {
@@ -1425,6 +1438,7 @@ function createKeyshipClient(options) {
   return {
     ...passkeyCeremonies(context),
     ...accountMethods(context),
+    ...profileMethods(context),
     ...session,
     ...passwordMethods(context),
     ...realtimeMethods(context.config, session),
@@ -1499,7 +1513,7 @@ function passkeyCeremonies(context) {
       const start = await call(
         "POST",
         "/auth/passkey/register/start",
-        { email: input2.email, displayName: input2.displayName }
+        { ...input2.fields, email: input2.email, displayName: input2.displayName }
       );
       const credential = await webauthn.createCredential(start.options);
       return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
@@ -1586,6 +1600,7 @@ function passwordMethods(context) {
       return signIn(
         context,
         (devicePublicKey) => call("POST", "/auth/register", {
+          ...input2.fields,
           email: input2.email,
           password: input2.password,
           displayName: input2.displayName,
@@ -1971,7 +1986,9 @@ var AUDIT_ACTIONS = [
   "oauth.signed_in",
   "oauth.linked",
   "oauth.unlinked",
-  "oauth.failed"
+  "oauth.failed",
+  "user.profile_updated",
+  "user.deleted"
 ];
 
 // admin-ui/router.ts

@@ -66,7 +66,7 @@ export async function startImpersonation(
       targetId: userId,
       data: { sessionId, expiresAt: expiresAt.toISOString() },
     });
-    return { sessionId, user: toAdminUser(user, null) };
+    return { sessionId, user: toAdminUser(user, null, ctx.userFields) };
   });
   const access = await ctx.sessions.issuer.issueAccess(userId, { sid: started.sessionId });
   return {

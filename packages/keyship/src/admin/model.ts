@@ -7,6 +7,7 @@ import type { KeyshipContext } from "../context.ts";
 import type { UsersTable } from "../db/schema.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { Guards } from "../http/route-helpers.ts";
+import type { UserFields } from "../users/fields.ts";
 import { type Role, toUserView } from "../users/model.ts";
 
 /** What admin services need: the instance's context and its caches to drop. */
@@ -35,6 +36,8 @@ export interface AdminUser {
   readonly disabled: boolean;
   readonly createdAt: string;
   readonly lastSignInAt: string | null;
+  /** The app-defined fields (`user.fields`), `{}` without any. */
+  readonly fields: Record<string, unknown>;
 }
 
 /** A user's page in the console: the user, every credential and their recent events. */
@@ -65,14 +68,21 @@ export interface AdminUserDetail {
     impersonatorId: string | null;
   }>;
   readonly events: AuditEvent[];
+  /** The app-defined fields as JSON Schema, and those users may not set themselves. */
+  readonly fieldSchema: Record<string, unknown>;
 }
 
 /**
  * A user row as the admin API shows it.
  * @param row the row
  * @param lastSignInAt the last `user.signed_in` event's time, if any
+ * @param fields the instance's compiled user fields, to read `users.fields`
  */
-export function toAdminUser(row: UsersTable, lastSignInAt: string | null): AdminUser {
+export function toAdminUser(
+  row: UsersTable,
+  lastSignInAt: string | null,
+  fields: Pick<UserFields, "read">,
+): AdminUser {
   const { emailVerifiedAt: _verified, disabledAt, ...user } = toUserView(row);
-  return { ...user, disabled: disabledAt !== null, lastSignInAt };
+  return { ...user, disabled: disabledAt !== null, lastSignInAt, fields: fields.read(row.fields) };
 }

@@ -13,6 +13,7 @@ import { auditRoutes } from "./audit-route.ts";
 import { clientRoutes } from "./clients-route.ts";
 import { impersonationRoutes } from "./impersonation-route.ts";
 import type { AdminContext, AdminGuards } from "./model.ts";
+import { profileRoutes } from "./profile-route.ts";
 import {
   adminRevokeDevice,
   adminRevokeEverything,
@@ -197,6 +198,7 @@ export function adminApiRoutes(ctx: AdminContext, guards: AdminGuards): KeyshipR
   });
   router.route("/", readRoutes(ctx, guards));
   router.route("/", userWriteRoutes(ctx, guards));
+  router.route("/", profileRoutes(ctx, guards));
   router.route("/", credentialRoutes(ctx, guards));
   router.route("/", auditRoutes(ctx, guards));
   router.route("/", impersonationRoutes(ctx, guards));

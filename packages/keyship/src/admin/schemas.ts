@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { SCOPE_PATTERN } from "../users/model.ts";
+import { displayNameField } from "../users/schemas.ts";
 
 const iso = z.string().openapi({ format: "date-time" });
 const isoOrNull = iso.nullable();
@@ -18,6 +19,9 @@ export const AdminUserSchema = z
     disabled: z.boolean(),
     createdAt: iso,
     lastSignInAt: isoOrNull,
+    fields: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "The app-defined fields (`user.fields`); {} without any." }),
   })
   .openapi("AdminUser");
 
@@ -88,6 +92,9 @@ export const AdminUserDetailSchema = z
       }),
     ),
     events: z.array(AuditEventSchema),
+    fieldSchema: z.record(z.string(), z.unknown()).openapi({
+      description: "The app-defined fields as JSON Schema (the console builds its form from it).",
+    }),
   })
   .openapi("AdminUserDetail");
 
@@ -194,3 +201,21 @@ export const ImpersonationList = z
 
 export const StopBody = z.object({ sessionId: z.string().max(64).optional() }).strict();
 export const Stopped = z.object({ stopped: z.number().int() }).openapi("ImpersonationStopped");
+
+/**
+ * The body of `PATCH /admin/api/users/{id}/profile`: the display name and any app-defined
+ * field (those users may not set included), each optional; unknown members are refused.
+ * @param fields the instance's compiled fields
+ */
+export function profilePatchBody(fields: { readonly adminPatchSchema: z.ZodObject }) {
+  return z
+    .object({
+      displayName: displayNameField
+        .nullable()
+        .optional()
+        .openapi({ description: "The new display name; null removes it." }),
+      fields: (fields.adminPatchSchema as z.ZodObject<Record<string, z.ZodOptional>>).optional(),
+    })
+    .strict()
+    .openapi("AdminProfilePatch");
+}

@@ -29,7 +29,7 @@ export interface AdminUserPage {
  * @throws ProblemError `validation.failed` for a cursor this API did not return
  */
 export async function listAdminUsers(
-  ctx: Pick<KeyshipContext, "db">,
+  ctx: Pick<KeyshipContext, "db" | "userFields">,
   filters: UserFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<AdminUserPage> {
@@ -41,7 +41,9 @@ export async function listAdminUsers(
     { ...filters, q: search },
     { limit: page.limit + 1, after },
   );
-  const items = rows.slice(0, page.limit).map((r) => toAdminUser(r, r.last_sign_in_at));
+  const items = rows
+    .slice(0, page.limit)
+    .map((r) => toAdminUser(r, r.last_sign_in_at, ctx.userFields));
   const last = items.at(-1);
   const more = rows.length > page.limit && last !== undefined;
   return { items, nextCursor: more ? encodeCursor([last.createdAt, last.id]) : null };
@@ -55,7 +57,7 @@ export const USER_EVENTS_SHOWN = 50;
  * @throws ProblemError `resource.not_found`
  */
 export async function adminUser(
-  ctx: Pick<KeyshipContext, "db">,
+  ctx: Pick<KeyshipContext, "db" | "userFields">,
   userId: string,
 ): Promise<AdminUser> {
   const [row, signIns] = await Promise.all([
@@ -63,7 +65,7 @@ export async function adminUser(
     listAuditEvents(ctx, { actor: userId, action: "user.signed_in" }, { limit: 1 }),
   ]);
   if (row === undefined) throw new ProblemError("resource.not_found", { detail: "No such user." });
-  return toAdminUser(row, signIns.items[0]?.at ?? null);
+  return toAdminUser(row, signIns.items[0]?.at ?? null, ctx.userFields);
 }
 
 /**
@@ -71,7 +73,7 @@ export async function adminUser(
  * @throws ProblemError `resource.not_found`
  */
 export async function adminUserDetail(
-  ctx: Pick<KeyshipContext, "db" | "now">,
+  ctx: Pick<KeyshipContext, "db" | "now" | "userFields">,
   userId: string,
 ): Promise<AdminUserDetail> {
   const [user, passkeys, devices, sessions, events] = await Promise.all([
@@ -108,6 +110,7 @@ export async function adminUserDetail(
       impersonatorId: s.impersonator_id,
     })),
     events: events.items,
+    fieldSchema: ctx.userFields.jsonSchema,
   };
 }
 

@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = [
   "oauth.linked",
   "oauth.unlinked",
   "oauth.failed",
+  "user.profile_updated",
+  "user.deleted",
 ] as const;
 
 /** One of keyship's own actions. */
@@ -144,4 +146,30 @@ export function serializeAuditData(data: Readonly<Record<string, unknown>> | und
   if (data === undefined) return "{}";
   const json = JSON.stringify(scrub(data, 0));
   return json.length <= MAX_DATA_LENGTH ? json : JSON.stringify({ truncated: true });
+}
+
+/**
+ * Keys of `data` that hold personal data a user gave (a passkey's or API key's name, a device
+ * label, an email address, a display name): dropped from their rows when the user is deleted.
+ */
+const PERSONAL_KEY = /^(name|label)$|e-?mail|display_?name/i;
+
+/**
+ * A stored `data` without its personal keys ({@link PERSONAL_KEY}) at the top level, and
+ * `redacted: true` when any was dropped; unchanged text when there was none.
+ * @param json a stored `data`
+ * @example stripPersonalData('{"name":"Ada's phone","by":"admin"}') // '{"by":"admin","redacted":true}'
+ */
+export function stripPersonalData(json: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return "{}";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return json;
+  const entries = Object.entries(value);
+  const kept = entries.filter(([key]) => !PERSONAL_KEY.test(key));
+  if (kept.length === entries.length) return json;
+  return JSON.stringify({ ...Object.fromEntries(kept), redacted: true });
 }

@@ -1,6 +1,6 @@
 /**
- * Queries over `audit_events`. Rows are inserted and, past the retention, deleted; never
- * updated.
+ * Queries over `audit_events`. Rows are inserted and, past the retention, deleted; the one
+ * update is the erasure of a deleted user's personal data (`audit/erasure.ts`).
  * @module
  */
 import type { AuditEventsTable, DB } from "../db/schema.ts";
@@ -114,4 +114,54 @@ export async function countAuditActions(
 export async function deleteAuditRowsBefore(db: DB, beforeIso: string): Promise<number> {
   const result = await db.deleteFrom("audit_events").where("at", "<", beforeIso).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * Clears the IP address and user agent of every row a user caused (the erasure of a deleted
+ * user, docs/audit.md).
+ * @param db the deletion's transaction
+ * @param actorId the deleted user's id
+ * @returns how many rows changed
+ */
+export async function clearActorSource(db: DB, actorId: string): Promise<number> {
+  const result = await db
+    .updateTable("audit_events")
+    .set({ ip: null, user_agent: null })
+    .where("actor_id", "=", actorId)
+    .where((eb) => eb.or([eb("ip", "is not", null), eb("user_agent", "is not", null)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * The `data` of every row caused by `actorId` or about one of `targetIds`.
+ * @param db the database or a transaction
+ * @param actorId a user id
+ * @param targetIds ids of things (the user, their credentials); at most 500
+ */
+export async function listAuditDataOf(
+  db: DB,
+  actorId: string,
+  targetIds: readonly string[],
+): Promise<Array<Pick<AuditEventsTable, "id" | "data">>> {
+  return await db
+    .selectFrom("audit_events")
+    .select(["id", "data"])
+    .where((eb) =>
+      eb.or([
+        eb("actor_id", "=", actorId),
+        ...(targetIds.length === 0 ? [] : [eb("target_id", "in", targetIds)]),
+      ]),
+    )
+    .execute();
+}
+
+/**
+ * Replaces one row's `data` (the erasure of a deleted user's personal data only).
+ * @param db the deletion's transaction
+ * @param id the row's id
+ * @param data the new JSON text
+ */
+export async function replaceAuditData(db: DB, id: string, data: string): Promise<void> {
+  await db.updateTable("audit_events").set({ data }).where("id", "=", id).execute();
 }

@@ -21,6 +21,11 @@ export interface UsersTable {
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * The app-defined fields (`keyship({ user: { fields } })`) as one JSON object, `{}` when
+   * there are none (migration 0009; docs/users.md "Extending the user").
+   */
+  fields: string;
 }
 
 /** `passkeys`: WebAuthn credentials. */

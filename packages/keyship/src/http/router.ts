@@ -3,11 +3,23 @@
  * `validation.failed` problems and shares the error handler.
  * @module
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import { documentGuards } from "../apidocs/security.ts";
 import { isProblemCode, type ProblemCode, ProblemError } from "../errors.ts";
 import { handleError } from "./problem.ts";
 import type { KeyshipEnv } from "./variables.ts";
+
+/** One zod issue as `errors` entries; an unknown member gets one entry naming it. */
+function issueErrors(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      path: [...path, key.slice(0, 64)].join("."),
+      message: "is not a known field",
+    }));
+  }
+  return [{ path: path.join("."), message: issue.message }];
+}
 
 /** A keyship router: an `OpenAPIHono` over {@link KeyshipEnv}. */
 export type KeyshipRouter = OpenAPIHono<KeyshipEnv>;
@@ -16,7 +28,8 @@ export type KeyshipRouter = OpenAPIHono<KeyshipEnv>;
  * Creates a router whose routes, registered with `router.openapi(createRoute({ … }), handler)`,
  * appear in `/openapi.json` with the security their `middleware` guards admit (`security: []`
  * without a guard; docs/openapi.md), and whose zod validation failures become 400 `validation.failed` problems
- * listing the failing fields (paths and zod's messages; input values are never echoed), or
+ * listing the failing fields (paths and zod's messages, one entry per unknown member; input
+ * values are never echoed), or
  * the problem a schema names for its check (a custom issue's `params.problem`, e.g.
  * `device.invalid_public_key`).
  * @example const router = createRouter(); router.openapi(route, handler);
@@ -43,10 +56,7 @@ export const validationHook: NonNullable<
     if (named !== undefined) throw new ProblemError(named, { cause: result.error });
     throw new ProblemError("validation.failed", {
       extensions: {
-        errors: result.error.issues.map((issue) => ({
-          path: issue.path.map(String).join("."),
-          message: issue.message,
-        })),
+        errors: result.error.issues.flatMap(issueErrors),
       },
       cause: result.error,
     });

@@ -30,20 +30,28 @@ interface PendingAccount {
   readonly userId: string;
   readonly email: string | null;
   readonly displayName: string | null;
+  /** The app-defined fields given at start, validated there. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 /**
  * Starts a registration. No user row is written until the ceremony finishes (SECURITY.md).
- * @param input optional email and display name for the new account
+ * @param input optional email, display name and app-defined fields (already validated) for
+ *   the new account
  */
 export async function startPasskeyRegistration(
   ctx: KeyshipContext,
-  input: { email?: string | undefined; displayName?: string | undefined },
+  input: {
+    email?: string | undefined;
+    displayName?: string | undefined;
+    fields?: Readonly<Record<string, unknown>>;
+  },
 ): Promise<StartedCeremony<PublicKeyCredentialCreationOptionsJSON>> {
   const pending: PendingAccount = {
     userId: ctx.newId("user"),
     email: input.email === undefined ? null : normalizeEmail(input.email),
     displayName: input.displayName?.trim() || null,
+    fields: input.fields ?? {},
   };
   const label = pending.email ?? pending.displayName ?? "keyship user";
   const options = await creationOptions(
@@ -157,6 +165,7 @@ export async function finishPasskeyRegistration(
           email: pending.email,
           displayName: pending.displayName,
           passwordHash: null,
+          fields: JSON.stringify(pending.fields ?? {}),
         },
         ctx.now().toISOString(),
         "passkey.email_taken",

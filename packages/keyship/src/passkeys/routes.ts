@@ -34,8 +34,8 @@ import {
   PasskeyIdParam,
   PasskeySchema,
   RegisterFinishBody,
-  RegisterStartBody,
   RenameBody,
+  registerStartBody,
   SignedIn,
 } from "./schemas.ts";
 
@@ -60,13 +60,17 @@ function registrationRoutes(ctx: KeyshipContext): KeyshipRouter {
       path: "/passkey/register/start",
       tags,
       summary: "Start registering a new account with a passkey",
-      request: jsonBody(RegisterStartBody),
+      request: jsonBody(registerStartBody(ctx.userFields)),
       responses: {
         200: jsonResponse("Creation options and the flow id.", CeremonyStarted),
         ...problemResponses(),
       },
     }),
-    async (c) => c.json(await startPasskeyRegistration(ctx, c.req.valid("json")), 200),
+    async (c) => {
+      const body = c.req.valid("json");
+      const fields = ctx.userFields.pick(body);
+      return c.json(await startPasskeyRegistration(ctx, { ...body, fields }), 200);
+    },
   );
   router.openapi(
     createRoute({

@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { sessionResponseFields } from "../sessions/schemas.ts";
 import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
-import { displayNameField, emailField, nameField } from "../users/schemas.ts";
+import { displayNameField, emailField, nameField, withSignUpFields } from "../users/schemas.ts";
 
 // SECURITY: credential ids are at most 1023 bytes (1364 base64url characters).
 const credentialId = z
@@ -56,12 +56,19 @@ export const AuthenticationCredentialSchema = credentialJson({
   userHandle: b64url(1_024).optional(),
 }).openapi("AuthenticationCredential");
 
-export const RegisterStartBody = z
-  .object({
-    email: emailField.optional(),
-    displayName: displayNameField.optional(),
-  })
-  .openapi("PasskeyRegisterStart");
+const registerStartShape = {
+  email: emailField.optional(),
+  displayName: displayNameField.optional(),
+};
+
+/**
+ * The body of `POST /auth/passkey/register/start`: email, display name and the app-defined
+ * fields a person may set at sign-up; unknown members are refused.
+ * @param fields the instance's field shapes
+ */
+export function registerStartBody(fields: { readonly signUpShape: z.ZodRawShape }) {
+  return withSignUpFields(registerStartShape, fields).openapi("PasskeyRegisterStart");
+}
 
 /** `{}`: sign-in and add ceremonies take no input. */
 export const EmptyBody = z.object({}).strict().openapi("Empty");

@@ -25,6 +25,8 @@ export interface PasswordRegisterInput extends SignInBinding {
   readonly email: string;
   readonly password: string;
   readonly displayName?: string | undefined;
+  /** The app-defined fields, already validated by the route. @default {} */
+  readonly fields?: Readonly<Record<string, unknown>>;
   readonly clientIp: string;
 }
 
@@ -56,7 +58,13 @@ export async function registerWithPassword(
         trx,
         ctx.settings,
         ctx.dialect,
-        { id: userId, email, displayName, passwordHash: hash },
+        {
+          id: userId,
+          email,
+          displayName,
+          passwordHash: hash,
+          fields: JSON.stringify(input.fields ?? {}),
+        },
         now,
         "password.email_taken",
       );

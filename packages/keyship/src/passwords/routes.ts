@@ -30,9 +30,9 @@ import {
   PasswordChangeBody,
   PasswordChanged,
   PasswordLoginBody,
-  PasswordRegisterBody,
   PasswordSignedIn,
   PasswordStepUpBody,
+  passwordRegisterBody,
   ResetConfirmBody,
   TokenBody,
 } from "./schemas.ts";
@@ -62,7 +62,7 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
       path: "/register",
       tags,
       summary: "Create an account with email and password; binds a device",
-      request: jsonBody(PasswordRegisterBody),
+      request: jsonBody(passwordRegisterBody(ctx.userFields)),
       responses: {
         201: jsonResponse("The new account.", PasswordSignedIn),
         ...problemResponses(
@@ -79,6 +79,7 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
       const body = c.req.valid("json");
       const result = await registerWithPassword(ctx, auditSourceOf(c), {
         ...body,
+        fields: ctx.userFields.pick(body),
         ...binding(c, ctx, body.session),
       });
       return respondSignedIn(c, ctx, result, 201);

@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { sessionResponseFields } from "../sessions/schemas.ts";
 import { requiresBinding, signInBindingFields } from "../signin/schemas.ts";
-import { displayNameField, emailField } from "../users/schemas.ts";
+import { displayNameField, emailField, withSignUpFields } from "../users/schemas.ts";
 
 const email = emailField;
 // Length rules (8–128 code points after NFKC) are the policy's, answered with
@@ -17,15 +17,23 @@ export const linkToken = z
   .regex(/^[A-Za-z0-9_-]{16,128}$/, "must be a token from the link")
   .openapi({ description: "The token from the emailed link's `#token=` fragment." });
 
-export const PasswordRegisterBody = z
-  .object({
-    email,
-    password,
-    displayName: displayNameField.optional(),
-    ...signInBindingFields,
-  })
-  .refine(...requiresBinding)
-  .openapi("PasswordRegister");
+const passwordRegisterShape = {
+  email,
+  password,
+  displayName: displayNameField.optional(),
+  ...signInBindingFields,
+};
+
+/**
+ * The body of `POST /auth/register`: email, password, display name, what to bind, and the
+ * app-defined fields a person may set at sign-up; unknown members are refused.
+ * @param fields the instance's field shapes
+ */
+export function passwordRegisterBody(fields: { readonly signUpShape: z.ZodRawShape }) {
+  return withSignUpFields(passwordRegisterShape, fields)
+    .refine(...requiresBinding)
+    .openapi("PasswordRegister");
+}
 
 export const PasswordLoginBody = z
   .object({ email, password, ...signInBindingFields })

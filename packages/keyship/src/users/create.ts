@@ -14,6 +14,8 @@ export interface NewAccount {
   readonly email: string | null;
   readonly displayName: string | null;
   readonly passwordHash: string | null;
+  /** The app-defined fields, already validated and serialized. @default "{}" */
+  readonly fields?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function createAccount(
       disabled_at: null,
       created_at: nowIso,
       updated_at: nowIso,
+      fields: account.fields ?? "{}",
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ProblemError(takenCode, { cause: error });

@@ -29,3 +29,62 @@ export const emailField = z
 
 /** A display name: 1–100 characters. */
 export const displayNameField = nameField(100);
+
+/** The members of `GET /auth/me` besides the app-defined fields. */
+const meShape = {
+  id: z.string(),
+  email: z.string().nullable(),
+  displayName: z.string().nullable(),
+  role: z.enum(["user", "admin"]),
+  scopes: z.array(z.string()),
+  deviceId: z.string().nullable(),
+  impersonatorId: z.string().nullable().openapi({
+    description: "Set on an impersonation session: the admin acting as this user.",
+  }),
+};
+
+const BaseMe = z.object(meShape);
+const BaseMePatch = z
+  .object({
+    displayName: displayNameField
+      .nullable()
+      .optional()
+      .openapi({ description: "The new display name; null removes it." }),
+  })
+  .strict();
+
+/**
+ * The answer of `GET` and `PATCH /auth/me`: keyship's members and the app-defined fields
+ * (`fields.viewShape`, every one optional), so the OpenAPI document shows the app's fields.
+ * @param fields the instance's field shapes
+ */
+export function meSchema(fields: { readonly viewShape: z.ZodRawShape }): typeof BaseMe {
+  return z.object({ ...fields.viewShape, ...meShape }).openapi("Me") as unknown as typeof BaseMe;
+}
+
+/**
+ * The body of `PATCH /auth/me`: `displayName` and the fields a user may set, each optional;
+ * unknown members are refused.
+ * @param fields the instance's field shapes
+ */
+export function mePatchBody(fields: {
+  readonly selfPatchShape: z.ZodRawShape;
+}): typeof BaseMePatch {
+  return z
+    .object({ ...fields.selfPatchShape, displayName: BaseMePatch.shape.displayName })
+    .strict()
+    .openapi("MePatch") as unknown as typeof BaseMePatch;
+}
+
+/**
+ * A sign-up body's schema with the fields a person may set at sign-up merged in (flat, beside
+ * keyship's members) and unknown members refused.
+ * @param base the route's own members
+ * @param fields the instance's field shapes
+ */
+export function withSignUpFields<T extends z.ZodRawShape>(
+  base: T,
+  fields: { readonly signUpShape: z.ZodRawShape },
+): z.ZodObject<T> {
+  return z.object({ ...fields.signUpShape, ...base }).strict() as unknown as z.ZodObject<T>;
+}

@@ -154,11 +154,14 @@ async function changeUser(
 }
 
 /**
- * Refuses to take away the last active admin (demoting or disabling them): nobody could
- * administer the instance any more.
+ * Refuses to take away the last active admin (demoting, disabling or deleting them): nobody
+ * could administer the instance any more. Call it inside the change's transaction.
+ * @param ctx the dialect (PostgreSQL locks the admins' rows)
+ * @param trx the change's transaction
+ * @param row the user about to lose the role
  * @throws ProblemError `user.last_admin` (409)
  */
-async function keepAnAdmin(ctx: UsersContext, trx: DB, row: UsersTable): Promise<void> {
+export async function keepAnAdmin(ctx: UsersContext, trx: DB, row: UsersTable): Promise<void> {
   if (row.role !== "admin" || row.disabled_at !== null) return;
   if ((await countActiveAdmins(trx, ctx.dialect === "postgres")) <= 1) {
     throw new ProblemError("user.last_admin");

@@ -18,6 +18,7 @@ const USER_COLUMNS = [
   "disabled_at",
   "created_at",
   "updated_at",
+  "fields",
 ] as const satisfies readonly (keyof UsersTable)[];
 
 /** Arguments of {@link listUsers}. */
@@ -52,6 +53,7 @@ export async function insertUser(db: DB, row: UsersTable): Promise<void> {
       disabled_at: row.disabled_at,
       created_at: row.created_at,
       updated_at: row.updated_at,
+      fields: row.fields,
     })
     .execute();
 }
@@ -222,4 +224,111 @@ export async function updateUserEmail(
     .where("id", "=", args.userId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** The profile columns {@link updateUserProfile} changes; absent ones stay. */
+export interface ProfileColumns {
+  readonly display_name?: string | null;
+  /** The complete new `fields` object, already serialized. */
+  readonly fields?: string;
+}
+
+/**
+ * Sets a user's display name and/or app-defined fields.
+ * @param db the database or a transaction
+ * @param id the user's id
+ * @param columns `display_name`, `fields` (absent ones stay)
+ * @param nowIso the time of the change, stored in `updated_at`
+ * @returns how many rows changed: 1, or 0 when the user does not exist
+ * @example await updateUserProfile(trx, id, { fields: '{"fullName":"Ada"}' }, nowIso);
+ */
+export async function updateUserProfile(
+  db: DB,
+  id: string,
+  columns: ProfileColumns,
+  nowIso: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("users")
+    .set({ ...columns, updated_at: nowIso })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Deletes a user row. Every table that references `users.id` does so with `ON DELETE
+ * CASCADE`, so the user's passkeys, devices, sessions, challenges, emailed tokens, step-ups
+ * and API keys go with it, in the caller's transaction.
+ * @param db a transaction
+ * @param id the user's id
+ * @returns how many rows were deleted: 1, or 0 when the user does not exist
+ * @example await deleteUserRow(trx, id);
+ */
+export async function deleteUserRow(db: DB, id: string): Promise<number> {
+  const result = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The ids of everything a user owns that the audit log may name, by kind. */
+export interface OwnedIds {
+  readonly passkeys: string[];
+  readonly devices: string[];
+  /** Session ids (refresh families), revoked ones included. */
+  readonly sessions: string[];
+  readonly apiKeys: string[];
+}
+
+/**
+ * The ids of a user's passkeys, devices, sessions and API keys, revoked ones included.
+ * @param db the deletion's transaction
+ * @param userId the user's id
+ * @example const owned = await listOwnedIds(trx, id);
+ */
+export async function listOwnedIds(db: DB, userId: string): Promise<OwnedIds> {
+  // One after the other: a transaction is one connection.
+  const passkeys = await db
+    .selectFrom("passkeys")
+    .select("id")
+    .where("user_id", "=", userId)
+    .execute();
+  const devices = await db
+    .selectFrom("devices")
+    .select("id")
+    .where("user_id", "=", userId)
+    .execute();
+  const sessions = await db
+    .selectFrom("sessions")
+    .select("family_id as id")
+    .distinct()
+    .where("user_id", "=", userId)
+    .execute();
+  const apiKeys = await db
+    .selectFrom("api_keys")
+    .select("id")
+    .where("user_id", "=", userId)
+    .execute();
+  const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+  return {
+    passkeys: ids(passkeys),
+    devices: ids(devices),
+    sessions: ids(sessions),
+    apiKeys: ids(apiKeys),
+  };
+}
+
+/**
+ * Deletes the impersonation sessions an admin started (rows of other users that name the
+ * admin in `impersonator_id`, which has no foreign key).
+ * @param db the deletion's transaction
+ * @param impersonatorId the admin's id
+ * @returns the session ids (families) deleted
+ */
+export async function deleteSessionsStartedBy(db: DB, impersonatorId: string): Promise<string[]> {
+  const rows = await db
+    .deleteFrom("sessions")
+    .where("impersonator_id", "=", impersonatorId)
+    .returning("family_id")
+    .execute();
+  return [...new Set(rows.map((r) => r.family_id))];
 }

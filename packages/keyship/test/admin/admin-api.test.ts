@@ -32,6 +32,8 @@ const WRITES: Array<[string, string]> = [
   ["POST", "/admin/api/clients"],
   ["POST", `/admin/api/clients/o${"0".repeat(31)}/rotate-secret`],
   ["DELETE", `/admin/api/clients/o${"0".repeat(31)}`],
+  ["PATCH", `/admin/api/users/${sample}/profile`],
+  ["DELETE", `/admin/api/users/${sample}`],
 ];
 
 /** A page of the admin API. */
@@ -39,6 +41,8 @@ type Page = { items: Array<{ email: string; action: string }>; nextCursor: strin
 
 /** The user changes the admin API records. */
 const CHANGES = new Set([
+  "user.profile_updated",
+  "user.deleted",
   "user.role_changed",
   "user.scopes_changed",
   "user.disabled",

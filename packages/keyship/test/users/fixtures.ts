@@ -71,6 +71,7 @@ export function userRow(overrides: Partial<UsersTable> = {}): UsersTable {
     disabled_at: null,
     created_at: CREATED_AT,
     updated_at: CREATED_AT,
+    fields: "{}",
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { stepUpsMigration } from "./0005-step-ups.ts";
 import { auditEventsMigration } from "./0006-audit-events.ts";
 import { apiKeysMigration } from "./0007-api-keys.ts";
 import { oauthClientsMigration } from "./0008-oauth-clients.ts";
+import { userFieldsMigration } from "./0009-user-fields.ts";
 import { recoveryMigration } from "./0010-recovery.ts";
 import { oauthAccountsMigration } from "./0011-oauth-accounts.ts";
 import { changeFeedMigration } from "./0012-change-feed.ts";
@@ -27,6 +28,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0006-audit-events", auditEventsMigration],
   ["0007-api-keys", apiKeysMigration],
   ["0008-oauth-clients", oauthClientsMigration],
+  ["0009-user-fields", userFieldsMigration],
   ["0010-recovery", recoveryMigration],
   ["0011-oauth-accounts", oauthAccountsMigration],
   ["0012-change-feed", changeFeedMigration],
