@@ -943,6 +943,7 @@ function isIntegerIn(value, min, max) {
 function profileMethods(context) {
   const { signedCall, session } = context;
   return {
+    me: () => signedCall("GET", "/auth/me"),
     updateProfile: (patch) => signedCall("PATCH", "/auth/me", patch),
     async deleteAccount() {
       const record = await session.require();
@@ -1573,8 +1574,7 @@ function accountMethods(context) {
     },
     async revokeOtherDevices() {
       await signedCall("POST", "/auth/devices/revoke-others");
-    },
-    me: () => signedCall("GET", "/auth/me")
+    }
   };
 }
 function sessionMethods(context) {
