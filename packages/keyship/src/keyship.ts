@@ -10,14 +10,10 @@ import { type LogActionOptions, requestAuditLog } from "./audit/request.ts";
 import { startAuditRetention } from "./audit/retention.ts";
 import { type Authentication, createAuthentication } from "./auth/authentication.ts";
 import type { Principal } from "./auth/principal.ts";
-import { createChangeFeed } from "./changes/feed.ts";
-import { changeTransport } from "./changes/registry.ts";
 import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
 import { isPrettyLogging } from "./config/settings-logging.ts";
-import { type KeyshipContext, systemNow } from "./context.ts";
 import { openDatabase } from "./db/connect.ts";
-import { migrateToLatest } from "./db/migrate.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
@@ -32,7 +28,7 @@ import {
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
-import { type IdGenerator, newId } from "./ids.ts";
+import type { IdGenerator } from "./ids.ts";
 import { resolveProviders } from "./oauth/providers.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import type { RateLimitStore } from "./ratelimit/store.ts";
@@ -43,7 +39,7 @@ import { openRedis, type RedisConnection } from "./redis/connection.ts";
 import { sharedRateLimitStore } from "./redis/rate-limits.ts";
 import { adminRouter, authRouter, type RouterParts, routerParts } from "./routes.ts";
 import { jwksRoutes } from "./sessions/routes.ts";
-import { createSessionRuntime } from "./sessions/runtime.ts";
+import { buildContext, startMigrations } from "./startup.ts";
 import type { PublicJwkSet } from "./tokens/jwks.ts";
 import { compileUserFields, type KeyshipUser, type UserOptions } from "./users/fields.ts";
 import { userReader } from "./users/routes.ts";
@@ -244,34 +240,6 @@ function loadStartup(options: KeyshipOptions) {
   };
 }
 
-/** Builds the context every feature shares over the opened dependencies, with its change feed. */
-function buildContext(
-  options: KeyshipOptions,
-  settings: Settings,
-  logger: Logger,
-  deps: Pick<KeyshipContext, "db" | "dialect" | "redis" | "userFields">,
-): KeyshipContext {
-  const { db, dialect, redis, userFields } = deps;
-  const now = options.now ?? systemNow;
-  const changes = createChangeFeed({
-    transport: changeTransport({ settings, db, dialect, now, redis }),
-    logger,
-    now,
-  });
-  return {
-    db,
-    dialect,
-    settings,
-    logger,
-    now,
-    newId: options.newId ?? newId,
-    sessions: createSessionRuntime(settings, now, changes),
-    redis,
-    changes,
-    userFields,
-  };
-}
-
 /** A built instance and the parts `createApp()` mounts itself. */
 export interface BuiltKeyship<S extends z.ZodObject = z.ZodObject> {
   readonly instance: Keyship<S>;
@@ -300,19 +268,6 @@ function openDependencies(settings: Settings, logger: Logger, given: RateLimitSt
   // With Redis, every built-in limit counts there, shared by all instances (redis/rate-limits.ts).
   const rateLimitStore = given ?? (redis === undefined ? undefined : sharedRateLimitStore(redis));
   return { db, dialect, redis, health, rateLimitStore };
-}
-
-/** Runs the migrations in the background when `autoMigrate` is on; logs each and a failure. */
-function startMigrations(ctx: Pick<KeyshipContext, "db" | "dialect" | "settings" | "logger">) {
-  const { db, dialect, logger } = ctx;
-  const ready = ctx.settings.autoMigrate
-    ? migrateToLatest(db, dialect).then((results) => {
-        for (const r of results)
-          logger.info({ migration: r.migrationName, status: r.status }, "migration");
-      })
-    : Promise.resolve();
-  ready.catch((err: unknown) => logger.error({ err }, "keyship migrations failed"));
-  return ready;
 }
 
 /**
