@@ -20,6 +20,7 @@ import { requireUser } from "./guards/guards.ts";
 import { loadProtection, type ProtectionTable } from "./guards/patterns.ts";
 import { protectRoutes } from "./guards/protect.ts";
 import {
+  changeFeedCheck,
   createHealthChecks,
   databaseCheck,
   type HealthChecks,
@@ -300,6 +301,7 @@ export function buildKeyship<S extends z.ZodObject>(options: KeyshipOptions<S>):
   );
   const context = buildContext(options, settings, logger, { db, dialect, redis, userFields });
   const { changes } = context;
+  health.add(changeFeedCheck(changes));
   // The feed listens once the schema is there (SQLite polls its table); it never fails startup.
   const ready = startMigrations(context).then(() => changes.start());
   ready.catch(() => {}); // a failed migration is logged by startMigrations()

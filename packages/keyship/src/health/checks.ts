@@ -6,6 +6,7 @@
  * @module
  */
 import { sql } from "kysely";
+import type { ChangeFeed } from "../changes/feed.ts";
 import type { DB } from "../db/schema.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 
@@ -131,6 +132,20 @@ export function redisCheck(redis: RedisConnection): HealthCheck {
           () => ({ status: "ok" }),
           () => DOWN,
         );
+    },
+  };
+}
+
+/**
+ * The change feed's check: down (with since when) while the feed is not listening, when this
+ * process trusts its caches for a second only and changes made elsewhere may lag that long.
+ */
+export function changeFeedCheck(feed: Pick<ChangeFeed, "status">): HealthCheck {
+  return {
+    name: "changes",
+    check() {
+      const { live, since } = feed.status();
+      return live ? { status: "ok" } : { status: "down", since };
     },
   };
 }

@@ -22,8 +22,9 @@ const HealthSchema = z
       description: "`degraded` while a dependency other than the database is down.",
     }),
     checks: z.record(z.string(), DependencySchema).openapi({
-      description: "Each dependency by name: `database`, `redis` when configured, and others.",
-      example: { database: { status: "ok" }, redis: { status: "ok" } },
+      description:
+        "Each dependency by name: `database`, `changes` (the change feed), `redis` when configured, and others.",
+      example: { database: { status: "ok" }, changes: { status: "ok" }, redis: { status: "ok" } },
     }),
   })
   .openapi("Health");

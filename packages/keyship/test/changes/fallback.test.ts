@@ -11,6 +11,7 @@ import { postgresTransport } from "../../src/changes/postgres.ts";
 import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import type { DB } from "../../src/db/schema.ts";
+import { changeFeedCheck } from "../../src/health/checks.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
 import { eventually } from "./instances.ts";
@@ -58,16 +59,20 @@ describe.skipIf(postgres === undefined)("the change feed on PostgreSQL when LIST
     feed.subscribe({ change: (c) => heard.push(c), reset: () => resets++ });
     const ttl = feed.trustMs(30_000);
     await feed.start();
+    const health = changeFeedCheck(feed);
     expect([feed.status().live, ttl()]).toEqual([true, 30_000]);
+    expect(health.check()).toEqual({ status: "ok" });
 
     await proxy.cut();
     await eventually(async () => !feed.status().live);
     expect([ttl(), resets]).toEqual([FALLBACK_TRUST_MS, 1]);
+    expect(health.check()).toEqual({ status: "down", since: feed.status().since });
     expect(lines.some((l) => l.includes('"msg":"change feed lost'))).toBe(true);
 
     await proxy.restore();
     await eventually(async () => feed.status().live);
     expect(ttl()).toBe(30_000);
+    expect(health.check()).toEqual({ status: "ok" });
     // Listening again: another process's announcement arrives.
     const other = createChangeFeed({ transport: postgresTransport(db, target.url), logger });
     other.announce({ kind: "device", id: "d_after_reconnect" });

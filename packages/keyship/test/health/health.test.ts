@@ -18,13 +18,19 @@ describe.each(dialects)("GET /health on $name", (dialect) => {
   it("answers 200 when the database is up", async () => {
     const res = await app.request("/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { database: { status: "ok" } } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { database: { status: "ok" }, changes: { status: "ok" } },
+    });
   });
 
-  it("is ready when the database is up (no Redis configured, none reported)", async () => {
+  it("is ready when the database and the change feed are up (no Redis configured, none reported)", async () => {
     const res = await app.request("/health/ready");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { database: { status: "ok" } } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { database: { status: "ok" }, changes: { status: "ok" } },
+    });
   });
 });
 
@@ -63,6 +69,7 @@ describe("health checks added to an instance", () => {
       status: "degraded",
       checks: {
         database: { status: "ok" },
+        changes: { status: "ok" },
         feed: { status: "down", since: "2026-01-01T00:00:00.000Z" },
         broken: { status: "down" },
       },
