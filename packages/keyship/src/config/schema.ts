@@ -132,9 +132,10 @@ export const SETTINGS = {
   },
   port: {
     env: "KEYSHIP_PORT",
+    aliases: ["PORT"],
     schema: intFromString(0, 65535),
     default: 8787,
-    doc: "Port the built-in server listens on.",
+    doc: "Port the built-in server listens on, and the port of the development origin default (`http://localhost:<port>`). Falls back to the conventional `PORT` variable, so an app that mounts keyship and listens on `PORT` gets a matching origin in development.",
   },
   host: {
     env: "KEYSHIP_HOST",

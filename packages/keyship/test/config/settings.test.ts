@@ -34,6 +34,23 @@ describe("settings", () => {
     expect(settings.sessionSecret?.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("infers the development origin of an app that mounts keyship and listens on PORT", () => {
+    const mounted = load({ PORT: "3000" });
+    expect(mounted.settings.port).toBe(3000);
+    expect(mounted.settings.origins).toEqual(["http://localhost:3000"]);
+    expect(mounted.warnings.find((w) => w.includes("KEYSHIP_ORIGIN"))).toContain(
+      "http://localhost:3000",
+    );
+    // KEYSHIP_PORT wins over PORT; an explicit origin wins over both.
+    expect(load({ PORT: "3000", KEYSHIP_PORT: "9000" }).settings.origins).toEqual([
+      "http://localhost:9000",
+    ]);
+    expect(
+      load({ PORT: "3000", KEYSHIP_ORIGIN: "http://localhost:5173" }).settings.origins,
+    ).toEqual(["http://localhost:5173"]);
+    expect(() => load({ PORT: "web" })).toThrow(/PORT is not valid/);
+  });
+
   it("reads KEYSHIP_* variables and parses lists, numbers and booleans", () => {
     const { settings, warnings } = load({
       KEYSHIP_RP_ID: "example.com",
