@@ -50,6 +50,13 @@ export interface E2EServerOptions {
    * e.g. `{ firstUserIsAdmin: true }`. @default {}
    */
   readonly settings?: KeyshipOptions;
+  /**
+   * The port to listen on, e.g. one from {@link freePort} that an OAuth provider was told
+   * about before the server starts. @default a free port
+   */
+  readonly port?: number;
+  /** Adds the suite's own routes to the app before it listens. @default none */
+  readonly routes?: (app: KeyshipApp) => void;
 }
 
 /**
@@ -62,7 +69,7 @@ export interface E2EServerOptions {
 export async function startE2EServer(options: E2EServerOptions = {}): Promise<E2EServer> {
   const [assets, port, directory] = await Promise.all([
     buildPageAssets(),
-    freePort(),
+    options.port ?? freePort(),
     mkdtemp(join(tmpdir(), "keyship-e2e-")),
   ]);
   const origin = `http://localhost:${port}`;
@@ -79,6 +86,7 @@ export async function startE2EServer(options: E2EServerOptions = {}): Promise<E2
   app.get(SDK_BUNDLE_PATH, (c) => c.body(assets.sdk, 200, JS_HEADERS));
   app.get(PAGE_SCRIPT_PATH, (c) => c.body(assets.page, 200, JS_HEADERS));
   app.get(SECRET_PATH, requireUser(), (c) => c.json({ userId: c.var.principal?.userId }));
+  options.routes?.(app);
 
   let running: Awaited<ReturnType<typeof listen>>;
   try {

@@ -13,6 +13,7 @@ import {
   mintDeviceToken,
   type WebAuthnCeremonies,
 } from "@keyship/client";
+import { oauthPageApi } from "./oauth.ts";
 import { CEREMONY_TIMEOUT_MS } from "./timeouts.ts";
 
 /** The SDK's own ceremonies, with the server's `timeout` capped for tests. */
@@ -206,6 +207,8 @@ const api = {
 
   /** Shows who is signed in (for humans and screenshots); returns the shown user id. */
   render: () => render(),
+
+  ...oauthPageApi(ks),
 };
 
 /** The test page's API, as `window.e2e` wraps it. */
