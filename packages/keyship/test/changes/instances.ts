@@ -36,17 +36,29 @@ export function instanceOf(url: string, options: KeyshipOptions = {}): KeyshipAp
   });
 }
 
+/** Options of {@link eventually}. */
+export interface EventuallyOptions {
+  /** Gives up after this (ms). @default {@link PROPAGATION_DEADLINE_MS} */
+  readonly deadlineMs?: number;
+  /** Asks again after this pause (ms). @default 5 */
+  readonly everyMs?: number;
+}
+
 /**
- * Waits until `check` answers true, asking every 5 ms, and returns how long it took (ms).
- * @throws after {@link PROPAGATION_DEADLINE_MS}
+ * Waits until `check` answers true, asking every `everyMs`, and returns how long it took (ms).
+ * @throws after `deadlineMs`
  */
-export async function eventually(check: () => Promise<boolean>): Promise<number> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  options: EventuallyOptions = {},
+): Promise<number> {
+  const { deadlineMs = PROPAGATION_DEADLINE_MS, everyMs = 5 } = options;
   const start = performance.now();
   while (!(await check())) {
-    if (performance.now() - start > PROPAGATION_DEADLINE_MS) {
-      throw new Error(`not seen within ${PROPAGATION_DEADLINE_MS} ms`);
+    if (performance.now() - start > deadlineMs) {
+      throw new Error(`not seen within ${deadlineMs} ms`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   return performance.now() - start;
 }
