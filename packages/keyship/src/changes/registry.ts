@@ -5,8 +5,10 @@
  */
 import type { Settings } from "../config/schema.ts";
 import type { DB, DialectName } from "../db/schema.ts";
-import type { RedisConnection } from "../redis/connection.ts";
+import { createLogger } from "../observability/logger.ts";
+import { openRedis, type RedisConnection } from "../redis/connection.ts";
 import { postgresTransport } from "./postgres.ts";
+import { redisTransport } from "./redis.ts";
 import { sqliteTransport } from "./sqlite.ts";
 import type { ChangeTransport } from "./transport.ts";
 
@@ -16,7 +18,10 @@ export interface ChangeTransportSource {
   readonly db: DB;
   readonly dialect: DialectName;
   readonly now: () => Date;
-  /** The shared Redis, when `redisUrl` is set. */
+  /**
+   * The instance's Redis, when `redisUrl` is set. Without it (a CLI command), the transport
+   * opens a connection of its own and closes it with itself.
+   */
   readonly redis?: RedisConnection | undefined;
 }
 
@@ -26,6 +31,12 @@ export interface ChangeTransportSource {
  */
 export function changeTransport(source: ChangeTransportSource): ChangeTransport {
   const { settings, db, dialect } = source;
+  if (settings.redisUrl !== undefined) {
+    if (source.redis !== undefined) return redisTransport(source.redis);
+    const { redisUrl: url, redisPrefix: prefix } = settings;
+    const own = openRedis({ url, prefix, logger: createLogger("silent") });
+    return redisTransport(own, { closeConnection: true });
+  }
   if (dialect === "postgres") return postgresTransport(db, settings.databaseUrl);
   return sqliteTransport(db, source.now);
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyshipApp } from "../../src/app.ts";
+import { eventually } from "../changes/instances.ts";
 import { postJson, testApp } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import {
@@ -90,7 +91,8 @@ describe("two instances sharing Redis", () => {
 
     await pair.redis.start();
     await redisReady(pair.second.keyship.redis);
-    expect((await pair.second.request("/health/ready")).status).toBe(200);
+    // The change feed's subscriber reconnects on its own connection, maybe a moment later.
+    await eventually(async () => (await pair.second.request("/health/ready")).status === 200);
     expect((await postJson(pair.second, "/auth/passkey/register/start", {})).status).toBe(200);
   });
 });
