@@ -1,11 +1,13 @@
 /**
- * The socket watch: every open WebSocket or event stream registers its principal, and once a
- * second the watch asks the database which of them lost their right to stay open (a disabled
- * user, a revoked device or session), so a change made anywhere (this process, another
- * instance, the CLI) closes them within about a second. It runs only while something is open.
+ * The socket watch: every open WebSocket or event stream registers its principal. An announced
+ * change about one of them (the change feed: this process, another instance, the CLI) makes
+ * the watch ask the database at once which lost their right to stay open (a disabled user, a
+ * revoked device, session or API key); and once a second it asks anyway, which catches
+ * expiries and edits made straight in the database. It runs only while something is open.
  * @module
  */
 import type { Principal } from "../auth/principal.ts";
+import type { Change } from "../changes/model.ts";
 import type { KeyshipContext } from "../context.ts";
 import { type DeadSubjects, findDeadSubjects } from "./store.ts";
 
@@ -39,13 +41,29 @@ function isDead(p: Principal, dead: DeadSubjects): boolean {
   return p.sessionId !== undefined && dead.sessionIds.has(p.sessionId);
 }
 
+/** Whether `change` is about the credential or user behind `p` (so its socket may be dead). */
+function concerns(p: Principal, change: Change): boolean {
+  switch (change.kind) {
+    case "user":
+      return p.via !== "master" && p.via !== "client" && p.userId === change.id;
+    case "device":
+      return p.deviceId === change.id;
+    case "session":
+      return p.sessionId === change.id;
+    case "apikey":
+      return p.via === "apikey" && p.keyId === change.id;
+    default:
+      return false;
+  }
+}
+
 /**
  * Creates the socket watch of an instance.
- * @param ctx the database and logger
- * @param intervalMs how often to check. @default WATCH_INTERVAL_MS
+ * @param ctx the database, logger and change feed
+ * @param intervalMs how often to check when nothing is announced. @default WATCH_INTERVAL_MS
  */
 export function createSocketWatch(
-  ctx: Pick<KeyshipContext, "db" | "logger" | "now">,
+  ctx: Pick<KeyshipContext, "db" | "logger" | "now" | "changes">,
   intervalMs: number = WATCH_INTERVAL_MS,
 ): SocketWatch {
   const entries = new Set<Entry>();
@@ -85,14 +103,36 @@ export function createSocketWatch(
     }
   }
 
+  let again = false;
   const check = (): Promise<void> => {
-    running ??= checkNow()
+    if (running !== undefined) {
+      // A change announced during a check may have committed after its queries: look again.
+      again = true;
+      return running;
+    }
+    running = checkNow()
       .catch((err: unknown) => ctx.logger.warn({ err }, "socket watch: check failed"))
       .finally(() => {
         running = undefined;
+        if (again) {
+          again = false;
+          void check();
+        }
       });
     return running;
   };
+
+  ctx.changes.subscribe({
+    change(change) {
+      for (const { principal } of entries) {
+        if (concerns(principal, change)) {
+          void check();
+          return;
+        }
+      }
+    },
+    reset: () => void (entries.size > 0 && check()),
+  });
 
   return {
     watch(principal, onRevoked) {

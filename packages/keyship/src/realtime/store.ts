@@ -1,5 +1,5 @@
 /**
- * The queries the socket watch runs once a second: which of the subjects behind open sockets
+ * The queries the socket watch runs on an announced change and once a second: which of the subjects behind open sockets
  * are no longer valid (a disabled user, a revoked device, session or API key).
  * @module
  */
