@@ -31,8 +31,7 @@ describe.each(dialects)("socket watch on the change feed, $name", (dialect) => {
     via: "device",
     deviceId: account.deviceId,
   });
-  const newAccount = () =>
-    registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
+  const newAccount = () => registerAccount(app, new SoftwareAuthenticator({ origin: TEST_ORIGIN }));
   const revokeDevice = (deviceId: string) =>
     app.keyship.db
       .updateTable("devices")
