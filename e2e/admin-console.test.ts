@@ -2,7 +2,8 @@
  * The admin console in Chromium against a real keyship server: an admin (the first account)
  * signs in at /admin with the passkey she registered on the app's page, finds a user, and
  * disables her through the confirmation dialog and the step-up prompt; her next API call is
- * refused; the audit log shows both events and its CSV export holds them.
+ * refused; the audit log shows both events and its CSV export holds them. On a user's page she
+ * edits the app-defined fields (a bad value is refused, naming the field) and deletes a user.
  *
  * `KEYSHIP_UPDATE_SCREENSHOTS=1` rewrites docs/images/admin-*.png (1280×800); other runs write
  * the git-ignored `*.tmp.png` beside them.
@@ -11,6 +12,7 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
+import { z } from "zod";
 import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
 import {
   loginAccount,
@@ -36,13 +38,29 @@ const PEOPLE = [
   { email: "edsger@example.com", displayName: "Edsger Dijkstra" },
 ];
 
+/** The app's own user fields: the console draws a form from their JSON Schema. */
+const USER_FIELDS = z.object({
+  company: z.string().max(100).optional(),
+  plan: z.enum(["free", "pro"]).optional(),
+  organizationId: z
+    .string()
+    .regex(/^org_[a-z0-9]+$/)
+    .optional(),
+});
+
 describeWithBrowser("the admin console in Chromium", () => {
   const t = useTestPage({
-    server: { settings: { firstUserIsAdmin: true } },
+    server: {
+      settings: {
+        firstUserIsAdmin: true,
+        user: { fields: USER_FIELDS, adminOnly: ["organizationId"] },
+      },
+    },
     viewport: { width: 1280, height: 800 },
   });
   let page: Page;
   let grace: TestAccount;
+  let edsger: TestAccount;
   const violations: string[] = [];
 
   /** The console's `<main>` once the page `name` has been drawn. */
@@ -67,6 +85,7 @@ describeWithBrowser("the admin console in Chromium", () => {
       accounts.push(await registerAccount(t.server.app, authenticators[i]!, person));
     }
     grace = accounts[0]!;
+    edsger = accounts[3]!;
     // A failed sign-in (a forged signature), so that the overview has a failure to show.
     await expect(
       loginAccount(t.server.app, authenticators[1]!, { tamperSignature: true }),
@@ -150,6 +169,53 @@ describeWithBrowser("the admin console in Chromium", () => {
       lines.filter((line) => line.includes(`,${action},`) && line.includes(grace.userId));
     expect(about("user.disabled")).toHaveLength(1);
     expect(about("user.signed_up")).toHaveLength(1);
+  });
+
+  it("edits the user's fields, showing the server's refusal beside the field", async () => {
+    const fieldsOf = async (userId: string) => {
+      const row = await t.server.app.keyship.db
+        .selectFrom("users")
+        .select("fields")
+        .where("id", "=", userId)
+        .executeTakeFirstOrThrow();
+      return JSON.parse(row.fields) as Record<string, unknown>;
+    };
+    await page.goto(`${t.origin}/admin#/users/${grace.userId}`);
+    await ready("user");
+    const profile = page.getByRole("form", { name: "Profile" });
+    await profile.getByLabel("company").fill("US Navy");
+    await profile.getByLabel("plan").selectOption("pro");
+    await profile.getByLabel("organizationId").fill("ORG-7");
+    await profile.getByRole("button", { name: "Save profile" }).click();
+    await page.locator('.notice[data-tone="bad"]', { hasText: "organizationId" }).waitFor();
+    expect(await profile.getByLabel("organizationId").getAttribute("aria-invalid")).toBe("true");
+    expect(await fieldsOf(grace.userId)).toEqual({});
+
+    await profile.getByLabel("organizationId").fill("org_7");
+    await profile.getByRole("button", { name: "Save profile" }).click();
+    await page.locator(".notice", { hasText: "Profile saved." }).waitFor();
+    await ready("user");
+    expect(await profile.getByLabel("organizationId").inputValue()).toBe("org_7");
+    expect(await fieldsOf(grace.userId)).toEqual({
+      company: "US Navy",
+      plan: "pro",
+      organizationId: "org_7",
+    });
+  });
+
+  it("deletes a user after the confirmation, and returns to the users list", async () => {
+    expect((await secretAs(edsger)).status).toBe(200);
+    await page.goto(`${t.origin}/admin#/users/${edsger.userId}`);
+    await ready("user");
+    await page.getByRole("button", { name: "Delete user" }).click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.getByRole("heading").textContent()).toBe("Delete Edsger Dijkstra?");
+    await dialog.getByRole("button", { name: "Delete user" }).click();
+    await page.locator(".notice", { hasText: "Edsger Dijkstra is deleted." }).waitFor();
+    expect(page.url()).toMatch(/#\/users$/);
+    await ready("users");
+    expect(await page.locator("tbody tr").count()).toBe(PEOPLE.length);
+    expect((await secretAs(edsger)).status).toBe(401);
   });
 
   it("refuses a user who is not an admin, and leaves the app's own sign-in alone", async () => {

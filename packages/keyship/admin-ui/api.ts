@@ -18,12 +18,22 @@ import type {
   UserFilter,
 } from "./types.ts";
 
-/** A refused admin API call: the problem's stable `code`, its status and generic text. */
+/** One refused member of a `validation.failed` problem: its path (`fields.fullName`) and why. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A refused admin API call: the problem's stable `code`, its status and generic text, and for
+ * `validation.failed` the members the server refused.
+ */
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
   readonly title: string;
   readonly traceId: string | undefined;
+  readonly errors: readonly FieldError[];
 
   constructor(init: {
     code: string;
@@ -31,6 +41,7 @@ export class ApiError extends Error {
     title?: string;
     detail?: string;
     traceId?: string;
+    errors?: readonly FieldError[];
   }) {
     super(init.detail ?? init.title ?? init.code);
     this.name = "ApiError";
@@ -38,7 +49,14 @@ export class ApiError extends Error {
     this.status = init.status;
     this.title = init.title ?? init.code;
     this.traceId = init.traceId;
+    this.errors = init.errors ?? [];
   }
+}
+
+/** What `PATCH /users/{id}/profile` takes: the display name and the fields to set. */
+export interface ProfilePatch {
+  readonly displayName?: string | null;
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 /** A passkey, device or session: what the revoke routes take. */
@@ -54,6 +72,8 @@ export interface AdminApi {
     patch: { role?: AdminUser["role"]; scopes?: string[] },
   ): Promise<AdminUser>;
   setDisabled(id: string, disabled: boolean): Promise<AdminUser>;
+  updateProfile(id: string, patch: ProfilePatch): Promise<AdminUser>;
+  deleteUser(id: string): Promise<void>;
   revokeSessions(id: string): Promise<{ devices: number; sessions: number }>;
   revoke(kind: CredentialKind, id: string): Promise<void>;
   audit(filter: AuditFilter, limit: number): Promise<Page<AuditEvent>>;
@@ -103,6 +123,8 @@ export function createAdminApi(client: KeyshipClient, base: string): AdminApi {
     updateUser: (userId, patch) => json("PATCH", `/users/${id(userId)}`, {}, patch),
     setDisabled: (userId, disabled) =>
       json("POST", `/users/${id(userId)}/${disabled ? "disable" : "enable"}`),
+    updateProfile: (userId, patch) => json("PATCH", `/users/${id(userId)}/profile`, {}, patch),
+    deleteUser: (userId) => json("DELETE", `/users/${id(userId)}`),
     revokeSessions: (userId) => json("POST", `/users/${id(userId)}/revoke-sessions`),
     revoke: (kind, itemId) => json("POST", `/${kind}/${id(itemId)}/revoke`),
     audit: (filter, limit) => json("GET", "/audit", { ...filter, limit }),
@@ -126,7 +148,21 @@ async function apiErrorOf(response: Response): Promise<ApiError> {
     title: problem?.title,
     detail: problem?.detail,
     traceId: problem?.traceId,
+    errors: problem === undefined ? [] : await fieldErrorsOf(response),
   });
+}
+
+/** The `errors` member of a problem (`validation.failed`), entries of the right shape only. */
+async function fieldErrorsOf(response: Response): Promise<FieldError[]> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { errors?: unknown } | null;
+  if (!Array.isArray(body?.errors)) return [];
+  return body.errors.filter(
+    (entry): entry is FieldError =>
+      typeof entry?.path === "string" && typeof entry?.message === "string",
+  );
 }
 
 /** The file name of `Content-Disposition`, else one of our own. */
@@ -150,6 +186,10 @@ const MESSAGES: Readonly<Record<string, string>> = {
 export function describeError(error: unknown): string {
   const code = error instanceof ApiError || isKeyshipError(error) ? error.code : undefined;
   if (code !== undefined && code in MESSAGES) return MESSAGES[code] as string;
+  if (error instanceof ApiError && error.errors.length > 0) {
+    const named = error.errors.map((e) => `${e.path.replace(/^fields\./, "")}: ${e.message}`);
+    return `Not saved. ${named.join("; ")}`;
+  }
   if (error instanceof ApiError) return `${error.message} (${error.code})`;
   if (isKeyshipError(error)) return error.detail;
   return "Something went wrong.";

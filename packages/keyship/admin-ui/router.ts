@@ -43,6 +43,19 @@ export function href(
   return `#${path}${text === "" ? "" : `?${text}`}`;
 }
 
+/**
+ * Goes to another page and waits until the console has started drawing it, so that a message
+ * shown afterwards is not cleared by the navigation.
+ * @param hash the page's hash, e.g. `href("/users")`
+ */
+export function goTo(hash: string): Promise<void> {
+  if (location.hash === hash) return Promise.resolve();
+  return new Promise((resolve) => {
+    window.addEventListener("hashchange", () => resolve(), { once: true });
+    location.hash = hash;
+  });
+}
+
 /** The hash of a user's page. */
 export function userHref(id: string): string {
   return `#/users/${encodeURIComponent(id)}`;

@@ -18,6 +18,8 @@ export interface AdminUser {
   readonly disabled: boolean;
   readonly createdAt: string;
   readonly lastSignInAt: string | null;
+  /** The app-defined fields (`user.fields`), `{}` without any. */
+  readonly fields: Readonly<Record<string, unknown>>;
 }
 
 /** A page of a cursor-paged list. */
@@ -72,6 +74,21 @@ export interface UserDetail {
   readonly devices: readonly AdminDevice[];
   readonly sessions: readonly AdminSession[];
   readonly events: readonly AuditEvent[];
+  /** The app-defined fields as JSON Schema (an object schema; no properties without any). */
+  readonly fieldSchema: FieldSchema;
+  /** The fields users may not set themselves: only admins change them. */
+  readonly adminOnlyFields: readonly string[];
+}
+
+/** The JSON Schema (draft 2020-12, as zod writes it) of one app-defined field. */
+export interface FieldSchema {
+  readonly type?: string | readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly properties?: Readonly<Record<string, FieldSchema>>;
+  readonly required?: readonly string[];
+  readonly anyOf?: readonly FieldSchema[];
 }
 
 /** `POST /admin/api/users/{id}/impersonate` (201). */

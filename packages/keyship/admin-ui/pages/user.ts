@@ -1,6 +1,6 @@
 /**
  * One user: who they are, the account actions (disable, role, sign out everywhere,
- * impersonate), their scopes, credentials and latest events.
+ * impersonate, delete), their scopes, profile fields, credentials and latest events.
  * @module
  */
 
@@ -9,9 +9,10 @@ import { describeError } from "../api.ts";
 import type { ConsoleContext, PageRenderer } from "../context.ts";
 import { badge, clockTime, h, idChip, nameOf, section, time } from "../dom.ts";
 import { eventsTable, userIdsOf } from "../events.ts";
-import { href } from "../router.ts";
+import { goTo, href } from "../router.ts";
 import type { AdminUser, UserDetail } from "../types.ts";
 import { credentialSections } from "./user-credentials.ts";
+import { profileSection } from "./user-profile.ts";
 
 function disableAction(context: ConsoleContext, user: AdminUser, name: string): HTMLButtonElement {
   if (user.disabled) {
@@ -63,6 +64,24 @@ function roleAction(context: ConsoleContext, user: AdminUser, name: string): HTM
   });
 }
 
+function deleteAction(context: ConsoleContext, user: AdminUser, name: string): HTMLButtonElement {
+  return actionButton(context, {
+    label: "Delete user",
+    tone: "danger",
+    confirm: {
+      title: `Delete ${name}?`,
+      body: "Deletes the account with every passkey, device, session and API key at once. The audit log keeps its events without their personal data. This cannot be undone.",
+      confirmLabel: "Delete user",
+    },
+    run: async () => {
+      await context.api.deleteUser(user.id);
+      await goTo(href("/users"));
+      return `${name} is deleted.`;
+    },
+    refresh: false,
+  });
+}
+
 function accountActions(context: ConsoleContext, detail: UserDetail): HTMLElement {
   const { user } = detail;
   const name = nameOf(user);
@@ -103,6 +122,7 @@ function accountActions(context: ConsoleContext, detail: UserDetail): HTMLElemen
     roleAction(context, user, name),
     signOut,
     impersonate,
+    deleteAction(context, user, name),
   );
 }
 
@@ -177,6 +197,7 @@ export const renderUser: PageRenderer = async (context, route) => {
       accountActions(context, detail),
       scopesForm(context, user),
     ),
+    profileSection(context, detail),
     ...credentialSections(context, detail),
     section(
       "Latest events",

@@ -1627,6 +1627,7 @@ var ApiError = class extends Error {
   status;
   title;
   traceId;
+  errors;
   constructor(init) {
     super(init.detail ?? init.title ?? init.code);
     this.name = "ApiError";
@@ -1634,6 +1635,7 @@ var ApiError = class extends Error {
     this.status = init.status;
     this.title = init.title ?? init.code;
     this.traceId = init.traceId;
+    this.errors = init.errors ?? [];
   }
 };
 function createAdminApi(client2, base) {
@@ -1663,6 +1665,8 @@ function createAdminApi(client2, base) {
     user: (userId) => json("GET", `/users/${id(userId)}`),
     updateUser: (userId, patch) => json("PATCH", `/users/${id(userId)}`, {}, patch),
     setDisabled: (userId, disabled) => json("POST", `/users/${id(userId)}/${disabled ? "disable" : "enable"}`),
+    updateProfile: (userId, patch) => json("PATCH", `/users/${id(userId)}/profile`, {}, patch),
+    deleteUser: (userId) => json("DELETE", `/users/${id(userId)}`),
     revokeSessions: (userId) => json("POST", `/users/${id(userId)}/revoke-sessions`),
     revoke: (kind, itemId) => json("POST", `/${kind}/${id(itemId)}/revoke`),
     audit: (filter, limit) => json("GET", "/audit", { ...filter, limit }),
@@ -1683,8 +1687,16 @@ async function apiErrorOf(response) {
     status: response.status,
     title: problem?.title,
     detail: problem?.detail,
-    traceId: problem?.traceId
+    traceId: problem?.traceId,
+    errors: problem === void 0 ? [] : await fieldErrorsOf(response)
   });
+}
+async function fieldErrorsOf(response) {
+  const body = await response.clone().json().catch(() => null);
+  if (!Array.isArray(body?.errors)) return [];
+  return body.errors.filter(
+    (entry) => typeof entry?.path === "string" && typeof entry?.message === "string"
+  );
 }
 function filenameOf(response, format) {
   const header = response.headers.get("content-disposition") ?? "";
@@ -1702,6 +1714,10 @@ var MESSAGES = {
 function describeError(error) {
   const code = error instanceof ApiError || isKeyshipError(error) ? error.code : void 0;
   if (code !== void 0 && code in MESSAGES) return MESSAGES[code];
+  if (error instanceof ApiError && error.errors.length > 0) {
+    const named = error.errors.map((e) => `${e.path.replace(/^fields\./, "")}: ${e.message}`);
+    return `Not saved. ${named.join("; ")}`;
+  }
   if (error instanceof ApiError) return `${error.message} (${error.code})`;
   if (isKeyshipError(error)) return error.detail;
   return "Something went wrong.";
@@ -2011,6 +2027,13 @@ function href(path, query = {}) {
   }
   const text = search.toString();
   return `#${path}${text === "" ? "" : `?${text}`}`;
+}
+function goTo(hash) {
+  if (location.hash === hash) return Promise.resolve();
+  return new Promise((resolve) => {
+    window.addEventListener("hashchange", () => resolve(), { once: true });
+    location.hash = hash;
+  });
 }
 function userHref(id) {
   return `#/users/${encodeURIComponent(id)}`;
@@ -2479,6 +2502,174 @@ function credentialSections(context, detail) {
   return [passkeys(context, detail), devices(context, detail), sessions(context, detail)];
 }
 
+// admin-ui/pages/user-profile.ts
+var UnreadableField = class extends Error {
+  field;
+  constructor(field2) {
+    super(`${field2}: not valid JSON`);
+    this.field = field2;
+  }
+};
+function typesOf(schema) {
+  if (typeof schema.type === "string") return [schema.type];
+  if (Array.isArray(schema.type)) return [...schema.type];
+  return (schema.anyOf ?? []).flatMap(typesOf);
+}
+function kindOf(schema) {
+  if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === "string")) {
+    return "choice";
+  }
+  const types = typesOf(schema).filter((type) => type !== "null");
+  if (types.length !== 1) return "json";
+  if (types[0] === "boolean") return "switch";
+  if (types[0] === "integer" || types[0] === "number") return "number";
+  return types[0] === "string" ? "text" : "json";
+}
+function controlOf(name, schema, value) {
+  const id = `field-${name}`;
+  const isNullable = typesOf(schema).includes("null");
+  const kind = kindOf(schema);
+  let input2;
+  let read;
+  if (kind === "switch") {
+    const box = h("input", { attrs: { type: "checkbox", checked: value === true } });
+    read = () => box.checked === (value === true) ? void 0 : box.checked;
+    input2 = box;
+  } else if (kind === "choice") {
+    const choices = ["", ...schema.enum];
+    const picker = h(
+      "select",
+      null,
+      ...choices.map(
+        (choice) => h("option", { attrs: { value: choice, selected: choice === value } }, choice || "—")
+      )
+    );
+    read = () => picker.value === (value ?? "") ? void 0 : picker.value || null;
+    input2 = picker;
+  } else {
+    const shown = value === void 0 || value === null ? "" : value;
+    const text = kind === "json" ? JSON.stringify(shown === "" ? void 0 : shown) : shown;
+    input2 = kind === "json" ? h("textarea", { attrs: { rows: 2, spellcheck: "false" } }) : h("input", {
+      attrs: kind === "number" ? { type: "number", step: "any" } : { type: "text" }
+    });
+    input2.value = String(text ?? "");
+    const initial = input2.value;
+    read = () => {
+      if (input2.value === initial) return void 0;
+      if (input2.value.trim() === "") return isNullable ? null : "";
+      if (kind === "number") return Number(input2.value);
+      if (kind === "text") return input2.value;
+      try {
+        return JSON.parse(input2.value);
+      } catch {
+        throw new UnreadableField(name);
+      }
+    };
+  }
+  input2.id = id;
+  input2.setAttribute("name", name);
+  const problem = h("p", { class: "field-problem", attrs: { id: `${id}-problem`, hidden: true } });
+  const label = h("label", { attrs: { for: id } }, name);
+  const node = h(
+    "div",
+    { class: kind === "switch" ? "field field-switch" : "field" },
+    label,
+    input2,
+    schema.description === void 0 ? null : h("p", { class: "hint" }, schema.description),
+    problem
+  );
+  return {
+    name,
+    node,
+    read,
+    mark(message) {
+      problem.textContent = message ?? "";
+      problem.hidden = message === null;
+      if (message === null) {
+        input2.removeAttribute("aria-invalid");
+        input2.removeAttribute("aria-describedby");
+      } else {
+        input2.setAttribute("aria-invalid", "true");
+        input2.setAttribute("aria-describedby", problem.id);
+      }
+    }
+  };
+}
+function displayNameControl(value) {
+  const control = controlOf("displayName", { type: ["string", "null"] }, value);
+  const label = control.node.querySelector("label");
+  if (label !== null) label.textContent = "Display name";
+  return control;
+}
+function profileSection(context, detail) {
+  const { user } = detail;
+  const properties = detail.fieldSchema.properties ?? {};
+  const displayName = displayNameControl(user.displayName);
+  const fields = Object.entries(properties).map(
+    ([name, schema]) => controlOf(name, schema, user.fields[name])
+  );
+  for (const control of fields) {
+    if (detail.adminOnlyFields.includes(control.name)) {
+      control.node.querySelector("label")?.append(" ", badge("admin only", "info"));
+    }
+  }
+  const save = h("button", { class: "button primary", attrs: { type: "submit" } }, "Save profile");
+  const form = h(
+    "form",
+    { class: "profile-form", attrs: { novalidate: true, "aria-label": "Profile" } },
+    h("div", { class: "filter-grid" }, displayName.node, ...fields.map((c) => c.node)),
+    h("div", { class: "row" }, save)
+  );
+  const controls = [displayName, ...fields];
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const control of controls) control.mark(null);
+    save.disabled = true;
+    try {
+      const patch = readPatch(displayName, fields);
+      if (patch === void 0) {
+        context.notify("Nothing changed.", "ok");
+        return;
+      }
+      await context.api.updateProfile(user.id, patch);
+      context.notify("Profile saved.", "ok");
+      context.refresh();
+    } catch (error) {
+      markRefused(controls, error);
+      const isUnreadable = error instanceof UnreadableField;
+      context.notify(isUnreadable ? `Not saved. ${error.message}` : describeError(error), "bad");
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return section("Profile", form);
+}
+function readPatch(displayName, fields) {
+  const changed = {};
+  for (const control of fields) {
+    const value = control.read();
+    if (value !== void 0) changed[control.name] = value;
+  }
+  const name = displayName.read();
+  if (name === void 0 && Object.keys(changed).length === 0) return void 0;
+  return {
+    ...name === void 0 ? {} : { displayName: name === "" ? null : name },
+    ...Object.keys(changed).length === 0 ? {} : { fields: changed }
+  };
+}
+function markRefused(controls, error) {
+  const byName = new Map(controls.map((control) => [control.name, control]));
+  if (error instanceof UnreadableField) {
+    byName.get(error.field)?.mark("Not valid JSON.");
+    return;
+  }
+  if (!(error instanceof ApiError)) return;
+  for (const { path, message } of error.errors) {
+    const name = path.replace(/^fields\./, "").split(".")[0] ?? "";
+    byName.get(name)?.mark(message);
+  }
+}
+
 // admin-ui/pages/user.ts
 function disableAction(context, user, name) {
   if (user.disabled) {
@@ -2526,6 +2717,23 @@ function roleAction(context, user, name) {
     }
   });
 }
+function deleteAction(context, user, name) {
+  return actionButton(context, {
+    label: "Delete user",
+    tone: "danger",
+    confirm: {
+      title: `Delete ${name}?`,
+      body: "Deletes the account with every passkey, device, session and API key at once. The audit log keeps its events without their personal data. This cannot be undone.",
+      confirmLabel: "Delete user"
+    },
+    run: async () => {
+      await context.api.deleteUser(user.id);
+      await goTo(href("/users"));
+      return `${name} is deleted.`;
+    },
+    refresh: false
+  });
+}
 function accountActions(context, detail) {
   const { user } = detail;
   const name = nameOf(user);
@@ -2562,7 +2770,8 @@ function accountActions(context, detail) {
     disableAction(context, user, name),
     roleAction(context, user, name),
     signOut,
-    impersonate
+    impersonate,
+    deleteAction(context, user, name)
   );
 }
 function scopesForm(context, user) {
@@ -2634,6 +2843,7 @@ var renderUser = async (context, route) => {
       accountActions(context, detail),
       scopesForm(context, user)
     ),
+    profileSection(context, detail),
     ...credentialSections(context, detail),
     section(
       "Latest events",

@@ -68,8 +68,10 @@ export interface AdminUserDetail {
     impersonatorId: string | null;
   }>;
   readonly events: AuditEvent[];
-  /** The app-defined fields as JSON Schema, and those users may not set themselves. */
+  /** The app-defined fields as JSON Schema. */
   readonly fieldSchema: Record<string, unknown>;
+  /** The fields users may not set themselves (`user.adminOnly`): only admins change them. */
+  readonly adminOnlyFields: string[];
 }
 
 /**

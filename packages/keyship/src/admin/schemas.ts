@@ -95,6 +95,9 @@ export const AdminUserDetailSchema = z
     fieldSchema: z.record(z.string(), z.unknown()).openapi({
       description: "The app-defined fields as JSON Schema (the console builds its form from it).",
     }),
+    adminOnlyFields: z.array(z.string()).openapi({
+      description: "The fields users may not set themselves (`user.adminOnly`).",
+    }),
   })
   .openapi("AdminUserDetail");
 

@@ -111,6 +111,7 @@ export async function adminUserDetail(
     })),
     events: events.items,
     fieldSchema: ctx.userFields.jsonSchema,
+    adminOnlyFields: [...ctx.userFields.adminOnly],
   };
 }
 

@@ -45,6 +45,8 @@ export type KeyshipUser<S extends z.ZodObject = z.ZodObject> = UserView & UserFi
 export interface UserFields {
   /** The field names, in the schema's order. */
   readonly names: readonly string[];
+  /** The fields only the admin API may set (`adminOnly`). */
+  readonly adminOnly: readonly string[];
   /** The fields a person may set at sign-up (all but `adminOnly`), as the schema says. */
   readonly signUpShape: z.ZodRawShape;
   /** The fields of `PATCH /auth/me`: the same, each optional, without defaults. */
@@ -170,6 +172,7 @@ export function compileUserFields(options: UserOptions = {}): UserFields {
   const jsonSchema = jsonSchemaOf(schema);
   return Object.freeze({
     names,
+    adminOnly: Object.freeze([...adminOnly]),
     signUpShape: Object.fromEntries(selfNames.map((name) => [name, shape[name] as z.ZodType])),
     selfPatchShape: optionalShape(shape, selfNames),
     adminPatchSchema: z.object(optionalShape(shape, names)).strict(),
