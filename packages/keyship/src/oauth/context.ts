@@ -10,6 +10,7 @@ import { ProblemError } from "../errors.ts";
 import { createProviderClient, type ProviderClient } from "./client.ts";
 import type { OAuthEphemeralStore, ProviderSpec } from "./model.ts";
 import { databaseEphemeralStore } from "./store.ts";
+import { redisEphemeralStore } from "./store-redis.ts";
 
 /** The OAuth services' dependencies. */
 export interface OAuthContext extends KeyshipContext {
@@ -59,12 +60,15 @@ function cookieSigner(key: Buffer): CookieSigner {
  * Builds the OAuth context.
  * @param ctx the instance's context
  * @param specs the resolved providers (`resolveProviders()`)
- * @param ephemeral where flows and codes live @default the database
+ * @param ephemeral where flows and codes live @default Redis when the instance has one (shared
+ * by every instance), else the database
  */
 export function createOAuthContext(
   ctx: KeyshipContext,
   specs: readonly ProviderSpec[],
-  ephemeral: OAuthEphemeralStore = databaseEphemeralStore(ctx.db),
+  ephemeral: OAuthEphemeralStore = ctx.redis === undefined
+    ? databaseEphemeralStore(ctx.db)
+    : redisEphemeralStore(ctx.redis),
 ): OAuthContext {
   const providers = new Map(specs.map((spec) => [spec.id, createProviderClient(spec)]));
   return { ...ctx, providers, ephemeral, cookieSigner: cookieSigner(cookieKey(ctx.settings)) };
