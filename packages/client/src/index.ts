@@ -35,13 +35,7 @@ export {
 } from "./errors.ts";
 export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
 export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
-export type {
-  LinkedAccount,
-  OAuthMethods,
-  OAuthOutcome,
-  OAuthProvider,
-  OAuthSignIn,
-} from "./oauth.ts";
+export type { OAuthMethods, OAuthOutcome } from "./oauth.ts";
 export type { KeyshipClientOptions } from "./options.ts";
 export type { ProfileMethods, ProfilePatch } from "./profile.ts";
 export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
@@ -60,7 +54,16 @@ export {
   type MintedDeviceToken,
   mintDeviceToken,
 } from "./token.ts";
-export type { Device, Me, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
+export type {
+  Device,
+  LinkedAccount,
+  Me,
+  OAuthProvider,
+  OAuthSignIn,
+  Passkey,
+  PasskeySignIn,
+  PasswordSignIn,
+} from "./types.ts";
 export {
   type AuthenticationResponseJSON,
   browserWebAuthn,

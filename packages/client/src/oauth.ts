@@ -8,34 +8,7 @@
 import type { DevicePublicJwk } from "./device-key.ts";
 import { KeyshipError, type KeyshipErrorCode } from "./errors.ts";
 import type { ApiCall } from "./http.ts";
-
-/** A configured provider, as `GET /auth/oauth/providers` lists it. */
-export interface OAuthProvider {
-  readonly id: string;
-  readonly label: string;
-  readonly kind: "oidc" | "oauth2";
-}
-
-/** A provider account linked to the signed-in user. */
-export interface LinkedAccount {
-  readonly id: string;
-  readonly provider: string;
-  readonly label: string;
-  readonly email: string | null;
-  readonly emailVerified: boolean;
-  readonly displayName: string | null;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-}
-
-/** A finished provider sign-in (this browser's new device key is bound). */
-export interface OAuthSignIn {
-  readonly userId: string;
-  readonly deviceId: string;
-  readonly provider: string;
-  /** True when this sign-in created the account. */
-  readonly created: boolean;
-}
+import type { LinkedAccount, OAuthProvider, OAuthSignIn } from "./types.ts";
 
 /** What the return page's fragment said, once {@link OAuthMethods.completeOAuth} read it. */
 export type OAuthOutcome =
@@ -65,6 +38,14 @@ export interface OAuthMethods {
    * `returnTo` with `#keyship_oauth_linked=`, which {@link completeOAuth} reads.
    */
   linkAccount(provider: string, options?: { readonly returnTo?: string }): Promise<void>;
+  /**
+   * Steps up by signing in at a linked provider again, for an account that signs in through
+   * providers only (one with a passkey or password steps up with `stepUp()`): sends the
+   * browser to the provider; it comes back to `returnTo` with `#keyship_oauth_stepped_up=`,
+   * which {@link completeOAuth} reads, and this device may then perform sensitive actions.
+   * @throws {KeyshipError} `oauth.provider_unknown`, `oauth.return_to_invalid`
+   */
+  stepUpWith(provider: string, options?: { readonly returnTo?: string }): Promise<void>;
   /** The provider accounts linked to the signed-in user. */
   listAccounts(): Promise<readonly LinkedAccount[]>;
   /**
@@ -105,6 +86,19 @@ function takeFragment(): URLSearchParams | null {
  */
 export function oauthMethods(deps: OAuthDependencies): OAuthMethods {
   const { call, signedCall } = deps;
+  /** Starts a flow of the signed-in user and sends the browser to the provider. */
+  const goToProvider = async (
+    purpose: "link" | "step-up",
+    provider: string,
+    returnTo: string | undefined,
+  ): Promise<void> => {
+    const { url } = await signedCall<{ url: string }>(
+      "POST",
+      `/auth/oauth/${encodeURIComponent(provider)}/${purpose}`,
+      { returnTo: returnTo ?? currentPath() },
+    );
+    location.assign(url);
+  };
   return {
     async listProviders() {
       return (await call<{ providers: OAuthProvider[] }>("GET", "/auth/oauth/providers")).providers;
@@ -134,14 +128,8 @@ export function oauthMethods(deps: OAuthDependencies): OAuthMethods {
       );
       return { kind: "signed_in", ...result };
     },
-    async linkAccount(provider, options = {}) {
-      const { url } = await signedCall<{ url: string }>(
-        "POST",
-        `/auth/oauth/${encodeURIComponent(provider)}/link`,
-        { returnTo: options.returnTo ?? currentPath() },
-      );
-      location.assign(url);
-    },
+    linkAccount: (provider, options = {}) => goToProvider("link", provider, options.returnTo),
+    stepUpWith: (provider, options = {}) => goToProvider("step-up", provider, options.returnTo),
     async listAccounts() {
       return (await signedCall<{ accounts: LinkedAccount[] }>("GET", "/auth/accounts")).accounts;
     },

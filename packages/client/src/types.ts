@@ -72,3 +72,34 @@ export interface Me {
   /** Set on an impersonation session: the admin acting as this user. */
   readonly impersonatorId?: string | null;
 }
+
+// The provider shapes restate the server's zod schemas (keyship's src/oauth/schemas.ts);
+// keyship's test/oauth/client-types.test.ts checks at compile time that they agree.
+
+/** A configured provider, as `GET /auth/oauth/providers` lists it. */
+export interface OAuthProvider {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: "oidc" | "oauth2";
+}
+
+/** A provider account linked to the signed-in user. */
+export interface LinkedAccount {
+  readonly id: string;
+  readonly provider: string;
+  readonly label: string;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly displayName: string | null;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+/** A finished provider sign-in (this browser's new device key is bound). */
+export interface OAuthSignIn {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly provider: string;
+  /** True when this sign-in created the account. */
+  readonly created: boolean;
+}

@@ -4,6 +4,7 @@
  * an account that signs in through a provider only.
  * @module
  */
+import type { z } from "zod";
 import type { AuditSource } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -16,6 +17,7 @@ import { auditStepUp, isSteppedUp, markSteppedUp, stepUpRequired } from "../step
 import { findUserById } from "../users/store.ts";
 import type { OAuthContext } from "./context.ts";
 import type { OAuthFlow, ProviderIdentity } from "./model.ts";
+import type { LinkedAccountSchema } from "./schemas.ts";
 import {
   countOAuthAccountsOfUser,
   deleteOAuthAccount,
@@ -24,18 +26,8 @@ import {
   listOAuthAccountsOfUser,
 } from "./store.ts";
 
-/** A linked account as `GET /auth/accounts` answers it. */
-export interface LinkedAccount {
-  readonly id: string;
-  readonly provider: string;
-  /** The provider's label, or the id of a provider no longer configured. */
-  readonly label: string;
-  readonly email: string | null;
-  readonly emailVerified: boolean;
-  readonly displayName: string | null;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-}
+/** A linked account as `GET /auth/accounts` answers it (its schema is the one source). */
+export type LinkedAccount = z.infer<typeof LinkedAccountSchema>;
 
 function toLinkedAccount(ctx: OAuthContext, row: OAuthAccountsTable): LinkedAccount {
   return {
