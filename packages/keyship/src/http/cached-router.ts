@@ -22,7 +22,9 @@ export class CachedRouter<T> implements Router<T> {
   readonly name: string;
   readonly #inner: Router<T>;
   readonly #max: number;
-  readonly #results = new Map<string, Result<T>>();
+  /** Results by method, then path: no per-request key string to build and hash. */
+  readonly #results = new Map<string, Map<string, Result<T>>>();
+  #size = 0;
 
   /**
    * @param inner the router doing the matching
@@ -37,19 +39,28 @@ export class CachedRouter<T> implements Router<T> {
   /** Adds a route to the wrapped router and forgets every cached result. */
   add(method: string, path: string, handler: T): void {
     this.#results.clear();
+    this.#size = 0;
     this.#inner.add(method, path, handler);
   }
 
   /** The wrapped router's result for `method` and `path`, from the cache when seen before. */
   match(method: string, path: string): Result<T> {
     if (path.length > MAX_CACHED_PATH) return this.#inner.match(method, path);
-    // A method is an HTTP token (no spaces), so the key is unambiguous.
-    const key = `${method} ${path}`;
-    let result = this.#results.get(key);
+    let byPath = this.#results.get(method);
+    let result = byPath?.get(path);
     if (result === undefined) {
       result = this.#inner.match(method, path);
-      if (this.#results.size >= this.#max) this.#results.clear();
-      this.#results.set(key, result);
+      if (this.#size >= this.#max) {
+        this.#results.clear();
+        this.#size = 0;
+        byPath = undefined;
+      }
+      if (byPath === undefined) {
+        byPath = new Map();
+        this.#results.set(method, byPath);
+      }
+      byPath.set(path, result);
+      this.#size++;
     }
     return result;
   }
