@@ -17,6 +17,7 @@ import {
   registerAccount,
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
+import { deletePrefix, redisReady, testPrefix } from "../packages/keyship/test/helpers/redis.ts";
 import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 
 /** The benchmark apps and the credentials their protected route accepts. */
@@ -57,15 +58,15 @@ export function createBenchKeyship(options: KeyshipOptions = {}): KeyshipApp {
   return app;
 }
 
-/** Builds the apps, registers the account and mints its tokens. */
-export async function buildBenchApps(): Promise<BenchApps> {
-  const keyship = createBenchKeyship();
-  // The same route without the guard, called without a credential: keyship's request
-  // pipeline (trace id, context, authenticate finding nothing) without the token work.
-  keyship.get("/bench/open", (c) =>
-    c.json({ ok: true, user: c.get("principal")?.userId ?? "anonymous" }),
-  );
+/** The credentials of one registered account, as {@link BenchApps} holds them. */
+export type BenchCredentials = Pick<BenchApps, "token" | "accessToken" | "apiKey">;
 
+/**
+ * Registers an account on `keyship` and mints what the protected route accepts: a device
+ * token, a bearer session's access token and an API key.
+ * @throws when a step does not answer as it should
+ */
+export async function benchCredentials(keyship: KeyshipApp): Promise<BenchCredentials> {
   const account = await registerAccount(
     keyship,
     new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
@@ -85,6 +86,39 @@ export async function buildBenchApps(): Promise<BenchApps> {
   });
   if (created.status !== 201) throw new Error(`API key creation answered ${created.status}`);
   const { key: apiKey } = (await created.json()) as { key: string };
+  return { token, accessToken, apiKey };
+}
+
+/** The Redis bench URL: `KEYSHIP_REDIS_URL`, else the tests' `KEYSHIP_TEST_REDIS_URL`. */
+export function benchRedisUrl(): string | undefined {
+  return process.env.KEYSHIP_REDIS_URL || process.env.KEYSHIP_TEST_REDIS_URL || undefined;
+}
+
+/**
+ * The benchmark's keyship app with Redis on (`redisUrl`, keys under a fresh prefix): the same
+ * route, and an account of its own, once its Redis connection is ready. `deleteKeys()` deletes
+ * its keys from Redis once the app is closed.
+ */
+export async function buildRedisBenchApp(
+  redisUrl: string,
+): Promise<{ keyship: KeyshipApp; deleteKeys(): Promise<void> } & BenchCredentials> {
+  const redisPrefix = testPrefix();
+  const keyship = createBenchKeyship({ redisUrl, redisPrefix });
+  await keyship.keyship.ready;
+  await redisReady(keyship.keyship.redis);
+  const deleteKeys = () => deletePrefix(redisUrl, redisPrefix);
+  return { keyship, deleteKeys, ...(await benchCredentials(keyship)) };
+}
+
+/** Builds the apps, registers the account and mints its tokens. */
+export async function buildBenchApps(): Promise<BenchApps> {
+  const keyship = createBenchKeyship();
+  // The same route without the guard, called without a credential: keyship's request
+  // pipeline (trace id, context, authenticate finding nothing) without the token work.
+  keyship.get("/bench/open", (c) =>
+    c.json({ ok: true, user: c.get("principal")?.userId ?? "anonymous" }),
+  );
+  const { token, accessToken, apiKey } = await benchCredentials(keyship);
 
   const bare = new Hono();
   bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));

@@ -9,18 +9,26 @@
  * position once in as many rounds as there are targets), and the ratio reported is the median
  * of the per-round ratios.
  *
+ * With a Redis (`KEYSHIP_REDIS_URL`, else `KEYSHIP_TEST_REDIS_URL`) the same route is measured
+ * on an app with Redis on, against the single-instance figure of the same rounds (target: within
+ * 10 %), and with PostgreSQL too (`KEYSHIP_TEST_POSTGRES_URL`) the propagation between three
+ * instances follows (`propagation.ts`).
+ *
  *   npm run bench        (BENCH_ROUNDS=5 rounds of BENCH_SECONDS=3 s per target)
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { benchPropagation, propagationReport } from "./propagation.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The issue's target for protected routes, as a fraction of the bare route's throughput. */
 const TARGET_RATIO = 0.85;
+/** Issue 20's target for a protected route with Redis on, as a fraction of the one without. */
+const REDIS_TARGET_RATIO = 0.9;
 
 interface Target {
   readonly name: string;
@@ -28,6 +36,8 @@ interface Target {
   readonly headers?: Record<string, string>;
   /** Judged against the target (the keyship routes); the others are references. */
   readonly judged?: boolean;
+  /** With Redis on: the name of the same target without it, judged against. */
+  readonly without?: string;
 }
 
 interface Result {
@@ -54,12 +64,13 @@ const firstLine = await new Promise<string>((resolve, reject) => {
   lines.once("line", resolve);
   server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
 });
-const { keyshipUrl, bareUrl, token, accessToken, apiKey } = JSON.parse(firstLine) as {
+const { keyshipUrl, bareUrl, token, accessToken, apiKey, redis } = JSON.parse(firstLine) as {
   keyshipUrl: string;
   bareUrl: string;
   token: string;
   accessToken: string;
   apiKey: string;
+  redis: { url: string; token: string; apiKey: string } | null;
 };
 
 async function serverCpuMicros(): Promise<number> {
@@ -113,6 +124,22 @@ try {
       headers: { authorization: `Bearer ${apiKey}` },
       judged: true,
     },
+    ...(redis === null
+      ? []
+      : [
+          {
+            name: "Redis on, device token",
+            url: `${redis.url}/bench/protected`,
+            headers: { authorization: `Bearer ${redis.token}` },
+            without: "keyship, device token",
+          },
+          {
+            name: "Redis on, API key",
+            url: `${redis.url}/bench/protected`,
+            headers: { authorization: `Bearer ${redis.apiKey}` },
+            without: "keyship, API key",
+          },
+        ]),
   ];
   // Warm up every target (JIT, the verification caches), then measure in rotating rounds.
   for (const t of targets)
@@ -157,6 +184,28 @@ try {
   console.log(
     `\nprotected routes: ${worst.toFixed(2)}x the bare route (target ${TARGET_RATIO.toFixed(2)}x: ${worst >= TARGET_RATIO ? "met" : "not met"})`,
   );
+  reportRedis(targets, results);
 } finally {
   server.kill("SIGTERM");
+}
+console.log(`\n${propagationReport(await benchPropagation())}`);
+
+/** Each Redis-on target against the same target without Redis, round by round. */
+function reportRedis(targets: readonly Target[], results: readonly Result[][]): void {
+  if (redis === null) {
+    console.log("Redis on: skipped (set KEYSHIP_REDIS_URL to measure it)");
+    return;
+  }
+  targets.forEach((t, i) => {
+    const single = results[targets.findIndex((o) => o.name === t.without)];
+    if (t.without === undefined || single === undefined) return;
+    const own = results[i] as Result[];
+    const ratio = median(own.map((r, round) => r.rps / (single[round] as Result).rps));
+    // The server's CPU per request does not depend on how fast autocannon could go.
+    const cpu = median(own.map((r, round) => r.cpuMicros / (single[round] as Result).cpuMicros));
+    const met = ratio >= REDIS_TARGET_RATIO ? "met" : "not met";
+    console.log(
+      `${t.name}: ${ratio.toFixed(2)}x the req/s of ${t.without} (target ${REDIS_TARGET_RATIO.toFixed(2)}x: ${met}), ${cpu.toFixed(2)}x its server µs/req`,
+    );
+  });
 }

@@ -1,10 +1,12 @@
 /**
- * The benchmark's server process: serves the apps of `apps.ts` on two ports. Prints
- * `{ keyshipUrl, bareUrl, token, accessToken, apiKey }` as one JSON line, then serves until killed.
+ * The benchmark's server process: serves the apps of `apps.ts` on two ports, and with a Redis
+ * (`KEYSHIP_REDIS_URL`, else `KEYSHIP_TEST_REDIS_URL`) the same keyship route with Redis on, on
+ * a third. Prints `{ keyshipUrl, bareUrl, token, accessToken, apiKey, redis }` as one JSON line
+ * (`redis`: `{ url, token, apiKey }`, or null without Redis), then serves until killed.
  */
 import { serve } from "@hono/node-server";
 import { listen } from "keyship";
-import { buildBenchApps } from "./apps.ts";
+import { benchRedisUrl, buildBenchApps, buildRedisBenchApp } from "./apps.ts";
 
 const { keyship: app, bare, token, accessToken, apiKey } = await buildBenchApps();
 const keyship = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignals: false });
@@ -13,11 +15,26 @@ const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
 });
 const address = bareServer.address();
 const barePort = typeof address === "object" && address !== null ? address.port : 0;
+const redisUrl = benchRedisUrl();
+const withRedis = redisUrl === undefined ? undefined : await buildRedisBenchApp(redisUrl);
+const redisServer =
+  withRedis === undefined
+    ? undefined
+    : await listen(withRedis.keyship, { port: 0, hostname: "127.0.0.1", handleSignals: false });
+const redis =
+  withRedis === undefined || redisServer === undefined
+    ? null
+    : {
+        url: `http://127.0.0.1:${redisServer.port}`,
+        token: withRedis.token,
+        apiKey: withRedis.apiKey,
+      };
 
 process.stdout.write(
-  `${JSON.stringify({ keyshipUrl: `http://127.0.0.1:${keyship.port}`, bareUrl: `http://127.0.0.1:${barePort}`, token, accessToken, apiKey })}\n`,
+  `${JSON.stringify({ keyshipUrl: `http://127.0.0.1:${keyship.port}`, bareUrl: `http://127.0.0.1:${barePort}`, token, accessToken, apiKey, redis })}\n`,
 );
 process.on("SIGTERM", () => {
   bareServer.close();
-  void keyship.close().then(() => process.exit(0));
+  const closeRedis = redisServer?.close().then(() => withRedis?.deleteKeys());
+  void Promise.all([keyship.close(), closeRedis]).then(() => process.exit(0));
 });
