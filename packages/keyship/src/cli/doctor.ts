@@ -1,7 +1,7 @@
 /**
  * `keyship doctor`: checks the settings, the route-protection rules (and prints their
- * effective table), the database (reachable, migrated) and that the WebAuthn origins agree
- * with the RP ID, and prints what to fix.
+ * effective table), the database (reachable, migrated), that the WebAuthn origins agree
+ * with the RP ID, and each OAuth sign-in provider (doctor-oauth.ts), and prints what to fix.
  * @module
  */
 
@@ -17,33 +17,14 @@ import { KeyshipConfigError } from "../errors.ts";
 import { loadProtection, type ProtectionTable } from "../guards/patterns.ts";
 import { describeProtection, keyshipOwnPaths } from "../guards/protect.ts";
 import { redactDatabaseUrl } from "./database.ts";
+import { checkProviders } from "./doctor-oauth.ts";
+import { type Report, report, summarize } from "./doctor-report.ts";
 import type { CliIo } from "./io.ts";
 
 /** Options of the doctor command. */
 export interface DoctorArgs {
   /** Overrides KEYSHIP_DATABASE_URL. */
   readonly database: string | undefined;
-}
-
-/** The outcome of one check. `fail` makes doctor exit with 1. */
-type Level = "ok" | "warn" | "fail";
-
-interface Report {
-  readonly io: CliIo;
-  failures: number;
-  warnings: number;
-}
-
-function report(r: Report, level: Level, message: string, fix?: string): void {
-  const tag = level === "ok" ? "  ok  " : level === "warn" ? "  warn" : "  FAIL";
-  const line = `${tag}  ${message}${fix === undefined ? "" : `\n        fix: ${fix}`}`;
-  if (level === "fail") {
-    r.failures++;
-    r.io.err(line);
-  } else {
-    if (level === "warn") r.warnings++;
-    r.io.out(line);
-  }
 }
 
 /**
@@ -83,17 +64,9 @@ export async function runDoctor(args: DoctorArgs, io: CliIo): Promise<number> {
 
   io.out("database");
   await checkDatabase(r, settings, io.cwd);
-  return summarize(r);
-}
 
-function summarize(r: Report): number {
-  const { failures, warnings } = r;
-  if (failures > 0) {
-    r.io.err(`${failures} problem${failures === 1 ? "" : "s"} to fix, ${warnings} warning(s)`);
-    return 1;
-  }
-  r.io.out(warnings === 0 ? "all good" : `no problems, ${warnings} warning(s)`);
-  return 0;
+  await checkProviders(r, settings);
+  return summarize(r);
 }
 
 function readEnv(path: string): Record<string, string | undefined> {
