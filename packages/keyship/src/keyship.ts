@@ -14,6 +14,7 @@ import { loadSettings } from "./config/load.ts";
 import type { Settings, SettingsInput } from "./config/schema.ts";
 import { isPrettyLogging } from "./config/settings-logging.ts";
 import { openDatabase } from "./db/connect.ts";
+import { newInstanceName } from "./db/instances.ts";
 import type { DB, DialectName } from "./db/schema.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { requireUser } from "./guards/guards.ts";
@@ -26,6 +27,7 @@ import {
   type HealthChecks,
   redisCheck,
 } from "./health/checks.ts";
+import { watchInstances } from "./health/instances.ts";
 import { createBaseMiddleware } from "./http/middleware.ts";
 import { createRouter, type KeyshipRouter } from "./http/router.ts";
 import type { KeyshipEnv } from "./http/variables.ts";
@@ -258,7 +260,11 @@ export interface BuiltKeyship<S extends z.ZodObject = z.ZodObject> {
  * one, else Redis when set, else each limit's memory store).
  */
 function openDependencies(settings: Settings, logger: Logger, given: RateLimitStore | undefined) {
-  const { db, dialect } = openDatabase(settings.databaseUrl, settings.databaseTimeoutMs);
+  const applicationName = newInstanceName();
+  const { db, dialect } = openDatabase(settings.databaseUrl, {
+    timeoutMs: settings.databaseTimeoutMs,
+    applicationName,
+  });
   const redis =
     settings.redisUrl === undefined
       ? undefined
@@ -268,7 +274,7 @@ function openDependencies(settings: Settings, logger: Logger, given: RateLimitSt
   if (redis !== undefined) health.add(redisCheck(redis));
   // With Redis, every built-in limit counts there, shared by all instances (redis/rate-limits.ts).
   const rateLimitStore = given ?? (redis === undefined ? undefined : sharedRateLimitStore(redis));
-  return { db, dialect, redis, health, rateLimitStore };
+  return { db, dialect, redis, health, rateLimitStore, applicationName };
 }
 
 /**
@@ -294,18 +300,16 @@ function startupLogger(
 export function buildKeyship<S extends z.ZodObject>(options: KeyshipOptions<S>): BuiltKeyship<S> {
   const { settings, warnings, protection, providers, userFields } = loadStartup(options);
   const logger = startupLogger(options, settings, warnings);
-  const { db, dialect, redis, health, rateLimitStore } = openDependencies(
-    settings,
-    logger,
-    options.rateLimitStore,
-  );
-  const context = buildContext(options, settings, logger, { db, dialect, redis, userFields });
+  const deps = openDependencies(settings, logger, options.rateLimitStore);
+  const { db, dialect, redis, health, rateLimitStore, applicationName } = deps;
+  const context = buildContext(options, settings, logger, { ...deps, userFields });
   const { changes } = context;
   health.add(changeFeedCheck(changes));
   // The feed listens once the schema is there (SQLite polls its table); it never fails startup.
   const ready = startMigrations(context).then(() => changes.start());
   ready.catch(() => {}); // a failed migration is logged by startMigrations()
   const stopRetention = startAuditRetention(context, ready);
+  const stopInstanceWatch = watchInstances(context, { health, ready, applicationName });
   const audit = requestAuditLog(context);
   const sockets = createSocketWatch(context);
 
@@ -353,6 +357,7 @@ export function buildKeyship<S extends z.ZodObject>(options: KeyshipOptions<S>):
     ready,
     close: () => {
       stopRetention();
+      stopInstanceWatch();
       closed ??= ready
         .catch(() => {})
         .then(() => auth.close())

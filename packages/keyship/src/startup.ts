@@ -16,12 +16,15 @@ export function buildContext(
   options: { readonly now?: () => Date; readonly newId?: IdGenerator },
   settings: Settings,
   logger: Logger,
-  deps: Pick<KeyshipContext, "db" | "dialect" | "redis" | "userFields">,
+  deps: Pick<KeyshipContext, "db" | "dialect" | "redis" | "userFields"> & {
+    /** The instance's PostgreSQL `application_name` (db/instances.ts). */
+    readonly applicationName?: string;
+  },
 ): KeyshipContext {
-  const { db, dialect, redis, userFields } = deps;
+  const { db, dialect, redis, userFields, applicationName } = deps;
   const now = options.now ?? systemNow;
   const changes = createChangeFeed({
-    transport: changeTransport({ settings, db, dialect, now, redis }),
+    transport: changeTransport({ settings, db, dialect, now, redis, applicationName }),
     logger,
     now,
   });

@@ -19,21 +19,28 @@ export const POSTGRES_CHANNEL = "keyship_changes";
  * A transport over LISTEN/NOTIFY.
  * @param db the pool announcements are sent through
  * @param url the database URL the listening connection opens
+ * @param applicationName the listening connection's `application_name` (the instance's, so
+ *   other instances see this one for as long as it runs) @default none
  */
-export function postgresTransport(db: DB, url: string): ChangeTransport {
+export function postgresTransport(db: DB, url: string, applicationName?: string): ChangeTransport {
   let listener: PostgresListener | undefined;
   return {
     name: "postgres",
     publish: (message) => notifyChannel(db, POSTGRES_CHANNEL, encodeChange(message)),
     listen(handlers) {
-      listener = listenPostgres(url, POSTGRES_CHANNEL, {
-        notification(payload) {
-          const message = decodeChange(payload);
-          if (message !== undefined) handlers.message(message);
+      listener = listenPostgres(
+        url,
+        POSTGRES_CHANNEL,
+        {
+          notification(payload) {
+            const message = decodeChange(payload);
+            if (message !== undefined) handlers.message(message);
+          },
+          up: handlers.up,
+          down: handlers.down,
         },
-        up: handlers.up,
-        down: handlers.down,
-      });
+        applicationName,
+      );
       return listener.started;
     },
     close: async () => {

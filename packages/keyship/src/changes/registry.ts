@@ -23,6 +23,8 @@ export interface ChangeTransportSource {
    * opens a connection of its own and closes it with itself.
    */
   readonly redis?: RedisConnection | undefined;
+  /** The instance's PostgreSQL `application_name`, for the `LISTEN` connection. */
+  readonly applicationName?: string | undefined;
 }
 
 /**
@@ -37,6 +39,8 @@ export function changeTransport(source: ChangeTransportSource): ChangeTransport 
     const own = openRedis({ url, prefix, logger: createLogger("silent") });
     return redisTransport(own, { closeConnection: true });
   }
-  if (dialect === "postgres") return postgresTransport(db, settings.databaseUrl);
+  if (dialect === "postgres") {
+    return postgresTransport(db, settings.databaseUrl, source.applicationName);
+  }
   return sqliteTransport(db, source.now);
 }

@@ -33,18 +33,33 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
   ]);
 }
 
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /**
+   * How long a query waits for a locked SQLite file, or for a PostgreSQL connection, before
+   * failing (then answered 503 `service_unavailable`). @default 5000
+   */
+  readonly timeoutMs?: number;
+  /** PostgreSQL's `application_name` of the pool's connections. @default none */
+  readonly applicationName?: string;
+}
+
 /**
  * Opens a Kysely instance for `url`. Nothing connects until the first query.
- * @param timeoutMs how long a query waits for a locked SQLite file, or for a PostgreSQL
- *   connection, before failing (then answered 503 `service_unavailable`) @default 5000
  * @example const { db } = openDatabase("sqlite::memory:");
  */
-export function openDatabase(url: string, timeoutMs = 5000): OpenDatabase {
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): OpenDatabase {
   const { dialect, target } = parseDatabaseUrl(url);
+  const timeoutMs = options.timeoutMs ?? 5000;
   const kyselyDialect =
     dialect === "sqlite"
       ? createSqliteDialect(target, timeoutMs)
-      : createPostgresDialect(target, { connectionTimeoutMillis: timeoutMs });
+      : createPostgresDialect(target, {
+          connectionTimeoutMillis: timeoutMs,
+          ...(options.applicationName === undefined
+            ? {}
+            : { applicationName: options.applicationName }),
+        });
   const log = traceQueries({ system: dialect === "sqlite" ? "sqlite" : "postgresql" });
   return { db: new Kysely<Database>({ dialect: kyselyDialect, log }), dialect };
 }

@@ -31,12 +31,14 @@ const RETRY_MAX_MS = 2000;
  * Listens on `channel` of the database at `url`.
  * @param url a `postgres://` connection string
  * @param channel the channel name (an identifier: letters, digits and `_`)
+ * @param applicationName the connection's `application_name` @default none
  * @example const listener = listenPostgres(url, "keyship_changes", { notification, up, down });
  */
 export function listenPostgres(
   url: string,
   channel: string,
   handlers: PostgresListenerHandlers,
+  applicationName?: string,
 ): PostgresListener {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new TypeError("bad channel name");
   let client: pg.Client | undefined;
@@ -55,7 +57,11 @@ export function listenPostgres(
   }
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    const next = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 5000,
+      ...(applicationName === undefined ? {} : { application_name: applicationName }),
+    });
     client = next;
     next.on("error", (error) => lost(error, next));
     next.on("end", () => lost(new Error("connection ended"), next));

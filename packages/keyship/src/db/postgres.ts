@@ -28,6 +28,8 @@ export interface PostgresPoolOptions {
   readonly max?: number;
   /** How long to wait for a connection before failing. @default 5000 */
   readonly connectionTimeoutMillis?: number;
+  /** `application_name` of each connection (one in the URL wins). @default none */
+  readonly applicationName?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createPostgresDialect(
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
     types,
   });
   // An idle client that errors (server restart) must not crash the process; the next query

@@ -16,6 +16,8 @@ export interface DependencyHealth {
   readonly status: "ok" | "down";
   /** Since when it is down (ISO 8601), when known. */
   readonly since?: string;
+  /** Something to fix although the dependency serves (e.g. `instances`). */
+  readonly warning?: string;
 }
 
 /** A named check. */

@@ -13,6 +13,9 @@ const DependencySchema = z
   .object({
     status: z.enum(["ok", "down"]),
     since: z.string().optional().openapi({ description: "Since when it is down (ISO 8601)." }),
+    warning: z.string().optional().openapi({
+      description: "Something to fix although it serves, e.g. `instances` without Redis.",
+    }),
   })
   .openapi("DependencyHealth");
 
@@ -23,7 +26,7 @@ const HealthSchema = z
     }),
     checks: z.record(z.string(), DependencySchema).openapi({
       description:
-        "Each dependency by name: `database`, `changes` (the change feed), `redis` when configured, and others.",
+        "Each dependency by name: `database`, `changes` (the change feed), `redis` when configured, `instances` on PostgreSQL without Redis, and others.",
       example: { database: { status: "ok" }, changes: { status: "ok" }, redis: { status: "ok" } },
     }),
   })

@@ -3,7 +3,6 @@
  * and trusts caches for a short time only, until it listens again. PostgreSQL's LISTEN
  * connection runs through a proxy the test cuts; announcements still go through the pool.
  */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChangeFeed, FALLBACK_TRUST_MS } from "../../src/changes/feed.ts";
 import type { Change } from "../../src/changes/model.ts";
@@ -12,8 +11,8 @@ import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import type { DB } from "../../src/db/schema.ts";
 import { changeFeedCheck } from "../../src/health/checks.ts";
-import { createLogger } from "../../src/observability/logger.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
+import { capturedLogs } from "../helpers/logs.ts";
 import { eventually } from "./instances.ts";
 import { type CuttableProxy, startProxy } from "./proxy.ts";
 
@@ -23,15 +22,7 @@ describe.skipIf(postgres === undefined)("the change feed on PostgreSQL when LIST
   let target: TestDatabase;
   let db: DB;
   let proxy: CuttableProxy;
-  const lines: string[] = [];
-  const logger = createLogger("info", {
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  });
+  const { logger, lines } = capturedLogs("info");
 
   beforeAll(async () => {
     target = await (postgres as NonNullable<typeof postgres>).create();
