@@ -7,7 +7,7 @@
 import type { Me } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Link } from "./components.tsx";
-import { keyship } from "./keyship.ts";
+import { keyship, providerReturn } from "./keyship.ts";
 import { Admin } from "./pages/Admin.tsx";
 import { Home } from "./pages/Home.tsx";
 import { Recover } from "./pages/Recover.tsx";
@@ -22,6 +22,7 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
 
   const refresh = useCallback(async () => {
+    await providerReturn.catch(() => null); // back from a provider: signed in by now
     if (!(await keyship.isSignedIn())) return setMe(null);
     setMe(await keyship.me().catch(() => null));
   }, []);

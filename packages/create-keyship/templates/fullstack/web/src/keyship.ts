@@ -6,6 +6,14 @@ import { createKeyshipClient, isKeyshipError } from "@keyship/client";
 
 export const keyship = createKeyshipClient({ baseUrl: window.location.origin });
 
+/**
+ * The return from a provider (`signInWith`, `linkAccount`): the `#keyship_oauth…` fragment,
+ * read and exchanged once as the page loads; null on any other page load. The App waits for
+ * it before asking who is signed in; ProviderButtons shows its error.
+ */
+export const providerReturn = keyship.completeOAuth();
+providerReturn.catch(() => undefined); // shown by ProviderButtons, not an unhandled rejection
+
 /** Password sign-in is offered when the project was created with --passwords. */
 export const passwordsEnabled = import.meta.env.VITE_PASSWORDS === "true";
 
@@ -26,6 +34,12 @@ const MESSAGES: Record<string, string> = {
   "recovery.code_invalid": "That email and recovery code do not match (each code works once).",
   "recovery.no_email": "Add an email address to your account first.",
   rate_limited: "Too many attempts. Wait a while, then try again.",
+  "oauth.access_denied": "The sign-in was cancelled at the provider.",
+  "oauth.account_link_required":
+    "That email already has an account. Sign in the usual way, then link the provider.",
+  "oauth.code_invalid": "That sign-in link has expired. Please sign in again.",
+  "oauth.already_linked": "That provider account belongs to another user.",
+  "oauth.last_sign_in_method": "This is your only way to sign in; add a passkey first.",
 };
 
 /** A short, user-facing message for any error (switching on the stable `code`). */

@@ -3,6 +3,7 @@ import { isAutofillDismissal } from "@keyship/client";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, Notice } from "../components.tsx";
 import { keyship, messageOf, passwordsEnabled } from "../keyship.ts";
+import { ProviderButtons } from "../ProviderButtons.tsx";
 
 export function SignIn(props: { onSignedIn: () => Promise<void> }) {
   const [error, setError] = useState("");
@@ -85,6 +86,7 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
         Sign in with a passkey
       </button>
       <Notice>{error}</Notice>
+      <ProviderButtons />
       <p className="muted center">
         New here? <Link to="/signup">Create an account</Link>
       </p>
