@@ -10,9 +10,9 @@ import {
   authenticatorCredentials,
   describeWithBrowser,
   gotoTestPage,
+  loseDevice,
   pageFails,
   pageOk,
-  replaceVirtualAuthenticator,
 } from "./helpers/browser.ts";
 import { useTestPage } from "./helpers/fixture.ts";
 import { SECRET_PATH } from "./helpers/server.ts";
@@ -44,20 +44,7 @@ describeWithBrowser("account recovery in Chromium", () => {
   });
 
   it("loses the device: storage cleared, authenticator replaced, signed out", async () => {
-    authenticatorId = await replaceVirtualAuthenticator(page, authenticatorId);
-    await page.context().clearCookies();
-    await page.evaluate(async () => {
-      localStorage.clear();
-      sessionStorage.clear();
-      for (const { name } of await indexedDB.databases()) {
-        if (name === undefined) continue;
-        await new Promise((resolve, reject) => {
-          const request = indexedDB.deleteDatabase(name);
-          request.onsuccess = resolve;
-          request.onerror = () => reject(request.error);
-        });
-      }
-    });
+    authenticatorId = await loseDevice(page, authenticatorId);
     await gotoTestPage(page, t.origin);
     expect(await pageOk(page, "isSignedIn")).toBe(false);
     expect(await authenticatorCredentials(page, authenticatorId)).toEqual([]);

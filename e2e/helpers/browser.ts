@@ -124,6 +124,29 @@ export async function replaceVirtualAuthenticator(
   return withVirtualAuthenticator(page);
 }
 
+/**
+ * Loses the device: swaps the page's authenticator for an empty one and clears the origin's
+ * cookies, local and session storage and every IndexedDB database (the device key with them).
+ * @returns the new authenticatorId
+ */
+export async function loseDevice(page: Page, authenticatorId: string): Promise<string> {
+  const replaced = await replaceVirtualAuthenticator(page, authenticatorId);
+  await page.context().clearCookies();
+  await page.evaluate(async () => {
+    localStorage.clear();
+    sessionStorage.clear();
+    for (const { name } of await indexedDB.databases()) {
+      if (name === undefined) continue;
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = resolve;
+        request.onerror = () => reject(request.error);
+      });
+    }
+  });
+  return replaced;
+}
+
 /** A credential of a virtual authenticator, as CDP's `WebAuthn.getCredentials` reports it. */
 export interface VirtualCredential {
   /** base64 */

@@ -249,7 +249,13 @@ async function writeEnvFiles(plan: ProjectPlan): Promise<void> {
   if (isFullstack) {
     await writeFile(
       join(directory, "web", ".env"),
-      `# Read by Vite; only VITE_* variables reach the browser.\nVITE_PASSWORDS=${values.passwords}\n`,
+      [
+        "# Read by Vite; only VITE_* variables reach the browser.",
+        `VITE_PASSWORDS=${values.passwords}`,
+        "# true offers 'Email me a recovery link' (set KEYSHIP_RECOVERY_EMAIL_ENABLED in api/.env too).",
+        "VITE_RECOVERY_EMAIL=false",
+        "",
+      ].join("\n"),
     );
   }
 }

@@ -4,6 +4,7 @@
  */
 interface ImportMetaEnv {
   readonly VITE_PASSWORDS?: string;
+  readonly VITE_RECOVERY_EMAIL?: string;
 }
 
 interface ImportMeta {

@@ -1,6 +1,8 @@
 /**
  * The shell: who is signed in, the navigation, and which page to show.
- * Signed out: /signin, /signup and /recover. Signed in: /, /security and (admins only) /admin.
+ * Signed out: /signin, /signup and /recover (also the emailed recovery link, #token=…).
+ * Signed in: /, /security and (admins only) /admin. Either way: /confirm-email, the page of
+ * the email-change link.
  * Home offers recovery codes to an account without any; a recovered account lands on
  * /security (new codes, and the lost passkey to remove).
  */
@@ -9,6 +11,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link } from "./components.tsx";
 import { keyship, providerReturn } from "./keyship.ts";
 import { Admin } from "./pages/Admin.tsx";
+import { ConfirmEmail } from "./pages/ConfirmEmail.tsx";
 import { Home } from "./pages/Home.tsx";
 import { Recover } from "./pages/Recover.tsx";
 import { Security } from "./pages/Security.tsx";
@@ -75,7 +78,9 @@ export function App() {
         )}
       </header>
       <main className="content">
-        {me === null ? (
+        {path === "/confirm-email" ? (
+          <ConfirmEmail onConfirmed={refresh} />
+        ) : me === null ? (
           path === "/signup" ? (
             <SignUp onSignedIn={onSignedIn} />
           ) : path === "/recover" ? (

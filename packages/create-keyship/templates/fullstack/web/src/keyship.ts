@@ -17,6 +17,9 @@ providerReturn.catch(() => undefined); // shown by ProviderButtons, not an unhan
 /** Password sign-in is offered when the project was created with --passwords. */
 export const passwordsEnabled = import.meta.env.VITE_PASSWORDS === "true";
 
+/** "Email me a recovery link" is offered when the API sets KEYSHIP_RECOVERY_EMAIL_ENABLED. */
+export const recoveryEmailEnabled = import.meta.env.VITE_RECOVERY_EMAIL === "true";
+
 const MESSAGES: Record<string, string> = {
   "webauthn.not_allowed": "The passkey prompt was closed or timed out. Try again.",
   "webauthn.aborted": "The passkey prompt was cancelled.",
@@ -33,6 +36,8 @@ const MESSAGES: Record<string, string> = {
   "validation.failed": "Please check the form.",
   "recovery.code_invalid": "That email and recovery code do not match (each code works once).",
   "recovery.no_email": "Add an email address to your account first.",
+  "recovery.link_invalid": "This recovery link has expired or was used. Ask for a new one.",
+  "email_change.token_invalid": "This link has expired or was used. Change your email again.",
   rate_limited: "Too many attempts. Wait a while, then try again.",
   "oauth.access_denied": "The sign-in was cancelled at the provider.",
   "oauth.account_link_required":

@@ -1,12 +1,13 @@
 /**
- * Security: the user's passkeys (add, rename, remove), recovery codes, and signed-in devices
- * (sign out).
+ * Security: the user's passkeys (add, rename, remove), recovery codes, the email address
+ * (change), and signed-in devices (sign out).
  */
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
 import { ConfirmButton, InlineRename } from "../inline.tsx";
 import { keyship, messageOf, sensitive } from "../keyship.ts";
+import { EmailAddress } from "./EmailAddress.tsx";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
 export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
@@ -106,6 +107,8 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
       </section>
 
       <RecoveryCodes />
+
+      <EmailAddress me={props.me} />
 
       <section className="card" aria-labelledby="devices-title">
         <div className="card-head">

@@ -4,10 +4,10 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link, Notice } from "../components.tsx";
 import { keyship, messageOf, passwordsEnabled } from "../keyship.ts";
 import { ProviderButtons } from "../ProviderButtons.tsx";
+import { useSubmit } from "../router.ts";
 
 export function SignIn(props: { onSignedIn: () => Promise<void> }) {
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
 
@@ -18,34 +18,21 @@ export function SignIn(props: { onSignedIn: () => Promise<void> }) {
     keyship.loginWithAutofill("#email").then(props.onSignedIn, (e: unknown) => {
       if (!isAutofillDismissal(e)) setError(messageOf(e));
     });
-  }, [props.onSignedIn]);
+  }, [props.onSignedIn, setError]);
 
-  const withPasskey = async () => {
-    setBusy(true);
-    setError("");
-    try {
+  const withPasskey = () =>
+    run(async () => {
       await keyship.login();
       await props.onSignedIn();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const withPassword = async (event: FormEvent) => {
+  const withPassword = (event: FormEvent) => {
     event.preventDefault();
     if (!passwordsEnabled) return withPasskey();
-    setBusy(true);
-    setError("");
-    try {
+    return run(async () => {
       await keyship.loginWithPassword({ email, password });
       await props.onSignedIn();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,27 +1,21 @@
 /** Sign up: email and name, then the browser creates a passkey. No password to remember. */
 import { type FormEvent, useState } from "react";
 import { Link, Notice } from "../components.tsx";
-import { keyship, messageOf, passwordsEnabled } from "../keyship.ts";
+import { keyship, passwordsEnabled } from "../keyship.ts";
+import { useSubmit } from "../router.ts";
 
 export function SignUp(props: { onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const { busy, error } = submit;
 
-  const run = async (ceremony: () => Promise<unknown>) => {
-    setBusy(true);
-    setError("");
-    try {
+  const run = (ceremony: () => Promise<unknown>) =>
+    submit.run(async () => {
       await ceremony();
       await props.onSignedIn();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
