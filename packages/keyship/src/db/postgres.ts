@@ -50,5 +50,12 @@ export function createPostgresDialect(
   // An idle client that errors (server restart) must not crash the process; the next query
   // gets a fresh connection and fails or succeeds on its own.
   pool.on("error", () => {});
+  // A client checked out of the pool (inside a transaction) has no pool listener: when the
+  // server drops its connection, its `error` event would be an uncaught exception that ends
+  // the process. Its queries fail on their own (answered 503), and the pool discards the dead
+  // client when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   return new PostgresDialect({ pool });
 }
