@@ -9,7 +9,7 @@
 import type { Principal } from "../auth/principal.ts";
 import type { Change } from "../changes/model.ts";
 import type { KeyshipContext } from "../context.ts";
-import { type DeadSubjects, findDeadSubjects } from "./store.ts";
+import { type DeadSubjects, findDeadSubjects, type SubjectIds } from "./store.ts";
 
 /** How often open sockets are checked. */
 export const WATCH_INTERVAL_MS = 1000;
@@ -57,6 +57,28 @@ function concerns(p: Principal, change: Change): boolean {
   }
 }
 
+/** The users, devices, sessions and API keys behind the open sockets, each once. */
+function subjectsOf(open: readonly Entry[]): SubjectIds {
+  const ids = {
+    userIds: new Set<string>(),
+    deviceIds: new Set<string>(),
+    sessionIds: new Set<string>(),
+    keyIds: new Set<string>(),
+  };
+  for (const { principal: p } of open) {
+    if (p.via !== "master" && p.via !== "client") ids.userIds.add(p.userId);
+    if (p.deviceId !== undefined) ids.deviceIds.add(p.deviceId);
+    if (p.sessionId !== undefined) ids.sessionIds.add(p.sessionId);
+    if (p.via === "apikey" && p.keyId !== undefined) ids.keyIds.add(p.keyId);
+  }
+  return {
+    userIds: [...ids.userIds],
+    deviceIds: [...ids.deviceIds],
+    sessionIds: [...ids.sessionIds],
+    keyIds: [...ids.keyIds],
+  };
+}
+
 /**
  * Creates the socket watch of an instance.
  * @param ctx the database, logger and change feed
@@ -73,28 +95,7 @@ export function createSocketWatch(
   async function checkNow(): Promise<void> {
     const open = [...entries];
     if (open.length === 0) return;
-    const ids = {
-      userIds: new Set<string>(),
-      deviceIds: new Set<string>(),
-      sessionIds: new Set<string>(),
-      keyIds: new Set<string>(),
-    };
-    for (const { principal: p } of open) {
-      if (p.via !== "master" && p.via !== "client") ids.userIds.add(p.userId);
-      if (p.deviceId !== undefined) ids.deviceIds.add(p.deviceId);
-      if (p.sessionId !== undefined) ids.sessionIds.add(p.sessionId);
-      if (p.via === "apikey" && p.keyId !== undefined) ids.keyIds.add(p.keyId);
-    }
-    const dead = await findDeadSubjects(
-      ctx.db,
-      {
-        userIds: [...ids.userIds],
-        deviceIds: [...ids.deviceIds],
-        sessionIds: [...ids.sessionIds],
-        keyIds: [...ids.keyIds],
-      },
-      ctx.now().toISOString(),
-    );
+    const dead = await findDeadSubjects(ctx.db, subjectsOf(open), ctx.now().toISOString());
     for (const entry of open) {
       if (entries.has(entry) && isDead(entry.principal, dead)) {
         entries.delete(entry);
