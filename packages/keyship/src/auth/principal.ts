@@ -22,7 +22,8 @@ export interface Principal {
   readonly impersonatorId?: string;
   /**
    * `via: "external"`: the name of the trusted issuer (`KEYSHIP_TRUST_<NAME>_*`, lower case);
-   * `userId` is then `<provider>:<sub>`, not a keyship user (docs/resource-server.md).
+   * `userId` is then `<provider>:<sub>`, not a keyship user, unless `KEYSHIP_TRUST_<NAME>_USERS`
+   * maps the subject to one (docs/resource-server.md).
    */
   readonly provider?: string;
   /** `via: "external"`: every role of the token's roles claim (`role` is `admin` when one is). */

@@ -93,6 +93,12 @@ export const TRUST_GROUP = defineEnvGroup({
       example: "RS256",
       doc: "Comma-separated algorithms accepted from this issuer. Unset: every asymmetric one (RS, PS, ES, EdDSA) the discovery document lists.",
     },
+    users: {
+      suffix: "USERS",
+      schema: z.enum(["none", "link", "create"]).default("none"),
+      example: "link",
+      doc: "Whether a token's subject acts as a keyship user: `none` (the principal is `<name>:<sub>`), `link` (a subject linked at the OAuth sign-in provider of this issuer acts as that user), `create` (as `link`, and a subject not linked yet gets a new user, linked there). Default `none`.",
+    },
     jwksCooldownSeconds: {
       suffix: "JWKS_COOLDOWN_SECONDS",
       schema: intFromString(0, 3600).default(30),

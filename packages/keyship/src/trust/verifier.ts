@@ -28,6 +28,7 @@ import { withSpan } from "../observability/tracing.ts";
 import { TokenError, toTokenError } from "../tokens/errors.ts";
 import { discoverIssuer } from "./discovery.ts";
 import { externalPrincipal } from "./model.ts";
+import { type ExternalUserMapper, externalUserMapper } from "./users.ts";
 
 /** Clock skew tolerated on `exp` and `nbf`, in seconds. */
 const CLOCK_SKEW_SECONDS = 30;
@@ -63,6 +64,8 @@ export interface TrustedTokenVerifier {
 interface TrustedIssuer {
   readonly name: string;
   readonly settings: TrustedIssuerSettings;
+  /** The keyship user of a subject (`users: link | create`); undefined with `none`. */
+  readonly users: ExternalUserMapper | undefined;
   /** The issuer's keys and algorithms, discovered on first use. */
   keys(): Promise<{ readonly jwks: JWTVerifyGetKey; readonly algorithms: readonly string[] }>;
 }
@@ -80,6 +83,7 @@ function trustedIssuer(
   name: string,
   settings: TrustedIssuerSettings,
   nowMs: () => number,
+  users: ExternalUserMapper | undefined,
 ): TrustedIssuer {
   let pending: ReturnType<TrustedIssuer["keys"]> | undefined;
   let failedAt = Number.NEGATIVE_INFINITY;
@@ -97,6 +101,7 @@ function trustedIssuer(
   return {
     name,
     settings,
+    users,
     keys() {
       if (pending === undefined) {
         if (nowMs() - failedAt < DISCOVERY_RETRY_MS) {
@@ -187,12 +192,12 @@ async function verifiedPayload(
 
 /**
  * Creates the external-token verifier of a keyship instance.
- * @param ctx settings (`trust`, cache size and TTL, `sessionIssuer`) and the clock
- * @throws KeyshipConfigError when a trusted issuer is keyship's own `sessionIssuer`
+ * @param ctx settings (`trust`, cache size and TTL, `sessionIssuer`), the clock, and the
+ *   database (read only for issuers with `users: link | create`)
+ * @throws KeyshipConfigError when a trusted issuer is keyship's own `sessionIssuer`, or
+ *   `users: link | create` has no OAuth sign-in provider of that issuer
  */
-export function createTrustedTokenVerifier(
-  ctx: Pick<KeyshipContext, "settings" | "now">,
-): TrustedTokenVerifier {
+export function createTrustedTokenVerifier(ctx: KeyshipContext): TrustedTokenVerifier {
   const nowMs = millisecondsOf(ctx.now);
   const byIssuer = new Map<string, TrustedIssuer>();
   for (const [name, trusted] of Object.entries(ctx.settings.trust)) {
@@ -203,7 +208,8 @@ export function createTrustedTokenVerifier(
         `${variable} is keyship's own KEYSHIP_SESSION_ISSUER (${trusted.issuer}); trust another issuer, ${example}.`,
       ]);
     }
-    byIssuer.set(trusted.issuer, trustedIssuer(name, trusted, nowMs));
+    const users = externalUserMapper(ctx, name, trusted);
+    byIssuer.set(trusted.issuer, trustedIssuer(name, trusted, nowMs, users));
   }
   const cache = createVerifiedTokenCache<CachedSubject>({
     max: ctx.settings.authCacheSize,
@@ -227,10 +233,13 @@ export function createTrustedTokenVerifier(
         { "keyship.token.kind": "external" },
         () => verifiedPayload(issuer, token, ctx.now),
       );
+      const external = externalPrincipal(issuer.name, issuer.settings, payload);
+      const principal =
+        issuer.users === undefined ? external : await issuer.users(external, payload);
       // Each token is its own subject: two tokens of one caller may carry different scopes.
       const subject = {
         id: `${issuer.name}|${token.slice(token.lastIndexOf(".") + 1)}`,
-        principal: externalPrincipal(issuer.name, issuer.settings, payload),
+        principal,
       };
       cache.rememberSubject(subject);
       cache.rememberToken(token, subject, payload.exp * 1000);

@@ -27,12 +27,14 @@ describe("dynamic variable groups", () => {
         rolesClaim: "realm_access.roles",
         scopesClaim: "scope",
         jwksCooldownSeconds: 30,
+        users: "none",
       },
       other: {
         issuer: "https://other.example.com",
         audience: ["orders-api"],
         scopesClaim: "scope",
         jwksCooldownSeconds: 30,
+        users: "none",
       },
     });
   });

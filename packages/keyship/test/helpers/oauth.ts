@@ -76,6 +76,40 @@ export async function followToCallback(
   throw new Error("too many redirects");
 }
 
+/**
+ * Answers `oidc-provider`'s dev sign-in page as `login` (any password), and its consent page:
+ * the `interact` of {@link followToCallback}.
+ */
+export function interactAs(login: string) {
+  return (url: string, html: string) => {
+    const action = /action="([^"]+)"/.exec(html)?.[1];
+    if (action === undefined) return undefined;
+    const body = html.includes('name="login"')
+      ? new URLSearchParams({ prompt: "login", login, password: "any" })
+      : new URLSearchParams({ prompt: "consent" });
+    return { url: new URL(action, url).href, body };
+  };
+}
+
+/**
+ * A whole sign-in at an `oidc-provider` as `login` (its dev sign-in and consent pages): start,
+ * provider, callback and a bearer exchange; returns the exchange's answer.
+ * @param check looks at the started flow's provider URL before it is followed
+ */
+export async function signInAtOidcProvider(
+  app: KeyshipApp,
+  provider: string,
+  login: string,
+  check: (started: StartedOAuth) => void = () => {},
+): Promise<Response> {
+  const started = await startOAuth(app, provider);
+  check(started);
+  const callbackPrefix = `http://localhost:8787/auth/oauth/${provider}/callback`;
+  const callback = await followToCallback(started.location, callbackPrefix, interactAs(login));
+  const fragment = fragmentOf(await callOAuthCallback(app, callback, started.cookie));
+  return exchangeOAuthCode(app, fragment.get("keyship_oauth") as string);
+}
+
 /** Calls keyship's callback (path and query of `callback`) with the flow cookie. */
 export async function callOAuthCallback(
   app: KeyshipApp,

@@ -6,13 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects } from "../helpers/databases.ts";
-import {
-  callOAuthCallback,
-  exchangeOAuthCode,
-  followToCallback,
-  fragmentOf,
-  startOAuth,
-} from "../helpers/oauth.ts";
+import { signInAtOidcProvider } from "../helpers/oauth.ts";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider.ts";
 import { useSuite } from "../helpers/suite.ts";
 
@@ -31,18 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => idp.close());
 
-/** Answers the provider's dev sign-in page as `login`, and its consent page. */
-function interactAs(login: string) {
-  return (url: string, html: string) => {
-    const action = /action="([^"]+)"/.exec(html)?.[1];
-    if (action === undefined) return undefined;
-    const body = html.includes('name="login"')
-      ? new URLSearchParams({ prompt: "login", login, password: "any" })
-      : new URLSearchParams({ prompt: "consent" });
-    return { url: new URL(action, url).href, body };
-  };
-}
-
 describe.each(dialects)("Keycloak-shaped realm on $name", (dialect) => {
   const suite = useSuite(dialect, {
     oauth: {
@@ -52,13 +34,10 @@ describe.each(dialects)("Keycloak-shaped realm on $name", (dialect) => {
     },
   });
 
-  async function signIn(login: string) {
-    const started = await startOAuth(suite.app, "keycloak");
-    expect(new URL(started.location).pathname).toBe("/realms/acme/auth");
-    const callback = await followToCallback(started.location, CALLBACK, interactAs(login));
-    const fragment = fragmentOf(await callOAuthCallback(suite.app, callback, started.cookie));
-    return exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
-  }
+  const signIn = (login: string) =>
+    signInAtOidcProvider(suite.app, "keycloak", login, (started) => {
+      expect(new URL(started.location).pathname).toBe("/realms/acme/auth");
+    });
 
   it("signs up with the realm's verified email, then signs in to the same account", async () => {
     const first = await signIn("ada");
