@@ -120,9 +120,19 @@ describeWithBrowser("a generated fullstack app in Chromium", () => {
   it(
     "signs out, then signs in again from the passkey autofill",
     async () => {
+      // The sign-in page shows at once, but the autofill below may sign in again within a
+      // few frames, before a poll for its heading sees it: note its heading as it is drawn.
+      await page.evaluate(() => {
+        const seen = window as { sawSignIn?: boolean };
+        new MutationObserver((_, observer) => {
+          const headings = [...document.querySelectorAll("h1")];
+          if (!headings.some((h1) => h1.textContent === "Welcome back")) return;
+          seen.sawSignIn = true;
+          observer.disconnect();
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
       await page.getByRole("button", { name: "Sign out" }).click();
-      // The sign-in page shows at once (the autofill below may sign in right after).
-      await page.getByRole("heading", { name: "Welcome back" }).waitFor();
+      await page.waitForFunction(() => (window as { sawSignIn?: boolean }).sawSignIn === true);
       // No click: the sign-in page starts a conditional (autofill) request on the email field
       // (autocomplete="username webauthn"), and the virtual authenticator, with automatic
       // presence, answers it with the passkey.
