@@ -247,6 +247,14 @@ function takeFragment() {
 }
 function oauthMethods(deps) {
   const { call, signedCall } = deps;
+  const goToProvider = async (purpose, provider, returnTo) => {
+    const { url } = await signedCall(
+      "POST",
+      `/auth/oauth/${encodeURIComponent(provider)}/${purpose}`,
+      { returnTo: returnTo ?? currentPath() }
+    );
+    location.assign(url);
+  };
   return {
     async listProviders() {
       return (await call("GET", "/auth/oauth/providers")).providers;
@@ -276,14 +284,8 @@ function oauthMethods(deps) {
       );
       return { kind: "signed_in", ...result };
     },
-    async linkAccount(provider, options = {}) {
-      const { url } = await signedCall(
-        "POST",
-        `/auth/oauth/${encodeURIComponent(provider)}/link`,
-        { returnTo: options.returnTo ?? currentPath() }
-      );
-      location.assign(url);
-    },
+    linkAccount: (provider, options = {}) => goToProvider("link", provider, options.returnTo),
+    stepUpWith: (provider, options = {}) => goToProvider("step-up", provider, options.returnTo),
     async listAccounts() {
       return (await signedCall("GET", "/auth/accounts")).accounts;
     },
