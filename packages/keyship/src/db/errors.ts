@@ -38,7 +38,10 @@ function isUnavailableOne(e: { code?: unknown; errcode?: unknown; message?: unkn
     if (/^08[0-9A-Z]{3}$/.test(e.code)) return true;
   }
   const message = typeof e.message === "string" ? e.message : "";
-  return /database is locked|timeout exceeded when trying to connect|Connection terminated/i.test(
+  // pg's own errors carry no code: a pool timeout, a dropped connection, and a query (often the
+  // ROLLBACK after a failed transaction, whose error replaces the first) on a client whose
+  // connection failed or closed ("Client has encountered a connection error and is not queryable").
+  return /database is locked|timeout exceeded when trying to connect|Connection terminated|is not queryable/i.test(
     message,
   );
 }

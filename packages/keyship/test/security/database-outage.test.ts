@@ -56,6 +56,9 @@ describe("isDatabaseUnavailable", () => {
     [{ code: "57P01" }, true],
     [{ code: "08006" }, true],
     [new Error("wrapped", { cause: { code: "ETIMEDOUT" } }), true],
+    // pg's ROLLBACK on a client whose connection died (test/db/postgres-restart.test.ts).
+    [new Error("Client has encountered a connection error and is not queryable"), true],
+    [new Error("Client was closed and is not queryable"), true],
     [{ code: "23505" }, false],
     [new Error("boom"), false],
     ["database is locked", false],
