@@ -146,6 +146,17 @@ const SERVER_CODES: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);
 export type KeyshipErrorCode = ClientErrorCode | ServerErrorCode;
 
 /**
+ * One failing field of a `validation.failed` answer: its path (`fullName`, `items.0.name`)
+ * and the server's message. Never the submitted value.
+ * @example
+ * const problem: FieldError = { path: "organizationId", message: "Too small" };
+ */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
  * The fields of a {@link KeyshipError}, as accepted by its constructor.
  * @example
  * new KeyshipError({ code: "client.unexpected_response", status: 502 });
@@ -163,6 +174,8 @@ export interface KeyshipErrorInit {
   readonly traceId?: string;
   /** The problem `type` URI. @default undefined */
   readonly type?: string;
+  /** The failing fields of a `validation.failed` answer. @default [] */
+  readonly errors?: readonly FieldError[];
   /** The underlying error, for debugging only. @default undefined */
   readonly cause?: unknown;
 }
@@ -192,6 +205,11 @@ export class KeyshipError extends Error {
   readonly traceId: string | undefined;
   /** The problem `type` URI, when the server answered with one. */
   readonly type: string | undefined;
+  /**
+   * The failing fields of a `validation.failed` answer (empty otherwise), to show each
+   * message beside its field.
+   */
+  readonly errors: readonly FieldError[];
 
   /**
    * @param init the code and, optionally, the other fields
@@ -209,6 +227,7 @@ export class KeyshipError extends Error {
     this.detail = detail;
     this.traceId = init.traceId;
     this.type = init.type;
+    this.errors = init.errors ?? [];
   }
 }
 
@@ -240,6 +259,17 @@ export interface ProblemDetails {
   readonly detail?: string;
   readonly code: string;
   readonly traceId?: string;
+  /** `validation.failed`: the failing fields; entries of another shape are dropped. */
+  readonly errors?: readonly FieldError[];
+}
+
+function fieldErrorsOf(value: unknown): FieldError[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.flatMap((entry: unknown) => {
+    if (typeof entry !== "object" || entry === null) return [];
+    const { path, message } = entry as Record<string, unknown>;
+    return typeof path === "string" && typeof message === "string" ? [{ path, message }] : [];
+  });
 }
 
 /**
@@ -272,6 +302,7 @@ export async function readProblem(response: Response): Promise<ProblemDetails | 
     status: typeof record.status === "number" ? record.status : undefined,
     detail: stringOrUndefined(record.detail),
     traceId,
+    errors: fieldErrorsOf(record.errors),
   };
 }
 
@@ -298,6 +329,7 @@ export async function errorFromResponse(response: Response): Promise<KeyshipErro
     detail: problem.detail,
     traceId: problem.traceId,
     type: problem.type,
+    errors: problem.errors,
   });
 }
 

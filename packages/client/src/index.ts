@@ -25,6 +25,7 @@ export {
 export {
   type ClientErrorCode,
   errorFromResponse,
+  type FieldError,
   isKeyshipError,
   KeyshipError,
   type KeyshipErrorCode,

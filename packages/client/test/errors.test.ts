@@ -31,6 +31,22 @@ describe("errorFromResponse", () => {
     });
   });
 
+  it("keeps the failing fields of validation.failed, dropping entries of another shape", async () => {
+    const body = {
+      ...problemBody,
+      code: "validation.failed",
+      status: 400,
+      errors: [
+        { path: "organizationId", message: "Too small" },
+        { path: 3, message: "not a path" },
+        "junk",
+      ],
+    };
+    const error = await errorFromResponse(problemResponse(body, 400));
+    expect(error.errors).toEqual([{ path: "organizationId", message: "Too small" }]);
+    expect((await errorFromResponse(problemResponse(problemBody))).errors).toEqual([]);
+  });
+
   it("accepts a content type with parameters", async () => {
     const response = problemResponse(problemBody, 409, "application/problem+json; charset=utf-8");
     expect((await errorFromResponse(response)).code).toBe("passkey.last_passkey");

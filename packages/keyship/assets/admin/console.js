@@ -94,6 +94,11 @@ var KeyshipError = class extends Error {
   /** The problem `type` URI, when the server answered with one. */
   type;
   /**
+   * The failing fields of a `validation.failed` answer (empty otherwise), to show each
+   * message beside its field.
+   */
+  errors;
+  /**
    * @param init the code and, optionally, the other fields
    * @example
    * throw new KeyshipError({ code: "client.not_signed_in" });
@@ -109,6 +114,7 @@ var KeyshipError = class extends Error {
     this.detail = detail;
     this.traceId = init.traceId;
     this.type = init.type;
+    this.errors = init.errors ?? [];
   }
 };
 function titleOf(code) {
@@ -116,6 +122,14 @@ function titleOf(code) {
 }
 function isKeyshipError(error, code) {
   return error instanceof KeyshipError && (code === void 0 || error.code === code);
+}
+function fieldErrorsOf(value) {
+  if (!Array.isArray(value)) return void 0;
+  return value.flatMap((entry) => {
+    if (typeof entry !== "object" || entry === null) return [];
+    const { path, message } = entry;
+    return typeof path === "string" && typeof message === "string" ? [{ path, message }] : [];
+  });
 }
 async function readProblem(response) {
   const contentType = response.headers.get("content-type") ?? "";
@@ -136,7 +150,8 @@ async function readProblem(response) {
     title: stringOrUndefined(record.title),
     status: typeof record.status === "number" ? record.status : void 0,
     detail: stringOrUndefined(record.detail),
-    traceId
+    traceId,
+    errors: fieldErrorsOf(record.errors)
   };
 }
 async function errorFromResponse(response) {
@@ -151,7 +166,8 @@ async function errorFromResponse(response) {
     title: problem.title,
     detail: problem.detail,
     traceId: problem.traceId,
-    type: problem.type
+    type: problem.type,
+    errors: problem.errors
   });
 }
 function stringOrUndefined(value) {
@@ -1690,10 +1706,10 @@ async function apiErrorOf(response) {
     title: problem?.title,
     detail: problem?.detail,
     traceId: problem?.traceId,
-    errors: problem === void 0 ? [] : await fieldErrorsOf(response)
+    errors: problem === void 0 ? [] : await fieldErrorsOf2(response)
   });
 }
-async function fieldErrorsOf(response) {
+async function fieldErrorsOf2(response) {
   const body = await response.clone().json().catch(() => null);
   if (!Array.isArray(body?.errors)) return [];
   return body.errors.filter(

@@ -49,7 +49,12 @@ const MESSAGES: Record<string, string> = {
 
 /** A short, user-facing message for any error (switching on the stable `code`). */
 export function messageOf(error: unknown): string {
-  if (isKeyshipError(error)) return MESSAGES[error.code] ?? error.title ?? error.code;
+  if (isKeyshipError(error)) {
+    // validation.failed names the fields: say which, with the server's message.
+    const fields = error.errors.map((field) => `${field.path}: ${field.message}`);
+    if (fields.length > 0) return `Please check the form (${fields.join("; ")}).`;
+    return MESSAGES[error.code] ?? error.title ?? error.code;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
