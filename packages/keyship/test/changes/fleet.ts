@@ -30,6 +30,8 @@ export interface Fleet {
   readonly servers: readonly ServerProcess[];
   /** The environment every instance got: what the CLI needs to act on the same deployment. */
   readonly env: Record<string, string>;
+  /** The instances' `KEYSHIP_REDIS_PREFIX`, with Redis. */
+  readonly redisPrefix?: string;
   /** Stops every instance, drops the database and deletes the Redis keys. */
   close(): Promise<void>;
 }
@@ -66,7 +68,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     await close();
     throw failed.reason;
   }
-  return { servers, env, close };
+  return options.redisUrl === undefined
+    ? { servers, env, close }
+    : { servers, env, redisPrefix: prefix, close };
 }
 
 /** `GET /auth/me`'s status on `server` with `headers`. */

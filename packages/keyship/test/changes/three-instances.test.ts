@@ -5,7 +5,9 @@
  * of 200 sign-outs measured (p50/p99 printed; each must land within a generous 2 s here, the
  * 100 ms target is the benchmark's, `bench/propagation.ts`).
  */
+import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChangeMessage, decodeChange } from "../../src/changes/model.ts";
 import { postJson } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
@@ -41,6 +43,18 @@ const postgres = dialects.find((d) => d.name === "postgres");
 const WITHIN = { deadlineMs: 2000, everyMs: 1 };
 /** Wrong-password sign-ins one email may make, counted by all instances together. */
 const LOGIN_LIMIT = 3;
+
+/** Subscribes to `channel` on the shared Redis and keeps the changes it carries. */
+async function listenToChanges(channel: string) {
+  const subscriber = createClient({ url: sharedRedisUrl });
+  await subscriber.connect();
+  const messages: ChangeMessage[] = [];
+  await subscriber.subscribe(channel, (text) => {
+    const message = decodeChange(text);
+    if (message !== undefined) messages.push(message);
+  });
+  return { messages, close: () => subscriber.close() };
+}
 
 const whoamiStatus = async (server: ServerProcess, headers: Record<string, string>) => {
   const res = await fetch(`${server.url}/app/whoami`, { headers });
@@ -81,6 +95,7 @@ describe.skipIf(postgres === undefined || sharedRedisUrl === undefined)(
       expect(await whoamiStatus(b, headers)).toBe(200);
 
       await onA.stepUp();
+      const heard = await listenToChanges(`${fleet.redisPrefix}changes`);
       const revoked = await a.app.request(`/auth/devices/${onB.deviceId}/revoke`, {
         method: "POST",
         headers: await onA.auth(),
@@ -89,6 +104,9 @@ describe.skipIf(postgres === undefined || sharedRedisUrl === undefined)(
       const [onBMs, onCMs] = await Promise.all(
         [b, c].map((s) => eventually(async () => (await whoamiStatus(s, headers)) === 401, WITHIN)),
       );
+      // The revocation travelled over the Redis channel of the deployment's prefix.
+      await eventually(async () => heard.messages.some((m) => m.id === onB.deviceId), WITHIN);
+      await heard.close();
       console.info(
         `device revoked on A: B refused after ${onBMs?.toFixed(1)} ms, C ${onCMs?.toFixed(1)} ms`,
       );
