@@ -2,7 +2,8 @@
  * The fullstack template's account pages in Chromium, bundled from the template's sources and
  * served next to a real keyship server whose mails are kept: sign up, the security page's
  * recovery codes, an email change confirmed from its link (/confirm-email#token=…), and an
- * emailed recovery link (/recover#token=…) that creates a new passkey on a lost device.
+ * emailed recovery link (/recover#token=…) that creates a new passkey on a lost device, and
+ * deleting the account.
  */
 
 import type { Page } from "playwright-core";
@@ -87,5 +88,19 @@ describeWithBrowser("the template's account pages in Chromium", () => {
     expect(page.url()).toBe(`${t.origin}/security`);
     await page.getByTestId("device").filter({ hasText: "this device" }).waitFor();
     expect(await authenticatorCredentials(page, authenticatorId)).toHaveLength(1);
+  });
+
+  it("deletes the account from the security page after a confirmation and a fresh passkey", async () => {
+    const users = () =>
+      t.server.app.keyship.db
+        .selectFrom("users")
+        .select("id")
+        .where("email", "=", newEmail)
+        .execute();
+    expect(await users()).toHaveLength(1);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.getByRole("button", { name: "Delete it" }).click();
+    await expect.poll(() => heading().textContent()).toBe("Welcome back");
+    expect(await users()).toHaveLength(0);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Security: the user's passkeys (add, rename, remove), recovery codes, the email address
- * (change), and signed-in devices (sign out).
+ * (change), signed-in devices (sign out), and deleting the account.
  */
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
 import { ConfirmButton, InlineRename } from "../inline.tsx";
 import { keyship, messageOf, sensitive } from "../keyship.ts";
+import { DeleteAccount } from "./DeleteAccount.tsx";
 import { EmailAddress } from "./EmailAddress.tsx";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
@@ -142,6 +143,8 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
           ))}
         </ul>
       </section>
+
+      <DeleteAccount onDeleted={props.onSignedOut} />
     </div>
   );
 }
