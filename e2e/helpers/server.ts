@@ -43,6 +43,21 @@ const JS_HEADERS = {
   "cache-control": "no-store",
 };
 
+/**
+ * The settings of an app under a browser test: a SQLite file in `directory`, rpId `localhost`
+ * and `origin`, silent logs, and nothing read from the machine's environment.
+ */
+export function browserTestSettings(origin: string, directory: string): KeyshipOptions {
+  return {
+    databaseUrl: `sqlite:${join(directory, "e2e.db")}`,
+    rpId: "localhost",
+    origins: [origin],
+    envFile: false,
+    processEnv: {},
+    logger: createLogger("silent"),
+  };
+}
+
 /** Options of {@link startE2EServer}. */
 export interface E2EServerOptions {
   /**
@@ -73,15 +88,7 @@ export async function startE2EServer(options: E2EServerOptions = {}): Promise<E2
     mkdtemp(join(tmpdir(), "keyship-e2e-")),
   ]);
   const origin = `http://localhost:${port}`;
-  const app = createApp({
-    databaseUrl: `sqlite:${join(directory, "e2e.db")}`,
-    rpId: "localhost",
-    origins: [origin],
-    envFile: false,
-    processEnv: {},
-    logger: createLogger("silent"),
-    ...options.settings,
-  });
+  const app = createApp({ ...browserTestSettings(origin, directory), ...options.settings });
   app.get("/", (c) => c.html(assets.html));
   app.get(SDK_BUNDLE_PATH, (c) => c.body(assets.sdk, 200, JS_HEADERS));
   app.get(PAGE_SCRIPT_PATH, (c) => c.body(assets.page, 200, JS_HEADERS));

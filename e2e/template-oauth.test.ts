@@ -1,0 +1,94 @@
+/**
+ * The generated app's provider sign-in in Chromium, without generating or installing it: the
+ * fullstack template's web app (e2e/helpers/template.ts) served by the template's own API
+ * (`createApi()`), with a Keycloak-shaped `oidc-provider`
+ * realm configured as the `keycloak` sign-in provider. The sign-in page shows the realm's
+ * button (`ProviderButtons.tsx`); the app finishes the return (`providerReturn`) on load.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createApi } from "../packages/create-keyship/templates/fullstack/api/src/app.ts";
+import { listen, type RunningServer } from "../packages/keyship/src/server.ts";
+import { startOidcProvider } from "../packages/keyship/test/helpers/oidc-provider.ts";
+import { describeWithBrowser, launchBrowser } from "./helpers/browser.ts";
+import { browserTestSettings, freePort } from "./helpers/server.ts";
+import { serveTemplate } from "./helpers/template.ts";
+
+const REALM = { clientId: "web", clientSecret: "realm-secret" };
+
+const port = await freePort();
+const origin = `http://localhost:${port}`;
+const idp = await startOidcProvider({
+  issuerPath: "/realms/acme",
+  clients: [{ ...REALM, redirectUris: [`${origin}/auth/oauth/keycloak/callback`] }],
+  accounts: {
+    ada: { claims: { email: "ada@acme.test", email_verified: true, name: "Ada Lovelace" } },
+  },
+  configuration: { conformIdTokenClaims: false },
+});
+afterAll(() => idp.close());
+
+describeWithBrowser("the template's sign-in page with a provider, in Chromium", () => {
+  let browser: Browser | undefined;
+  let server: RunningServer | undefined;
+  let directory: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), "keyship-template-oauth-"));
+    const app = createApi({
+      ...browserTestSettings(origin, directory),
+      oauth: { keycloak: { realmUrl: idp.issuer, ...REALM } },
+    });
+    // The template's pages at `/`, where its provider buttons return to.
+    serveTemplate(app, ["/"]);
+    [browser, server] = await Promise.all([
+      launchBrowser(),
+      listen(app, { port, hostname: "127.0.0.1", handleSignals: false }),
+    ]);
+    page = await browser.newPage();
+    page.setDefaultTimeout(5_000);
+    page.on("pageerror", (error) => console.error(`pageerror: ${error.message}`));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  /** Clicks the realm's button and comes back signed in, past the realm's pages if shown. */
+  async function continueWithRealm(login?: string): Promise<void> {
+    await page.getByRole("button", { name: "Keycloak" }).click();
+    if (login !== undefined) {
+      await page.locator('input[name="login"]').fill(login);
+      await page.locator('input[name="password"]').fill("any password");
+      await page.getByRole("button", { name: "Sign-in" }).click();
+      await page.getByRole("button", { name: "Continue" }).click();
+    }
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+  }
+
+  it("shows the realm's button, signs up through it and lands signed in", async () => {
+    await page.goto(origin);
+    await page.getByText("or continue with").waitFor();
+    await continueWithRealm("ada");
+    expect(new URL(page.url())).toMatchObject({ pathname: "/", hash: "" });
+    await page.getByRole("heading", { name: "Hi, Ada Lovelace" }).waitFor();
+  });
+
+  it("signs out and in again through the realm's session", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await continueWithRealm();
+    await page.getByRole("heading", { name: "Hi, Ada Lovelace" }).waitFor();
+  });
+
+  it("explains a failed return under the buttons", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${origin}/#keyship_oauth_error=oauth.access_denied`);
+    await page.getByText("The sign-in was cancelled at the provider.").waitFor();
+    expect(new URL(page.url()).hash).toBe("");
+  });
+});
