@@ -6,7 +6,7 @@
  * listening; while it is down the feed trusts caches briefly.
  * @module
  */
-import type { RedisClient, RedisConnection } from "../redis/connection.ts";
+import { destroyClient, type RedisClient, type RedisConnection } from "../redis/connection.ts";
 import { decodeChange, encodeChange } from "./model.ts";
 import type { ChangeTransport, TransportHandlers } from "./transport.ts";
 
@@ -111,13 +111,7 @@ export function redisTransport(
       stop();
       const client = subscriber;
       subscriber = undefined;
-      if (client !== undefined) {
-        try {
-          client.destroy();
-        } catch {
-          // Already closed.
-        }
-      }
+      if (client !== undefined) await destroyClient(client);
       if (options.closeConnection === true) await redis.close();
     },
   };

@@ -238,18 +238,30 @@ export function openRedis(options: OpenRedisOptions): RedisConnection {
     },
     close() {
       // A ready client drains its pending commands; one still retrying just stops.
-      closed ??= client.isReady ? client.close().catch(() => stop(client)) : stop(client);
+      closed ??= client.isReady
+        ? client.close().catch(() => destroyClient(client))
+        : destroyClient(client);
       return closed;
     },
   };
 }
 
-/** Stops a client at once (one still retrying, or one whose drain failed). */
-function stop(client: RedisClient): Promise<void> {
-  try {
-    client.destroy();
-  } catch {
-    // Already closed.
-  }
+/**
+ * Stops a client at once: one still connecting or retrying, one whose drain failed, a
+ * subscriber. The `redis` client leaves a socket open when `destroy()` lands while a connection
+ * attempt is under way (the attempt completes after it, and the process never exits), so a
+ * connection made after the call is destroyed as soon as it is made.
+ * @example await destroyClient(subscriber);
+ */
+export function destroyClient(client: RedisClient): Promise<void> {
+  const destroy = () => {
+    try {
+      client.destroy();
+    } catch {
+      // Already closed.
+    }
+  };
+  client.on("connect", destroy);
+  destroy();
   return Promise.resolve();
 }

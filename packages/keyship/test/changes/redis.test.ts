@@ -15,6 +15,7 @@ import { dialects, type TestDialect } from "../helpers/databases.ts";
 import { type PrivateRedis, redisReady, startPrivateRedis, testPrefix } from "../helpers/redis.ts";
 import { bearer, registerWithSession } from "../helpers/sessions.ts";
 import { eventually, instanceOf, sharedDatabase } from "./instances.ts";
+import { baseEnv, runCliProcess } from "./processes.ts";
 
 const sqlite = dialects.find((d) => d.name === "sqlite") as TestDialect;
 
@@ -87,6 +88,15 @@ describe("the change feed over Redis pub/sub", () => {
     expect(await runCli(["users", "disable", userId.id], { ...io, cwd: "/nonexistent" })).toBe(0);
     await eventually(async () => (await statusOn(b, headers)) === 401);
   });
+
+  it("lets a CLI process with Redis set exit at once, also when it has nothing to announce", async () => {
+    const env = baseEnv({ KEYSHIP_DATABASE_URL: url, KEYSHIP_REDIS_URL: redis.url });
+    const started = performance.now();
+    const cli = await runCliProcess(env, "users", "disable", "nobody@example.com");
+    expect([cli.code, cli.output]).toEqual([1, expect.stringContaining("no user")]);
+    // The Redis connection it opened is closed although it was still connecting.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 
   it("falls back while Redis is down, says so in /health, and recovers by itself", async () => {
     const { body: session } = await registerWithSession(a, "bearer");
