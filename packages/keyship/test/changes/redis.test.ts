@@ -12,6 +12,7 @@ import { runCli } from "../../src/cli/main.ts";
 import { postJson } from "../helpers/app.ts";
 import { clockOf } from "../helpers/clock.ts";
 import { dialects, type TestDialect } from "../helpers/databases.ts";
+import { capturedLogs } from "../helpers/logs.ts";
 import { type PrivateRedis, redisReady, startPrivateRedis, testPrefix } from "../helpers/redis.ts";
 import { bearer, registerWithSession } from "../helpers/sessions.ts";
 import { eventually, instanceOf, sharedDatabase } from "./instances.ts";
@@ -26,6 +27,7 @@ describe("the change feed over Redis pub/sub", () => {
   let prefix: string;
   let a: KeyshipApp;
   let b: KeyshipApp;
+  const logsOfB = capturedLogs("info");
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
@@ -33,7 +35,12 @@ describe("the change feed over Redis pub/sub", () => {
     prefix = testPrefix();
     a = instanceOf(url, { redisUrl: redis.url, redisPrefix: prefix });
     await a.keyship.ready;
-    b = instanceOf(url, { redisUrl: redis.url, redisPrefix: prefix, autoMigrate: false });
+    b = instanceOf(url, {
+      redisUrl: redis.url,
+      redisPrefix: prefix,
+      autoMigrate: false,
+      logger: logsOfB.logger,
+    });
     await b.keyship.ready;
     await Promise.all([redisReady(a.keyship.redis), redisReady(b.keyship.redis)]);
     await eventually(async () => (await changesOf(a)) === "ok" && (await changesOf(b)) === "ok");
@@ -107,6 +114,8 @@ describe("the change feed over Redis pub/sub", () => {
     expect(health.status).toBe(503);
     const body = (await health.json()) as { checks: Record<string, { status: string }> };
     expect(body.checks).toMatchObject({ redis: { status: "down" }, changes: { status: "down" } });
+    const lost = logsOfB.lines.filter((l) => l.includes('"msg":"change feed lost'));
+    expect(lost.map((l) => JSON.parse(l).backend)).toEqual(["redis"]);
     // Unheard, a sign-out on A reaches B once its cache stops trusting (1 s, not 30 s).
     expect(await statusOn(b, headers)).toBe(200);
     expect((await postJson(a, "/auth/logout", {}, headers)).status).toBeLessThan(300);
@@ -117,6 +126,9 @@ describe("the change feed over Redis pub/sub", () => {
     await redis.start();
     await eventually(async () => (await changesOf(a)) === "ok" && (await changesOf(b)) === "ok");
     expect(await subscribers()).toBe(2);
+    expect(logsOfB.lines.filter((l) => l.includes('"msg":"change feed listening"'))).toHaveLength(
+      2,
+    );
     await signOutOnA();
   });
 });
