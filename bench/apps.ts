@@ -3,6 +3,7 @@
  * registered account (a device and a bearer session), and a bare Hono app with the reference
  * routes. Shared by `server.ts` (autocannon over sockets) and `inprocess.ts`.
  */
+import type { JsonWebKey } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ import {
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
 import { deletePrefix, redisReady, testPrefix } from "../packages/keyship/test/helpers/redis.ts";
-import { registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
+import { cookieHeader, registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 
 /** The benchmark apps and the credentials their protected route accepts. */
 export interface BenchApps {
@@ -32,6 +33,10 @@ export interface BenchApps {
   readonly accessToken: string;
   /** An API key (`ksk_…`) of the same account. */
   readonly apiKey: string;
+  /** A `Cookie` header of a cookie-mode session (its access cookie lives 15 minutes). */
+  readonly cookie: string;
+  /** The device of `token`: its id and private JWK, to mint fresh tokens (cold requests). */
+  readonly device: { readonly id: string; readonly privateJwk: JsonWebKey };
 }
 
 /**
@@ -59,11 +64,11 @@ export function createBenchKeyship(options: KeyshipOptions = {}): KeyshipApp {
 }
 
 /** The credentials of one registered account, as {@link BenchApps} holds them. */
-export type BenchCredentials = Pick<BenchApps, "token" | "accessToken" | "apiKey">;
+export type BenchCredentials = Pick<BenchApps, "token" | "accessToken" | "apiKey" | "device">;
 
 /**
  * Registers an account on `keyship` and mints what the protected route accepts: a device
- * token, a bearer session's access token and an API key.
+ * token (and its device), a bearer session's access token and an API key.
  * @throws when a step does not answer as it should
  */
 export async function benchCredentials(keyship: KeyshipApp): Promise<BenchCredentials> {
@@ -86,7 +91,11 @@ export async function benchCredentials(keyship: KeyshipApp): Promise<BenchCreden
   });
   if (created.status !== 201) throw new Error(`API key creation answered ${created.status}`);
   const { key: apiKey } = (await created.json()) as { key: string };
-  return { token, accessToken, apiKey };
+  const device = {
+    id: account.deviceId,
+    privateJwk: account.deviceKey.privateKey.export({ format: "jwk" }),
+  };
+  return { token, accessToken, apiKey, device };
 }
 
 /** The Redis bench URL: `KEYSHIP_REDIS_URL`, else the tests' `KEYSHIP_TEST_REDIS_URL`. */
@@ -118,7 +127,8 @@ export async function buildBenchApps(): Promise<BenchApps> {
   keyship.get("/bench/open", (c) =>
     c.json({ ok: true, user: c.get("principal")?.userId ?? "anonymous" }),
   );
-  const { token, accessToken, apiKey } = await benchCredentials(keyship);
+  const credentials = await benchCredentials(keyship);
+  const cookie = cookieHeader((await registerWithSession(keyship, "cookie")).cookies);
 
   const bare = new Hono();
   bare.get("/bench/bare", (c) => c.json({ ok: true, user: "anonymous" }));
@@ -136,7 +146,7 @@ export async function buildBenchApps(): Promise<BenchApps> {
   });
   // The server's own CPU time, so the bench can report microseconds per request.
   bare.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
-  return { keyship, bare, token, accessToken, apiKey };
+  return { keyship, bare, ...credentials, cookie };
 }
 
 /** A keyship app in resource-server mode, a token of its trusted issuer, and the issuer's stop. */

@@ -7,65 +7,22 @@
  *
  *   npm run bench:clients     (BENCH_SECONDS=10, BENCH_CONNECTIONS=16; BENCH_ALG=ES256)
  */
-import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { clientGrants, startFlowServer } from "./flows.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 /** The issue's target, on 2 cores. */
 const TARGET_PER_SECOND = 2400;
 
-const server = spawn(
-  process.execPath,
-  [
-    "--conditions=keyship-source",
-    fileURLToPath(new URL("./client-credentials-server.ts", import.meta.url)),
-  ],
-  { stdio: ["ignore", "pipe", "inherit"], env: process.env },
-);
-const firstLine = await new Promise<string>((resolve, reject) => {
-  const lines = createInterface({ input: server.stdout });
-  lines.once("line", resolve);
-  server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const setup = JSON.parse(firstLine) as {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  algorithm: string;
-};
-
-const request = {
-  url: `${setup.url}/auth/oauth/token`,
-  method: "POST" as const,
-  headers: {
-    "content-type": "application/x-www-form-urlencoded",
-    authorization: `Basic ${Buffer.from(`${setup.clientId}:${setup.clientSecret}`).toString("base64")}`,
-  },
-  body: "grant_type=client_credentials&scope=invoices%3Aread",
-};
-
-async function serverCpuMicros(): Promise<number> {
-  const usage = (await (await fetch(`${setup.url}/bench/cpu`)).json()) as NodeJS.CpuUsage;
-  return usage.user + usage.system;
-}
+const server = await startFlowServer();
+const setup = server.setup;
 
 try {
-  // One grant by hand: the endpoint must answer a token before anything is measured.
-  const probe = await fetch(request.url, request);
-  const token = (await probe.json()) as { access_token?: string };
-  if (probe.status !== 200 || typeof token.access_token !== "string") {
-    throw new Error(`the token endpoint answered ${probe.status}: ${JSON.stringify(token)}`);
-  }
-  await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, caches
-  const before = await serverCpuMicros();
-  const result = await autocannon({ ...request, connections, duration: seconds });
-  const cpuPerGrant = ((await serverCpuMicros()) - before) / Math.max(1, result.requests.total);
-  const failed = result.errors + result.non2xx;
-  const perSecond = result.requests.average;
+  const result = await clientGrants(setup, connections, seconds);
+  const cpuPerGrant = result.cpuMicros ?? Number.NaN;
+  const failed = result.failed;
+  const perSecond = result.rps;
   console.log(
     `\nclient-credentials grant: ${connections} connections, ${seconds} s, ${setup.algorithm}, SQLite; ${availableParallelism()} cores shared with autocannon, Node ${process.version}\n`,
   );
@@ -73,10 +30,10 @@ try {
   console.log(
     [
       perSecond.toFixed(0).padStart(15),
-      String(result.latency.p50).padStart(6),
-      String(result.latency.p99).padStart(6),
+      String(result.p50).padStart(6),
+      String(result.p99).padStart(6),
       cpuPerGrant.toFixed(0).padStart(15),
-      String(result.requests.total).padStart(6),
+      String(result.total).padStart(6),
       String(failed).padStart(6),
     ].join("  "),
   );
@@ -91,5 +48,5 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
 }

@@ -14,13 +14,17 @@ import { createServer, type Server } from "node:http";
 import { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
 import { buildBenchApps, buildExternalBenchApp } from "./apps.ts";
+import { deviceTokenMinter, tokenPool } from "./mint.ts";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const requests = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const BATCH = 16;
 
-/** Sends `n` copies of `request` over one in-memory connection; resolves µs per request. */
-function drive(server: Server, request: string, n: number): Promise<number> {
+/** A request's text: always the same, or built anew for each request. */
+type RequestText = string | (() => string);
+
+/** Sends `n` requests over one in-memory connection; resolves µs per request. */
+function drive(server: Server, request: RequestText, n: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let answered = 0;
     let sent = 0;
@@ -28,7 +32,11 @@ function drive(server: Server, request: string, n: number): Promise<number> {
     const send = () => {
       const k = Math.min(BATCH, n - sent);
       sent += k;
-      connection.push(request.repeat(k));
+      connection.push(
+        typeof request === "string"
+          ? request.repeat(k)
+          : Array.from({ length: k }, request).join(""),
+      );
     };
     const connection = new Duplex({
       read() {},
@@ -57,7 +65,7 @@ function drive(server: Server, request: string, n: number): Promise<number> {
   });
 }
 
-const { keyship, bare, token, accessToken, apiKey } = await buildBenchApps();
+const { keyship, bare, token, accessToken, apiKey, device } = await buildBenchApps();
 await keyship.keyship.ready;
 const keyshipServer = createServer(getRequestListener(keyship.fetch));
 const bareServer = createServer(getRequestListener(bare.fetch));
@@ -67,7 +75,16 @@ const externalServer = createServer(getRequestListener(external.keyship.fetch));
 const get = (path: string, bearer?: string) =>
   `GET ${path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: bench\r\n${bearer === undefined ? "" : `Authorization: Bearer ${bearer}\r\n`}\r\n`;
 
-const targets: Array<readonly [string, Server, string]> = [
+// The cold target sends a token never seen before on every request; its tokens are minted
+// before each drive (BENCH_MINT of them at least), outside the timed loop.
+const mint = deviceTokenMinter(device, 900);
+let pool = tokenPool(mint, 0);
+const prepare = (n: number) => {
+  pool = tokenPool(mint, Math.max(n, Number(process.env.BENCH_MINT ?? 0)));
+};
+const cold = () => get("/bench/protected", pool.next());
+
+const targets: Array<readonly [string, Server, RequestText, ((n: number) => void)?]> = [
   ["bare Hono route", bareServer, get("/bench/bare")],
   ["bare + X-Trace-Id", bareServer, get("/bench/bare-traced")],
   ["bare + 2 middleware + id", bareServer, get("/bench/floor")],
@@ -76,23 +93,29 @@ const targets: Array<readonly [string, Server, string]> = [
   ["keyship, access token", keyshipServer, get("/bench/protected", accessToken)],
   ["keyship, API key", keyshipServer, get("/bench/protected", apiKey)],
   ["keyship, external token", externalServer, get("/bench/protected", external.token)],
+  ["keyship, cold device token", keyshipServer, cold, prepare],
 ];
 
 // BENCH_TARGET=<n>: drive only target n, BENCH_REQUESTS times, and print nothing (for
 // bench/instructions.ts, which counts instructions under callgrind).
 const only = process.env.BENCH_TARGET;
 if (only !== undefined) {
-  const [, server, request] = targets[Number(only)] ?? [];
+  const [, server, request, prepareTarget] = targets[Number(only)] ?? [];
   if (server === undefined || request === undefined) throw new Error(`no target ${only}`);
+  prepareTarget?.(requests);
   await drive(server, request, requests);
   await Promise.all([keyship.keyship.close(), external.keyship.keyship.close(), external.close()]);
   process.exit(0);
 }
 
-for (const [, server, request] of targets) await drive(server, request, 20_000); // warm-up
+for (const [, server, request, prepareTarget] of targets) {
+  prepareTarget?.(20_000);
+  await drive(server, request, 20_000); // warm-up
+}
 const timings = targets.map((): number[] => []);
 for (let round = 0; round < rounds; round++) {
-  for (const [i, [, server, request]] of targets.entries()) {
+  for (const [i, [, server, request, prepareTarget]] of targets.entries()) {
+    prepareTarget?.(requests);
     (timings[i] as number[]).push(await drive(server, request, requests));
   }
 }

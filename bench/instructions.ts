@@ -10,43 +10,11 @@
  * `--predictable` (no concurrent compilation or GC threads), which makes repeated counts agree
  * to within about 0.1 %. Expect a few minutes per target.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { instructionsPerRequest, INPROCESS_TARGETS as names } from "./callgrind.ts";
 
-const run = promisify(execFile);
 const small = Number(process.env.BENCH_SMALL ?? 2000);
 const large = Number(process.env.BENCH_LARGE ?? 12_000);
-const names = [
-  "bare Hono route",
-  "bare + X-Trace-Id",
-  "bare + 2 middleware + id",
-  "keyship, unprotected",
-  "keyship, device token",
-  "keyship, access token",
-  "keyship, API key",
-];
 const targets = (process.env.BENCH_TARGETS ?? "0,2,4,5,6").split(",").map(Number);
-
-async function instructions(target: number, requests: number): Promise<number> {
-  const { stderr } = await run(
-    "valgrind",
-    [
-      "--tool=callgrind",
-      "--callgrind-out-file=/dev/null",
-      process.execPath,
-      "--predictable",
-      "--conditions=keyship-source",
-      "bench/inprocess.ts",
-    ],
-    {
-      env: { ...process.env, BENCH_TARGET: String(target), BENCH_REQUESTS: String(requests) },
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  const match = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-  if (match?.[1] === undefined) throw new Error(`no instruction count for target ${target}`);
-  return Number(match[1].replaceAll(",", ""));
-}
 
 console.log(
   `callgrind, ${large - small} requests per target, Node ${process.version} --predictable`,
@@ -54,9 +22,7 @@ console.log(
 const perRequest = new Map<number, number>();
 for (const target of targets) {
   process.stdout.write(`  ${names[target]} … `);
-  // The two sizes run side by side: callgrind counts are the same under load.
-  const [a, b] = await Promise.all([instructions(target, small), instructions(target, large)]);
-  perRequest.set(target, (b - a) / (large - small));
+  perRequest.set(target, await instructionsPerRequest(target, small, large));
   console.log(`${Math.round(perRequest.get(target) as number)} instructions/request`);
 }
 const bare = perRequest.get(0);

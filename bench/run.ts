@@ -16,11 +16,16 @@
  *
  *   npm run bench        (BENCH_ROUNDS=5 rounds of BENCH_SECONDS=3 s per target)
  */
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { startChild } from "./child.ts";
 import { benchPropagation, propagationReport } from "./propagation.ts";
+import {
+  measureRounds,
+  median,
+  medianRatio,
+  type RoundResult,
+  type RoundTarget,
+} from "./rounds.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -30,75 +35,25 @@ const TARGET_RATIO = 0.85;
 /** Issue 20's target for a protected route with Redis on, as a fraction of the one without. */
 const REDIS_TARGET_RATIO = 0.9;
 
-interface Target {
-  readonly name: string;
-  readonly url: string;
-  readonly headers?: Record<string, string>;
+interface Target extends RoundTarget {
   /** Judged against the target (the keyship routes); the others are references. */
   readonly judged?: boolean;
   /** With Redis on: the name of the same target without it, judged against. */
   readonly without?: string;
 }
 
-interface Result {
-  readonly rps: number;
-  readonly p99: number;
-  readonly failures: number;
-  /** Server CPU (user + system) per request, in microseconds. */
-  readonly cpuMicros: number;
-}
-
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof3"] : []),
-    "--conditions=keyship-source",
-    fileURLToPath(new URL("./server.ts", import.meta.url)),
-  ],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-const firstLine = await new Promise<string>((resolve, reject) => {
-  const lines = createInterface({ input: server.stdout });
-  lines.once("line", resolve);
-  server.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const { keyshipUrl, bareUrl, token, accessToken, apiKey, redis } = JSON.parse(firstLine) as {
+const server = await startChild<{
   keyshipUrl: string;
   bareUrl: string;
   token: string;
   accessToken: string;
   apiKey: string;
   redis: { url: string; token: string; apiKey: string } | null;
-};
-
-async function serverCpuMicros(): Promise<number> {
-  const usage = (await (await fetch(`${bareUrl}/bench/cpu`)).json()) as NodeJS.CpuUsage;
-  return usage.user + usage.system;
-}
-
-async function measure(target: Target): Promise<Result> {
-  const before = await serverCpuMicros();
-  const result = await autocannon({
-    url: target.url,
-    connections,
-    duration: seconds,
-    headers: target.headers ?? {},
-  });
-  const cpu = (await serverCpuMicros()) - before;
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    failures: result.errors + result.non2xx,
-    cpuMicros: cpu / Math.max(1, result.requests.total),
-  };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
+}>(fileURLToPath(new URL("./server.ts", import.meta.url)), {
+  nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof3"] : [],
+});
+const { keyshipUrl, bareUrl, token, accessToken, apiKey, redis } = server.setup;
+const cpuUrl = `${bareUrl}/bench/cpu`;
 
 try {
   const targets: Target[] = [
@@ -141,16 +96,10 @@ try {
           },
         ]),
   ];
-  // Warm up every target (JIT, the verification caches), then measure in rotating rounds.
-  for (const t of targets)
-    await autocannon({ url: t.url, connections, duration: 1, headers: t.headers ?? {} });
-  const results: Result[][] = targets.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < targets.length; k++) {
-      const i = (round + k) % targets.length;
-      (results[i] as Result[]).push(await measure(targets[i] as Target));
-    }
-  }
+  const results = await measureRounds(
+    targets.map((t) => ({ ...t, cpuUrl })),
+    { rounds, seconds, connections },
+  );
 
   console.log(
     `\nautocannon: ${connections} connections, ${rounds} rotating rounds of ${seconds} s per target, Node ${process.version}\n`,
@@ -158,11 +107,11 @@ try {
   console.log(
     "target                     req/s (median)  p99 ms  ratio (median of rounds)  server µs/req  errors",
   );
-  const bare = results[0] as Result[];
+  const bare = results[0] as RoundResult[];
   let worst = Number.POSITIVE_INFINITY;
   targets.forEach((t, i) => {
-    const own = results[i] as Result[];
-    const ratio = median(own.map((r, round) => r.rps / (bare[round] as Result).rps));
+    const own = results[i] as RoundResult[];
+    const ratio = medianRatio(own, bare);
     const failures = own.reduce((n, r) => n + r.failures, 0);
     if (t.judged) worst = Math.min(worst, ratio);
     console.log(
@@ -186,12 +135,12 @@ try {
   );
   reportRedis(targets, results);
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
 }
 console.log(`\n${propagationReport(await benchPropagation())}`);
 
 /** Each Redis-on target against the same target without Redis, round by round. */
-function reportRedis(targets: readonly Target[], results: readonly Result[][]): void {
+function reportRedis(targets: readonly Target[], results: readonly RoundResult[][]): void {
   if (redis === null) {
     console.log("Redis on: skipped (set KEYSHIP_REDIS_URL to measure it)");
     return;
@@ -199,10 +148,12 @@ function reportRedis(targets: readonly Target[], results: readonly Result[][]): 
   targets.forEach((t, i) => {
     const single = results[targets.findIndex((o) => o.name === t.without)];
     if (t.without === undefined || single === undefined) return;
-    const own = results[i] as Result[];
-    const ratio = median(own.map((r, round) => r.rps / (single[round] as Result).rps));
+    const own = results[i] as RoundResult[];
+    const ratio = medianRatio(own, single);
     // The server's CPU per request does not depend on how fast autocannon could go.
-    const cpu = median(own.map((r, round) => r.cpuMicros / (single[round] as Result).cpuMicros));
+    const cpu = median(
+      own.map((r, round) => r.cpuMicros / (single[round] as RoundResult).cpuMicros),
+    );
     const met = ratio >= REDIS_TARGET_RATIO ? "met" : "not met";
     console.log(
       `${t.name}: ${ratio.toFixed(2)}x the req/s of ${t.without} (target ${REDIS_TARGET_RATIO.toFixed(2)}x: ${met}), ${cpu.toFixed(2)}x its server µs/req`,

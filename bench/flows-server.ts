@@ -1,0 +1,117 @@
+/**
+ * The server of the flow benchmarks (`bench:login-storm`, `bench:clients`, `bench:peers`): a
+ * keyship app on a temporary SQLite file with password sign-in, one password account, one
+ * passkey account (its software authenticator reports signCount 0, as platform passkeys do),
+ * one OAuth client, every rate limit out of the way, and a protected route. Prints
+ * `{ url, token, email, password, devicePublicKey, clientId, clientSecret, algorithm,
+ * hashConcurrency }` as one JSON line, then serves until killed.
+ *
+ * Two set-up routes, called before a measurement and never during one, hand the load
+ * generator what it cannot make itself: `POST /bench/passkey-flows?n=` answers `n` ready
+ * `login/finish` bodies (a started flow, the authenticator's assertion, a new device key), and
+ * `POST /bench/refresh-tokens?n=` the refresh tokens of `n` new bearer sessions.
+ *
+ * BENCH_ALG=ES256 signs with an ES256 key instead of the development HS256 secret;
+ * STORM_CONCURRENCY overrides the password-hash concurrency bound.
+ */
+import { exportJWK, generateKeyPair } from "jose";
+import { listen } from "keyship";
+import { CLI_SOURCE } from "../packages/keyship/src/audit/model.ts";
+import { createClient } from "../packages/keyship/src/clients/manage.ts";
+import { newId } from "../packages/keyship/src/ids.ts";
+import { SoftwareAuthenticator } from "../packages/keyship/test/helpers/authenticator.ts";
+import {
+  mintDeviceToken,
+  newDeviceKey,
+  registerAccount,
+  startLogin,
+  TEST_ORIGIN,
+} from "../packages/keyship/test/helpers/passkeys.ts";
+import { loginWithSession } from "../packages/keyship/test/helpers/sessions.ts";
+import { createBenchKeyship } from "./apps.ts";
+
+const NO_LIMIT = "9999999/1s";
+const algorithm = process.env.BENCH_ALG === "ES256" ? "ES256" : "HS256";
+async function es256Key(): Promise<string> {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid: "bench", alg: "ES256" });
+}
+
+const app = createBenchKeyship({
+  passwords: true,
+  mailer: { send: async () => {} },
+  rateLimitLoginPerIp: NO_LIMIT,
+  rateLimitLoginPerAccount: NO_LIMIT,
+  rateLimitRegisterPerIp: NO_LIMIT,
+  rateLimitCeremonyPerIp: NO_LIMIT,
+  rateLimitCeremonyPerAccount: NO_LIMIT,
+  rateLimitOauthToken: NO_LIMIT,
+  maxOpenChallengesPerIp: 10_000,
+  maxDevicesPerUser: 1000,
+  ...(process.env.STORM_CONCURRENCY
+    ? { passwordHashConcurrency: Number(process.env.STORM_CONCURRENCY) }
+    : {}),
+  ...(algorithm === "ES256" ? { sessionPrivateKeys: await es256Key() } : {}),
+});
+// The server's own CPU time, so a bench can report microseconds per request.
+app.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
+
+const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN, counterMode: "zero" });
+await registerAccount(app, authenticator);
+app.post("/bench/passkey-flows", async (c) => {
+  const bodies: object[] = [];
+  for (let i = Number(c.req.query("n") ?? 1); i > 0; i--) {
+    const { flowId, options } = await startLogin(app);
+    const credential = authenticator.getAssertion(options);
+    bodies.push({ flowId, credential, devicePublicKey: newDeviceKey().publicJwk });
+  }
+  return c.json(bodies);
+});
+app.post("/bench/refresh-tokens", async (c) => {
+  const tokens: string[] = [];
+  for (let i = Number(c.req.query("n") ?? 1); i > 0; i--) {
+    const { refreshToken } = await loginWithSession(app, authenticator, "bearer");
+    if (refreshToken === undefined) throw new Error("bearer sign-in returned no refresh token");
+    tokens.push(refreshToken);
+  }
+  return c.json(tokens);
+});
+
+const email = "storm@example.com";
+const password = "a long enough storm passphrase";
+const deviceKey = newDeviceKey();
+const res = await app.request("/auth/register", {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ email, password, devicePublicKey: deviceKey.publicJwk }),
+});
+const { deviceId } = (await res.json()) as { deviceId: string };
+const nowSeconds = Math.floor(Date.now() / 1000);
+const token = await mintDeviceToken(deviceKey, deviceId, {
+  iat: nowSeconds,
+  exp: nowSeconds + 900,
+});
+await app.keyship.ready;
+const { client, clientSecret } = await createClient(
+  { db: app.keyship.db, now: () => new Date(), newId },
+  CLI_SOURCE,
+  { name: "bench-worker", scopes: ["invoices:read", "invoices:write"] },
+);
+const server = await listen(app, { port: 0, hostname: "127.0.0.1", handleSignals: false });
+
+process.stdout.write(
+  `${JSON.stringify({
+    url: `http://127.0.0.1:${server.port}`,
+    token,
+    email,
+    password,
+    devicePublicKey: deviceKey.publicJwk,
+    clientId: client.id,
+    clientSecret,
+    algorithm,
+    hashConcurrency: process.env.STORM_CONCURRENCY ?? "default",
+  })}\n`,
+);
+process.on("SIGTERM", () => {
+  void server.close().then(() => process.exit(0));
+});
