@@ -198,4 +198,9 @@ export async function unlinkAccount(
       data: { provider: account.provider, accountId },
     });
   });
+  // External tokens that acted as this user through the link (KEYSHIP_TRUST_<NAME>_USERS) are
+  // cached until their `exp`: drop them, here and in every other process.
+  if (Object.values(ctx.settings.trust).some((trusted) => trusted.users !== "none")) {
+    ctx.changes.announce({ kind: "user", id: principal.userId });
+  }
 }

@@ -156,18 +156,21 @@ export async function oauthRoundTrip(
 /**
  * `POST /auth/oauth/{provider}/link` or `/step-up` for the caller of `headers`, followed
  * through the provider and the callback; returns the callback's answer.
+ * @param interact answers the provider's pages (see {@link followToCallback})
  */
 export async function signedInFlow(
   app: KeyshipApp,
   path: `/auth/oauth/${string}/${"link" | "step-up"}`,
   headers: Record<string, string>,
   origin: string,
+  interact?: Parameters<typeof followToCallback>[2],
 ): Promise<Response> {
   const started = await postJson(app, path, { returnTo: "/settings" }, headers);
   if (started.status !== 200) return started;
   const { url } = (await started.json()) as { url: string };
   const provider = path.split("/")[3] as string;
-  const callback = await followToCallback(url, `${origin}/auth/oauth/${provider}/callback`);
+  const callbackPrefix = `${origin}/auth/oauth/${provider}/callback`;
+  const callback = await followToCallback(url, callbackPrefix, interact);
   return callOAuthCallback(app, callback, cookieHeader(cookiesOf(started)));
 }
 

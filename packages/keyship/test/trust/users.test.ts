@@ -7,11 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireUser } from "../../src/guards/guards.ts";
-import { testApp } from "../helpers/app.ts";
+import { postJson, testApp } from "../helpers/app.ts";
+import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { problemsOf } from "../helpers/config-problems.ts";
 import { dialects } from "../helpers/databases.ts";
-import { signInAtOidcProvider } from "../helpers/oauth.ts";
+import { fragmentOf, interactAs, signedInFlow, signInAtOidcProvider } from "../helpers/oauth.ts";
 import { startOidcProvider } from "../helpers/oidc-provider.ts";
+import { registerAccount, TEST_ORIGIN } from "../helpers/passkeys.ts";
 import { bearer } from "../helpers/sessions.ts";
 import { type Suite, useSuite } from "../helpers/suite.ts";
 
@@ -20,6 +22,7 @@ const CALLBACK = "http://localhost:8787/auth/oauth/keycloak/callback";
 const WEB = { clientId: "web", clientSecret: "web-secret" };
 const OPS = { clientId: "ops-bot", clientSecret: "ops-secret" };
 const REPORTS = { clientId: "report-bot", clientSecret: "reports-secret" };
+const AUDITS = { clientId: "audit-bot", clientSecret: "audits-secret" };
 
 const idp = await startOidcProvider({
   issuerPath: "/realms/main",
@@ -27,11 +30,13 @@ const idp = await startOidcProvider({
     { ...WEB, redirectUris: [CALLBACK] },
     { ...OPS, tokenClaims: { realm_access: { roles: ["admin"] } } },
     { ...REPORTS, tokenClaims: { realm_access: { roles: ["reporting"] } } },
+    AUDITS,
   ],
   // Sign-in reads the email from the ID token (its access tokens are for the API, not UserInfo).
   accounts: {
     "ops-bot": { claims: { email: "ops@acme.test", email_verified: true } },
     "report-bot": { claims: { email: "reports@acme.test", email_verified: true } },
+    "audit-bot": { claims: { email: "audits@acme.test", email_verified: true } },
   },
   resources: { [API]: { audience: "orders-api", scope: "orders:read" } },
   configuration: { conformIdTokenClaims: false },
@@ -106,6 +111,36 @@ describe.each(dialects)("trust users: link on $name", (dialect) => {
     const { body } = await whoami(await token(REPORTS));
     expect(body).toMatchObject({ userId: "kc:report-bot", role: "user" });
     expect([await count("users"), await count("oauth_accounts")]).toEqual(before);
+  });
+
+  it("ends the mapping when the account is unlinked, cached tokens included", async () => {
+    const owner = await registerAccount(
+      suite.app,
+      new SoftwareAuthenticator({ origin: TEST_ORIGIN }),
+    );
+    await owner.stepUp();
+    const linkPath = "/auth/oauth/keycloak/link" as const;
+    const linked = await signedInFlow(
+      suite.app,
+      linkPath,
+      await owner.auth(),
+      TEST_ORIGIN,
+      interactAs("audit-bot"),
+    );
+    expect(fragmentOf(linked).get("keyship_oauth_linked")).toBe("keycloak");
+    const jwt = await token(AUDITS);
+    expect((await whoami(jwt)).body.userId).toBe(owner.userId);
+
+    const accounts = await suite.app.request("/auth/accounts", { headers: await owner.auth() });
+    const [account] = ((await accounts.json()) as { accounts: { id: string }[] }).accounts;
+    const unlink = await postJson(
+      suite.app,
+      `/auth/accounts/${account?.id}/unlink`,
+      {},
+      await owner.auth(),
+    );
+    expect(unlink.status).toBe(204);
+    expect((await whoami(jwt)).body.userId).toBe("kc:audit-bot");
   });
 
   it("refuses the tokens of a disabled linked user", async () => {
