@@ -18,6 +18,8 @@ export interface DependencyHealth {
   readonly since?: string;
   /** Something to fix although the dependency serves (e.g. `instances`). */
   readonly warning?: string;
+  /** What carries it, when there is a choice: the change feed's `redis`, `postgres` or `sqlite`. */
+  readonly backend?: string;
 }
 
 /** A named check. */
@@ -146,8 +148,8 @@ export function changeFeedCheck(feed: Pick<ChangeFeed, "status">): HealthCheck {
   return {
     name: "changes",
     check() {
-      const { live, since } = feed.status();
-      return live ? { status: "ok" } : { status: "down", since };
+      const { backend, live, since } = feed.status();
+      return live ? { status: "ok", backend } : { status: "down", since, backend };
     },
   };
 }

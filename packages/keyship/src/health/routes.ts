@@ -16,6 +16,9 @@ const DependencySchema = z
     warning: z.string().optional().openapi({
       description: "Something to fix although it serves, e.g. `instances` without Redis.",
     }),
+    backend: z.string().optional().openapi({
+      description: "`changes`: what carries the change feed, `redis`, `postgres` or `sqlite`.",
+    }),
   })
   .openapi("DependencyHealth");
 
@@ -27,7 +30,11 @@ const HealthSchema = z
     checks: z.record(z.string(), DependencySchema).openapi({
       description:
         "Each dependency by name: `database`, `changes` (the change feed), `redis` when configured, `instances` on PostgreSQL without Redis, and others.",
-      example: { database: { status: "ok" }, changes: { status: "ok" }, redis: { status: "ok" } },
+      example: {
+        database: { status: "ok" },
+        changes: { status: "ok", backend: "redis" },
+        redis: { status: "ok" },
+      },
     }),
   })
   .openapi("Health");

@@ -113,7 +113,10 @@ describe("the change feed over Redis pub/sub", () => {
     const health = await b.request("/health/ready");
     expect(health.status).toBe(503);
     const body = (await health.json()) as { checks: Record<string, { status: string }> };
-    expect(body.checks).toMatchObject({ redis: { status: "down" }, changes: { status: "down" } });
+    expect(body.checks).toMatchObject({
+      redis: { status: "down" },
+      changes: { status: "down", backend: "redis" },
+    });
     const lost = logsOfB.lines.filter((l) => l.includes('"msg":"change feed lost'));
     expect(lost.map((l) => JSON.parse(l).backend)).toEqual(["redis"]);
     // Unheard, a sign-out on A reaches B once its cache stops trusting (1 s, not 30 s).

@@ -8,6 +8,8 @@ describe.each(dialects)("GET /health on $name", (dialect) => {
   let app: KeyshipApp;
   // On PostgreSQL without Redis, other instances on the database are looked for (instances.test.ts).
   const instances = dialect.name === "postgres" ? { instances: { status: "ok" } } : {};
+  // Without Redis the change feed rides on the database: NOTIFY, or SQLite's polled table.
+  const changes = { status: "ok", backend: dialect.name === "postgres" ? "postgres" : "sqlite" };
   beforeAll(async () => {
     target = await dialect.create();
     app = testApp(target.url);
@@ -22,7 +24,7 @@ describe.each(dialects)("GET /health on $name", (dialect) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: "ok",
-      checks: { database: { status: "ok" }, changes: { status: "ok" }, ...instances },
+      checks: { database: { status: "ok" }, changes, ...instances },
     });
   });
 
@@ -31,7 +33,7 @@ describe.each(dialects)("GET /health on $name", (dialect) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: "ok",
-      checks: { database: { status: "ok" }, changes: { status: "ok" }, ...instances },
+      checks: { database: { status: "ok" }, changes, ...instances },
     });
   });
 });
@@ -71,7 +73,7 @@ describe("health checks added to an instance", () => {
       status: "degraded",
       checks: {
         database: { status: "ok" },
-        changes: { status: "ok" },
+        changes: { status: "ok", backend: "sqlite" },
         feed: { status: "down", since: "2026-01-01T00:00:00.000Z" },
         broken: { status: "down" },
       },
