@@ -14,7 +14,8 @@
  * (autocannon) on core 1, where `taskset` exists and the machine has two cores. Settings:
  * BENCH_ROUNDS (5), BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_FLOW_SECONDS (5),
  * BENCH_PASSKEY_LOGINS (3000), BENCH_INSTRUCTIONS ("2000,4000": callgrind's small and large
- * request counts; "0" skips), BENCH_OUT (where peers.json/.md/.svg go; default docs/benchmarks).
+ * request counts; "0" skips), BENCH_OUT (where peers.json/.md/.svg go; default docs/benchmarks),
+ * BENCH_PROFILE (a folder: CPU profiles of the flows server).
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -211,7 +212,10 @@ try {
 
   console.log("bench:peers: flows");
   // Unpinned: a real deployment hashes passwords on every core it has (autocannon stays on 1).
-  const flowServer = await startFlowServer();
+  const profile = env.BENCH_PROFILE;
+  const flowServer = await startFlowServer(
+    profile ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profile}`] } : {},
+  );
   let flows: PeersRun["flows"];
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -232,20 +236,11 @@ try {
     await flowServer.stop();
   }
 
-  let instructions: PeersRun["instructions"] = null;
-  if (callgrindSmall > 0 && callgrindLarge > callgrindSmall) {
-    console.log("bench:peers: instructions per request under callgrind (a few minutes)");
-    const [warm, cold] = await Promise.all(
-      [4, COLD_TARGET].map((t) => instructionsPerRequest(t, callgrindSmall, callgrindLarge)),
-    );
-    instructions = { warm: warm as number, cold: cold as number };
-  }
-
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const pinned = canPin
     ? "servers on core 0, autocannon on core 1 (taskset)"
     : "not pinned (no taskset or one core)";
-  const run: PeersRun = {
+  const summarise = (instructions: PeersRun["instructions"]): PeersRun => ({
     date: new Date().toISOString(),
     machine: {
       summary: `${cpus().length} cores (${cpu}), Node ${process.version}, Better Auth ${ba.version}, ${pinned}`,
@@ -263,7 +258,19 @@ try {
     rss,
     instructions,
     goals: peerGoals(rows, flows, rss),
-  };
+  });
+  // Written now, and again with the instruction counts: callgrind takes minutes.
+  writeOutputs(summarise(null), outDir);
+  let instructions: PeersRun["instructions"] = null;
+  if (callgrindSmall > 0 && callgrindLarge > callgrindSmall) {
+    console.log("bench:peers: instructions per request under callgrind (a few minutes)");
+    const [warm, cold] = await Promise.all(
+      [4, COLD_TARGET].map((t) => instructionsPerRequest(t, callgrindSmall, callgrindLarge)),
+    );
+    instructions = { warm: warm as number, cold: cold as number };
+  }
+
+  const run = summarise(instructions);
   if (coldExtra > 0)
     console.log(`(cold tokens minted during the rounds, by autocannon's process: ${coldExtra})`);
   console.log(`\n${markdown(run)}`);
