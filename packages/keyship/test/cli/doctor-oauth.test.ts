@@ -4,6 +4,8 @@
  * providers that do not resolve, each a line of its own and counted in the summary.
  */
 import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider.ts";
@@ -78,7 +80,9 @@ describe("keyship doctor on OAuth providers", () => {
   it("fails a plain-http callback origin in production", async () => {
     const { code, errors } = await doctor({
       KEYSHIP_ENV: "production",
-      KEYSHIP_DATABASE_URL: "sqlite:./keyship.db",
+      // Not relative: the checkout (the process's directory) may be under the temp directory,
+      // which production refuses for SQLite. doctor creates nothing, so the file never exists.
+      KEYSHIP_DATABASE_URL: `sqlite:${join(homedir(), "keyship-doctor-test.db")}`,
       KEYSHIP_ORIGIN: "https://app.example.com",
       KEYSHIP_RP_ID: "app.example.com",
       KEYSHIP_SESSION_SECRET: "x".repeat(48),
