@@ -1,14 +1,15 @@
 /**
  * The server of the flow benchmarks (`bench:login-storm`, `bench:clients`, `bench:peers`): a
- * keyship app on a temporary SQLite file with password sign-in, one password account, one
- * passkey account (its software authenticator reports signCount 0, as platform passkeys do),
- * one OAuth client, every rate limit out of the way, and a protected route. Prints
+ * keyship app on a temporary SQLite file with password sign-in, one password account, 200
+ * passkey accounts (their software authenticators report signCount 0, as platform passkeys
+ * do), one OAuth client, every rate limit out of the way, and a protected route. Prints
  * `{ url, token, email, password, devicePublicKey, clientId, clientSecret, algorithm,
  * hashConcurrency }` as one JSON line, then serves until killed.
  *
  * Two set-up routes, called before a measurement and never during one, hand the load
  * generator what it cannot make itself: `POST /bench/passkey-flows?n=` answers `n` ready
- * `login/finish` bodies (a started flow, the authenticator's assertion, a new device key), and
+ * `login/finish` bodies (a started flow, the assertion of the accounts' authenticators in turn,
+ * so no account passes `maxDevicesPerUser` in a run of 3000, and a new device key), and
  * `POST /bench/refresh-tokens?n=` the refresh tokens of `n` new bearer sessions.
  *
  * BENCH_ALG=ES256 signs with an ES256 key instead of the development HS256 secret;
@@ -47,7 +48,6 @@ const app = createBenchKeyship({
   rateLimitCeremonyPerAccount: NO_LIMIT,
   rateLimitOauthToken: NO_LIMIT,
   maxOpenChallengesPerIp: 10_000,
-  maxDevicesPerUser: 1000,
   ...(process.env.STORM_CONCURRENCY
     ? { passwordHashConcurrency: Number(process.env.STORM_CONCURRENCY) }
     : {}),
@@ -56,13 +56,19 @@ const app = createBenchKeyship({
 // The server's own CPU time, so a bench can report microseconds per request.
 app.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
 
-const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN, counterMode: "zero" });
-await registerAccount(app, authenticator);
+const authenticators = Array.from(
+  { length: 200 },
+  () => new SoftwareAuthenticator({ origin: TEST_ORIGIN, counterMode: "zero" }),
+);
+for (const a of authenticators) await registerAccount(app, a);
+const [authenticator] = authenticators as [SoftwareAuthenticator];
 app.post("/bench/passkey-flows", async (c) => {
   const bodies: object[] = [];
   for (let i = Number(c.req.query("n") ?? 1); i > 0; i--) {
     const { flowId, options } = await startLogin(app);
-    const credential = authenticator.getAssertion(options);
+    const credential = (
+      authenticators[i % authenticators.length] as SoftwareAuthenticator
+    ).getAssertion(options);
     bodies.push({ flowId, credential, devicePublicKey: newDeviceKey().publicJwk });
   }
   return c.json(bodies);

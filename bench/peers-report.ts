@@ -107,7 +107,7 @@ export function markdown(run: PeersRun): string {
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
       .join(", ")}.`,
     run.instructions === null
-      ? "Instructions per request: skipped (BENCH_INSTRUCTIONS=0)."
+      ? "Instructions per request: not in this file (BENCH_INSTRUCTIONS=0, or callgrind still counting when it was written)."
       : `Instructions per request (callgrind): warm device token ${int(run.instructions.warm)}, cold device token ${int(run.instructions.cold)}.`,
     "",
     "| target | measured | goal | |",

@@ -68,7 +68,7 @@ const rss: Record<string, number> = {};
 {
   const idle = await startChild<{ url: string }>(
     fileURLToPath(new URL("./idle-server.mjs", import.meta.url)),
-    { cpu: SERVER_CPU },
+    { cpu: SERVER_CPU, fromSource: false },
   );
   try {
     await new Promise((resolve) => setTimeout(resolve, 2000));
