@@ -85,6 +85,15 @@ export const PROBLEM_CATALOG = {
   "token.revoked": { status: 401, title: "The token has been revoked." },
   "token.wrong_type": { status: 401, title: "The token is of the wrong type." },
   "token.refresh_reused": { status: 401, title: "The refresh token was already used." },
+  "dpop.invalid_proof": { status: 401, title: "The DPoP proof is not valid." },
+  "dpop.proof_required": {
+    status: 401,
+    title: "The token is bound to a DPoP key: send it with a DPoP proof.",
+  },
+  "dpop.key_mismatch": {
+    status: 401,
+    title: "The DPoP proof is signed by another key than the token is bound to.",
+  },
 
   "password.disabled": { status: 404, title: "Not found." },
   "password.too_short": { status: 400, title: "The password is too short." },

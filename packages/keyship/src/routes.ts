@@ -12,6 +12,7 @@ import { createOAuthParts, type OAuthParts } from "./clients/credentials.ts";
 import { oauthRoutes, refuseClients } from "./clients/routes.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
 import { deviceRoutes } from "./devices/routes.ts";
+import { dpopProofs } from "./dpop/proof-route.ts";
 import type { Mailer } from "./email/mailer.ts";
 import { createMailer } from "./email/registry.ts";
 import { emailChangeRoutes } from "./emailchange/routes.ts";
@@ -173,6 +174,8 @@ export function authRouter(
     sensitive: [...account, parts.stepUp],
   };
   const routes = createRouter();
+  // Sign-in finishes and refreshes with a DPoP proof bind their session to its key.
+  routes.use("*", dpopProofs(context));
   // Before noStore: the OAuth routes send no-store themselves (RFC 6749 §5.1), and a header set
   // after the answer would copy the response on the token endpoint's hot path.
   routes.route(

@@ -35,7 +35,7 @@ export function buildContext(
     logger,
     now,
     newId: options.newId ?? newId,
-    sessions: createSessionRuntime(settings, now, changes),
+    sessions: createSessionRuntime(settings, now, changes, redis),
     redis,
     changes,
     userFields,

@@ -125,6 +125,7 @@ export function createAuthentication(
     clients,
     master: masterTokenSource(ctx, requestAuditLog(ctx)),
     trusted,
+    dpop: ctx,
   };
   const verifiers = credentialVerifiers(sources);
   // Sockets carry their token explicitly: a browser would send cookies to any site's socket.

@@ -6,6 +6,7 @@
  */
 import type { ApiKeyVerifier } from "../apikeys/verifier.ts";
 import type { ClientTokenVerifier } from "../clients/verifier.ts";
+import type { KeyshipContext } from "../context.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { CsrfCheck } from "../sessions/csrf.ts";
 import type { CookiePolicy } from "../sessions/runtime.ts";
@@ -16,6 +17,7 @@ import { accessTokenCredential } from "./verifiers/access-token.ts";
 import { apiKeyCredential } from "./verifiers/api-key.ts";
 import { clientTokenCredential } from "./verifiers/client-token.ts";
 import { deviceTokenCredential } from "./verifiers/device-token.ts";
+import { dpopTokenCredential } from "./verifiers/dpop-token.ts";
 import { externalTokenCredentials } from "./verifiers/external-token.ts";
 import { type MasterTokenSource, masterTokenCredentials } from "./verifiers/master-token.ts";
 import { sessionCookieCredential } from "./verifiers/session-cookie.ts";
@@ -35,6 +37,8 @@ export interface CredentialSources {
   readonly master: MasterTokenSource | undefined;
   /** Trusted issuers' access tokens; undefined when none is configured. */
   readonly trusted?: TrustedTokenVerifier | undefined;
+  /** What DPoP proofs are checked with (settings, clock, replay cache). */
+  readonly dpop: Pick<KeyshipContext, "settings" | "now" | "sessions">;
 }
 
 /** The verifiers `authenticate()` asks, in order. */
@@ -45,6 +49,7 @@ export function credentialVerifiers(sources: CredentialSources): readonly Creden
     deviceTokenCredential(sources.devices, sources.deviceTokenAudience),
     ...externalTokenCredentials(sources.trusted),
     accessTokenCredential(sources.sessions),
+    dpopTokenCredential(sources.sessions, sources.dpop),
     clientTokenCredential(sources.clients),
     ...masterTokenCredentials(sources.master),
     sessionCookieCredential(sources.sessions, sources.cookies, sources.csrf),

@@ -316,6 +316,9 @@ function applyDerivedDefaults(
   values.oauthCallbackOrigin = new URL(
     (values.oauthCallbackOrigin as string | undefined) ?? (values.origins as string[])[0] ?? "",
   ).origin;
+  values.dpopOrigin = new URL(
+    (values.dpopOrigin as string | undefined) ?? (values.oauthCallbackOrigin as string),
+  ).origin;
   values.bootstrapAdminEmails ??= [];
   return sessionKeyMissing;
 }

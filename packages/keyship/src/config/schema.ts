@@ -285,6 +285,10 @@ export interface Settings {
   /** Resolved: the first origin when unset. */
   readonly oauthCallbackOrigin: string;
   readonly oauthFlowTtlSeconds: number;
+  /** Seconds a DPoP proof's `iat` may be off, and its `jti` is remembered. */
+  readonly dpopProofWindow: number;
+  /** Resolved: `oauthCallbackOrigin` when unset. */
+  readonly dpopOrigin: string;
   /** Sign-in providers by id (`KEYSHIP_OAUTH_<NAME>_*`, the `oauth` option; docs/oauth.md). */
   readonly oauth: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.oauth>>>;
   /** Any OpenID provider by id (`KEYSHIP_OIDC_<NAME>_*`). */

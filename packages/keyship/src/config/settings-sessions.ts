@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from "zod";
-import { durationFromString, privateJwkList, type SettingSpec } from "./parsers.ts";
+import { durationFromString, exactOrigin, privateJwkList, type SettingSpec } from "./parsers.ts";
 
 /** Session settings; merged into {@link SETTINGS} in schema.ts. */
 export const SESSION_SETTINGS = {
@@ -50,5 +50,17 @@ export const SESSION_SETTINGS = {
     schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 letters, digits, _ or -"),
     default: "keyship",
     doc: "Base name of the session cookies: `__Host-<name>-access`, `-refresh`, `-csrf`.",
+  },
+  dpopProofWindow: {
+    env: "KEYSHIP_DPOP_PROOF_WINDOW",
+    schema: durationFromString(5, 600),
+    default: 60,
+    doc: "How far a DPoP proof's `iat` may be from the server's clock, either way, and how long its `jti` is remembered against replay: seconds or `1m` (5 s to 10 min).",
+  },
+  dpopOrigin: {
+    env: "KEYSHIP_DPOP_ORIGIN",
+    schema: exactOrigin,
+    default: undefined,
+    doc: "Public origin of the keyship API that DPoP proofs name in `htu` (the scheme and host clients call, e.g. behind a TLS-terminating proxy). Unset: KEYSHIP_OAUTH_CALLBACK_ORIGIN, itself the first KEYSHIP_ORIGIN when unset.",
   },
 } as const satisfies Record<string, SettingSpec>;

@@ -117,6 +117,8 @@ export interface SessionsTable {
   revoked_at: string | null;
   /** The admin who started this session to act as `user_id` (impersonation), else null. */
   impersonator_id: string | null;
+  /** The DPoP key thumbprint (RFC 7638) the family is bound to, else null. */
+  dpop_jkt: string | null;
 }
 
 /** `audit_events`: one row per security event, written with the change; never updated. */

@@ -18,6 +18,8 @@ export interface KeyshipVariables {
   logger: Logger;
   /** The audit log of the keyship instance serving the request (`logAction()` writes to it). */
   audit: RequestAuditLog;
+  /** The key thumbprint of the request's verified `DPoP` proof, when it carried one. */
+  dpopJkt?: string;
 }
 
 /** The Hono environment of every keyship router. */

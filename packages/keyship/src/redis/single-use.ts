@@ -84,3 +84,32 @@ export function redisSingleUseStore<T>(
     },
   };
 }
+
+/** Names seen once within a lifetime: the first sighting wins, later ones are replays. */
+export interface FirstUseMarks {
+  /**
+   * Marks `name` as seen for `ttlSeconds`. True the first time; false while it is marked,
+   * on every instance (one `SET NX`, atomic).
+   * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
+   */
+  first(name: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/**
+ * First-use marks under `<redisPrefix><namespace>:` (a DPoP proof's `jti`).
+ * @param redis the instance's connection
+ * @param namespace the key segment after the prefix, e.g. `dpop:jti`
+ */
+export function redisFirstUseMarks(redis: RedisConnection, namespace: string): FirstUseMarks {
+  return {
+    async first(name, ttlSeconds) {
+      const set = await redis.run((client) =>
+        client.set(redis.key(`${namespace}:${name}`), "1", {
+          condition: "NX",
+          expiration: { type: "PX", value: Math.max(1, Math.ceil(ttlSeconds * 1000)) },
+        }),
+      );
+      return set === "OK";
+    },
+  };
+}

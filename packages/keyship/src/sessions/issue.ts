@@ -21,12 +21,19 @@ export interface IssuedSession {
   readonly refreshToken: string;
   /** Seconds the access token lives. */
   readonly expiresIn: number;
+  /**
+   * The RFC 7638 thumbprint of the DPoP key the session is bound to (the access token's
+   * `cnf.jkt`; its token type is then `DPoP`), or undefined for a plain bearer session.
+   */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** Where a session is used from, recorded with each refresh token. */
 export interface SessionClient {
   readonly ip?: string | undefined;
   readonly userAgent?: string | undefined;
+  /** The key thumbprint of the request's verified DPoP proof (`dpop/proof-route.ts`), if any. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** The length of a refresh token: 32 random bytes as base64url. */
@@ -63,6 +70,8 @@ export async function storeRefreshToken(
     impersonatorId?: string | null;
     /** Until when the row's refresh token lives. @default now + refreshTokenTtl */
     expiresAt?: Date;
+    /** The DPoP key the family is bound to. @default null (unbound) */
+    dpopJkt?: string | undefined;
   },
 ): Promise<{ rowId: string; sessionId: string; refreshToken: string }> {
   const now = ctx.now();
@@ -83,6 +92,7 @@ export async function storeRefreshToken(
     rotated_at: null,
     revoked_at: null,
     impersonator_id: args.impersonatorId ?? null,
+    dpop_jkt: args.dpopJkt ?? null,
   });
   return { rowId, sessionId, refreshToken };
 }
@@ -98,17 +108,38 @@ export async function startSession(
   ctx: Pick<KeyshipContext, "now" | "newId" | "settings" | "sessions">,
   args: { userId: string; mode: SessionMode; client: SessionClient },
 ): Promise<IssuedSession> {
-  const { sessionId, refreshToken } = await storeRefreshToken(trx, ctx, args);
-  return signSession(ctx, { userId: args.userId, sessionId, refreshToken, mode: args.mode });
+  // Cookie sessions are not DPoP-bound: the browser, not the script, sends their tokens.
+  const dpopJkt = args.mode === "bearer" ? args.client.dpopJkt : undefined;
+  const { sessionId, refreshToken } = await storeRefreshToken(trx, ctx, { ...args, dpopJkt });
+  return signSession(ctx, {
+    userId: args.userId,
+    sessionId,
+    refreshToken,
+    mode: args.mode,
+    dpopJkt,
+  });
 }
 
-/** Signs the access token of a session and pairs it with its refresh token. */
+/**
+ * Signs the access token of a session and pairs it with its refresh token; with `dpopJkt`, the
+ * token carries `cnf.jkt` (RFC 9449 §6.1).
+ */
 export async function signSession(
   ctx: Pick<KeyshipContext, "sessions">,
-  args: { userId: string; sessionId: string; refreshToken: string; mode: SessionMode },
+  args: {
+    userId: string;
+    sessionId: string;
+    refreshToken: string;
+    mode: SessionMode;
+    dpopJkt?: string | undefined;
+  },
 ): Promise<IssuedSession> {
-  const access = await ctx.sessions.issuer.issueAccess(args.userId, { sid: args.sessionId });
+  const access = await ctx.sessions.issuer.issueAccess(args.userId, {
+    sid: args.sessionId,
+    ...(args.dpopJkt === undefined ? {} : { cnf: { jkt: args.dpopJkt } }),
+  });
   return {
+    dpopJkt: args.dpopJkt,
     mode: args.mode,
     sessionId: args.sessionId,
     accessToken: access.token,

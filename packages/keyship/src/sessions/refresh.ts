@@ -7,6 +7,7 @@
 import type { AuditSource } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
+import { boundTokenProblem } from "../dpop/proof.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
 import {
@@ -27,7 +28,9 @@ type Outcome =
       readonly userId: string;
       readonly sessionId: string;
       readonly refreshToken: string;
+      readonly dpopJkt: string | undefined;
     }
+  | { readonly kind: "unproven"; readonly code: "dpop.key_mismatch" | "dpop.proof_required" }
   | { readonly kind: "reused"; readonly userId: string; readonly sessionId: string }
   | {
       readonly kind: "refused";
@@ -47,7 +50,9 @@ type Outcome =
  * @param source where the request came from (anonymous: the presenter may be a thief)
  * @param input the presented token, the mode to answer in, and the client's IP and user agent
  * @throws ProblemError `token.invalid` (unknown token, disabled user), `token.expired`,
- *   `token.revoked`, `token.refresh_reused` (the family is now revoked)
+ *   `token.revoked`, `token.refresh_reused` (the family is now revoked); for a DPoP-bound
+ *   family without a proof of its key (`input.client.dpopJkt`), `dpop.proof_required` or
+ *   `dpop.key_mismatch`
  */
 export async function refreshSession(
   ctx: KeyshipContext,
@@ -66,6 +71,15 @@ export async function refreshSession(
     const reused = { kind: "reused", userId: row.user_id, sessionId: row.family_id } as const;
     if (row.rotated_at !== null) return reused;
     if (row.expires_at <= nowIso) return { kind: "refused", code: "token.expired" };
+    // RFC 9449 §5: a DPoP session's refresh token is spent only with a proof of its key; a
+    // refused attempt leaves it unspent (the holder of the key may still use it).
+    const dpopJkt = row.dpop_jkt ?? undefined;
+    if (dpopJkt !== undefined && input.client.dpopJkt !== dpopJkt) {
+      return {
+        kind: "unproven",
+        code: input.client.dpopJkt === undefined ? "dpop.proof_required" : "dpop.key_mismatch",
+      };
+    }
     const user = await findUserById(trx, row.user_id);
     if (user === undefined || user.disabled_at !== null) {
       return { kind: "refused", code: "token.invalid" };
@@ -76,13 +90,16 @@ export async function refreshSession(
       userId: row.user_id,
       familyId: row.family_id,
       client: input.client,
+      dpopJkt,
     });
-    return { kind: "rotated", userId: row.user_id, ...next };
+    return { kind: "rotated", userId: row.user_id, dpopJkt, ...next };
   });
 
   switch (outcome.kind) {
     case "refused":
       throw new ProblemError(outcome.code);
+    case "unproven":
+      throw boundTokenProblem(outcome.code, "refresh of a DPoP session without its key");
     case "reused":
       // Refused from now on, even if the revocation below fails (the safe direction).
       ctx.sessions.revocations.revoke([outcome.sessionId]);
@@ -107,6 +124,7 @@ export async function refreshSession(
         sessionId: outcome.sessionId,
         refreshToken: outcome.refreshToken,
         mode: input.mode,
+        dpopJkt: outcome.dpopJkt,
       });
   }
 }

@@ -6,6 +6,7 @@
 import type { Context, TypedResponse } from "hono";
 import type { KeyshipContext } from "../context.ts";
 import { clientIp, UNKNOWN_CLIENT } from "../http/client-ip.ts";
+import type { KeyshipEnv } from "../http/variables.ts";
 import { setSessionCookies } from "./cookies.ts";
 import { requireSameSiteSignIn } from "./csrf.ts";
 import type { IssuedSession } from "./issue.ts";
@@ -20,7 +21,7 @@ export interface SessionFields {
   readonly sessionId?: string;
   readonly accessToken?: string;
   readonly refreshToken?: string;
-  readonly tokenType?: "Bearer";
+  readonly tokenType?: "Bearer" | "DPoP";
   readonly expiresIn?: number;
   readonly csrfToken?: string;
 }
@@ -61,14 +62,15 @@ export function respondSignedIn<T extends SignInOutcome, S extends 200 | 201 = 2
     sessionId: session.sessionId,
     accessToken: session.accessToken,
     refreshToken: session.refreshToken,
-    tokenType: "Bearer",
+    // RFC 9449 §5: a token bound to a DPoP key is of type `DPoP`.
+    tokenType: session.dpopJkt === undefined ? "Bearer" : "DPoP",
     expiresIn: session.expiresIn,
   });
 }
 
 /**
- * The caller's user agent and IP (the socket's peer, or `X-Forwarded-For` with `trustProxy`),
- * to spread into a sign-in service's input for the session and device rows. Call it before
+ * The caller's user agent, IP (the socket's peer, or `X-Forwarded-For` with `trustProxy`) and
+ * the key of its verified DPoP proof, to spread into a sign-in service's input for the session and device rows. Call it before
  * the service: a sign-in asking for cookie mode from another site is refused here (login
  * CSRF), before anything is written.
  * @param c the request context
@@ -81,8 +83,13 @@ export function signInClient(
   c: Context,
   ctx: Pick<KeyshipContext, "settings">,
   session?: "bearer" | "cookie" | undefined,
-): { userAgent: string | undefined; ip: string | undefined } {
+): { userAgent: string | undefined; ip: string | undefined; dpopJkt: string | undefined } {
   if (session === "cookie") requireSameSiteSignIn(c, ctx.settings.origins);
   const ip = clientIp(c, ctx.settings.trustProxy);
-  return { userAgent: c.req.header("user-agent"), ip: ip === UNKNOWN_CLIENT ? undefined : ip };
+  return {
+    userAgent: c.req.header("user-agent"),
+    ip: ip === UNKNOWN_CLIENT ? undefined : ip,
+    // Set by dpopProofs() (dpop/proof-route.ts) when the request carried a valid proof.
+    dpopJkt: (c as Context<KeyshipEnv>).get("dpopJkt"),
+  };
 }

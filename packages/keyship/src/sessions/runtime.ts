@@ -6,6 +6,8 @@
 import type { JWK } from "jose";
 import type { ChangeFeed } from "../changes/feed.ts";
 import type { Settings } from "../config/schema.ts";
+import { createReplayCache, type ReplayCache } from "../dpop/replay.ts";
+import type { RedisConnection } from "../redis/connection.ts";
 import { TOKEN_ALGORITHMS, type TokenAlgorithm } from "../tokens/algorithms.ts";
 import { createTokenIssuer, type TokenIssuer } from "../tokens/issuer.ts";
 import type { TokenPrivateKey } from "../tokens/keys.ts";
@@ -37,6 +39,8 @@ export interface SessionRuntime {
    */
   readonly revocations: RevocationList;
   readonly cookies: CookiePolicy;
+  /** The `jti`s of DPoP proofs seen within the window (memory, or Redis when configured). */
+  readonly dpopReplay: ReplayCache;
 }
 
 function isLocalhostHttp(origin: string): boolean {
@@ -121,6 +125,7 @@ export function createSessionRuntime(
   settings: Settings,
   now: () => Date,
   changes?: ChangeFeed,
+  redis?: RedisConnection,
 ): SessionRuntime {
   const memory = createMemoryRevocationList({
     ttlSeconds: settings.accessTokenTtl + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
@@ -138,5 +143,10 @@ export function createSessionRuntime(
     // Revocation takes effect at once, without a database round trip.
     isRevoked: ({ sid }) => sid !== undefined && revocations.isRevoked(sid),
   });
-  return Object.freeze({ issuer, revocations, cookies: cookiePolicy(settings) });
+  return Object.freeze({
+    issuer,
+    revocations,
+    cookies: cookiePolicy(settings),
+    dpopReplay: createReplayCache(redis, () => now().getTime()),
+  });
 }

@@ -25,7 +25,10 @@ export const sessionResponseFields = {
     .string()
     .optional()
     .openapi({ description: "Bearer mode: the single-use refresh token." }),
-  tokenType: z.literal("Bearer").optional(),
+  tokenType: z.enum(["Bearer", "DPoP"]).optional().openapi({
+    description:
+      "`DPoP` when the request carried a `DPoP` proof (RFC 9449): the access token is bound to its key (`cnf.jkt`) and is sent as `Authorization: DPoP <token>` with a proof; its refresh token needs a proof of the same key.",
+  }),
   expiresIn: z
     .number()
     .int()

@@ -16,6 +16,7 @@ const COLUMNS = [
   "rotated_at",
   "revoked_at",
   "impersonator_id",
+  "dpop_jkt",
 ] as const;
 
 /** A live session's owner, as access-token verification needs it. */

@@ -13,6 +13,7 @@ import type { Principal } from "../auth/principal.ts";
 import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-tokens.ts";
 import { isClientTokenClaims } from "../clients/model.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
+import { boundTokenProblem } from "../dpop/proof.ts";
 import { withSpan } from "../observability/tracing.ts";
 import { TokenError } from "../tokens/errors.ts";
 import { principalOf } from "../users/model.ts";
@@ -27,10 +28,15 @@ export interface SessionTokenVerifier {
    */
   isSessionToken(token: string): boolean;
   /**
-   * Verifies an access token.
+   * Verifies an access token. A DPoP-bound one (`cnf.jkt`) only with `dpopJkt`, the key of
+   * the request's verified proof, equal to its `cnf.jkt`; bound tokens are never cached, so
+   * a bound token is never answered warm for a request without its proof.
+   * @param dpopJkt the key thumbprint of the request's verified DPoP proof
    * @throws TokenError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
+   * @throws ProblemError `dpop.proof_required` (a bound token without a proof: a `Bearer`
+   *   downgrade), `dpop.key_mismatch` (a proof by another key)
    */
-  verify(token: string): Promise<Principal>;
+  verify(token: string, dpopJkt?: string): Promise<Principal>;
   /**
    * The principal of a token verified before (warm cache), without decoding it; undefined on
    * a miss.
@@ -64,6 +70,39 @@ function isSessionToken(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `cnf.jkt` of a token's claims (RFC 9449 §6.1), or undefined when it is not bound. */
+function boundKeyOf(cnf: unknown): string | undefined {
+  if (cnf === undefined) return undefined;
+  const jkt = typeof cnf === "object" && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  if (typeof jkt !== "string") throw new TokenError("token.invalid", { cause: new Error("cnf") });
+  return jkt;
+}
+
+/**
+ * A bound token needs a proof of its key; an unbound one is never sent as DPoP.
+ * @returns whether the token is bound
+ */
+function checkBinding(bound: string | undefined, dpopJkt: string | undefined): boolean {
+  if (bound === undefined) {
+    if (dpopJkt !== undefined) {
+      throw new TokenError("token.invalid", { cause: new Error("not a DPoP-bound token") });
+    }
+    return false;
+  }
+  if (dpopJkt === undefined) {
+    throw boundTokenProblem("dpop.proof_required", "a DPoP-bound token sent without a proof");
+  }
+  if (dpopJkt !== bound) throw boundTokenProblem("dpop.key_mismatch", "cnf.jkt differs");
+  return true;
+}
+
+/** A verified access token: its session, when it stops being valid, and whether it is bound. */
+interface Verified {
+  readonly session: SessionSubject;
+  readonly exp: number;
+  readonly bound: boolean;
 }
 
 /**
@@ -100,11 +139,12 @@ export function createSessionTokenVerifier(
     return entry;
   }
 
-  async function verifyFully(token: string): Promise<{ session: SessionSubject; exp: number }> {
+  async function verifyFully(token: string, dpopJkt: string | undefined): Promise<Verified> {
     const claims = await issuer.verifyAccess(token);
     if (claims.sid === undefined || isClientTokenClaims(claims)) {
       throw new TokenError("token.invalid", { cause: new Error("no sid, or a client's token") });
     }
+    const bound = checkBinding(boundKeyOf(claims.cnf), dpopJkt);
     const session = await loadSession(claims.sid);
     // SECURITY: the session decides who the caller is; a token naming someone else is refused.
     if (session.principal.userId !== claims.sub) {
@@ -117,6 +157,7 @@ export function createSessionTokenVerifier(
     return {
       session,
       exp: Math.min(claims.exp, (session.until ?? Number.POSITIVE_INFINITY) / 1000),
+      bound,
     };
   }
 
@@ -132,15 +173,15 @@ export function createSessionTokenVerifier(
   return {
     isSessionToken,
     cached,
-    async verify(token) {
-      const warm = cached(token);
+    async verify(token, dpopJkt) {
+      const warm = dpopJkt === undefined ? cached(token) : undefined;
       if (warm !== undefined) return warm;
       const verified = await withSpan(
         "keyship.token.verify",
-        { "keyship.token.kind": "access" },
-        () => verifyFully(token),
+        { "keyship.token.kind": dpopJkt === undefined ? "access" : "dpop" },
+        () => verifyFully(token, dpopJkt),
       );
-      cache.rememberToken(token, verified.session, verified.exp * 1000);
+      if (!verified.bound) cache.rememberToken(token, verified.session, verified.exp * 1000);
       return verified.session.principal;
     },
     invalidateUser: (userId) => cache.forgetUser(userId),

@@ -24,6 +24,8 @@ export interface SignInBinding {
   readonly session?: SessionMode | undefined;
   readonly userAgent?: string | undefined;
   readonly ip?: string | undefined;
+  /** The key of the request's DPoP proof: a bearer session is bound to it. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** What a completed sign-in bound. */
@@ -76,7 +78,7 @@ export async function completeSignIn(
   const session = await startSession(trx, ctx, {
     userId,
     mode: binding.session,
-    client: { ip: binding.ip, userAgent: binding.userAgent },
+    client: { ip: binding.ip, userAgent: binding.userAgent, dpopJkt: binding.dpopJkt },
   });
   return { ...device, session };
 }

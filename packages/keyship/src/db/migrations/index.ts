@@ -17,6 +17,7 @@ import { userFieldsMigration } from "./0009-user-fields.ts";
 import { recoveryMigration } from "./0010-recovery.ts";
 import { oauthAccountsMigration } from "./0011-oauth-accounts.ts";
 import { changeFeedMigration } from "./0012-change-feed.ts";
+import { sessionDpopMigration } from "./0013-session-dpop.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0010-recovery", recoveryMigration],
   ["0011-oauth-accounts", oauthAccountsMigration],
   ["0012-change-feed", changeFeedMigration],
+  ["0013-session-dpop", sessionDpopMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */

@@ -1,0 +1,145 @@
+/**
+ * DPoP proofs (RFC 9449): the `DPoP` header's JWT, checked per §4.3. A proof shows the caller
+ * holds the private key of its header's `jwk` for this very request (`htm`, `htu`), now
+ * (`iat`), once (`jti`), and, at a resource, for this access token (`ath`).
+ * @module
+ */
+import { createHash } from "node:crypto";
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  EmbeddedJWK,
+  type JWK,
+  jwtVerify,
+} from "jose";
+import { ProblemError } from "../errors.ts";
+import type { ReplayCache } from "./replay.ts";
+
+/** The asymmetric algorithms a proof may be signed with (RFC 9449 §4.2: never `none` or MACs). */
+export const DPOP_ALGORITHMS = ["ES256", "EdDSA", "Ed25519", "RS256", "PS256"] as const;
+
+/** The `WWW-Authenticate` parameter naming the accepted algorithms (RFC 9449 §7.1). */
+const ALGS = `algs="${DPOP_ALGORITHMS.join(" ")}"`;
+// RFC 7517 §9.2 / RFC 9449 §4.3 check 7: the header's jwk must hold no private key material.
+const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
+const MAX_PROOF_LENGTH = 4096;
+
+/** What a proof must match: the request, the clock and, at a resource, the access token. */
+export interface ProofExpectation {
+  /** The request method (`htm`). */
+  readonly method: string;
+  /** The public URL of the request without query and fragment (`htu`). */
+  readonly url: string;
+  /** The access token sent with the proof: `ath` must be its SHA-256. */
+  readonly accessToken?: string | undefined;
+  /** Now, in seconds since the epoch. */
+  readonly nowSeconds: number;
+  /** How far `iat` may be from now, in seconds (both ways). */
+  readonly windowSeconds: number;
+  /** Where seen `jti`s are kept for the window. */
+  readonly replay: ReplayCache;
+}
+
+/** The `WWW-Authenticate` challenge of a refused DPoP request (RFC 9449 §7.1). */
+export function dpopChallenge(error: "invalid_dpop_proof" | "invalid_token"): string {
+  return `DPoP error="${error}", ${ALGS}`;
+}
+
+/**
+ * A refused proof: 401 `dpop.invalid_proof`, `WWW-Authenticate: DPoP error="invalid_dpop_proof"`.
+ * @param reason what failed, for the logs (never sent)
+ */
+export function invalidProof(reason: string, cause?: unknown): ProblemError {
+  return new ProblemError("dpop.invalid_proof", {
+    headers: { "WWW-Authenticate": dpopChallenge("invalid_dpop_proof") },
+    cause: new Error(reason, cause === undefined ? undefined : { cause }),
+  });
+}
+
+/**
+ * A refused DPoP-bound token (wrong key, no proof, sent as `Bearer`):
+ * `WWW-Authenticate: DPoP error="invalid_token"`.
+ */
+export function boundTokenProblem(
+  code: "dpop.key_mismatch" | "dpop.proof_required",
+  reason: string,
+): ProblemError {
+  return new ProblemError(code, {
+    headers: { "WWW-Authenticate": dpopChallenge("invalid_token") },
+    cause: new Error(reason),
+  });
+}
+
+/** `base64url(SHA-256(token))`: a proof's `ath` for an access token (RFC 9449 §4.2). */
+export function accessTokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
+/** The URL a proof's `htu` is compared with: scheme, host and path (RFC 9449 §4.3 check 9). */
+export function normalizeHtu(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkHeader(proof: string): void {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(proof);
+  } catch (error) {
+    throw invalidProof("not a JWS", error);
+  }
+  if (header.typ !== "dpop+jwt") throw invalidProof("typ is not dpop+jwt");
+  if (!(DPOP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
+    throw invalidProof("alg is not allowed");
+  }
+  const jwk = header.jwk as Record<string, unknown> | undefined;
+  if (typeof jwk !== "object" || jwk === null) throw invalidProof("no jwk");
+  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
+    throw invalidProof("jwk carries private key material");
+  }
+}
+
+/**
+ * Verifies a `DPoP` header for a request (RFC 9449 §4.3) and spends its `jti`.
+ * @param proof the header's value (exactly one)
+ * @param expected the request, the clock, the window and the replay cache
+ * @returns the RFC 7638 SHA-256 thumbprint of the proof's key (`jkt`)
+ * @throws ProblemError `dpop.invalid_proof` (401) when any check fails
+ */
+export async function verifyProof(proof: string, expected: ProofExpectation): Promise<string> {
+  if (proof.length > MAX_PROOF_LENGTH || proof.includes(",")) {
+    throw invalidProof("too long, or several proofs");
+  }
+  checkHeader(proof);
+  let verified: Awaited<ReturnType<typeof jwtVerify>>;
+  try {
+    verified = await jwtVerify(proof, EmbeddedJWK, {
+      typ: "dpop+jwt",
+      algorithms: [...DPOP_ALGORITHMS],
+    });
+  } catch (error) {
+    throw invalidProof("signature", error);
+  }
+  const { payload, protectedHeader } = verified;
+  if (payload.htm !== expected.method) throw invalidProof("htm");
+  if (typeof payload.htu !== "string" || normalizeHtu(payload.htu) !== expected.url) {
+    throw invalidProof("htu");
+  }
+  const { iat, jti } = payload;
+  if (typeof iat !== "number" || Math.abs(expected.nowSeconds - iat) > expected.windowSeconds) {
+    throw invalidProof("iat outside the window");
+  }
+  if (typeof jti !== "string" || jti.length < 8 || jti.length > 256) throw invalidProof("jti");
+  if (expected.accessToken !== undefined) {
+    if (payload.ath !== accessTokenHash(expected.accessToken)) throw invalidProof("ath");
+  }
+  const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK, "sha256");
+  // Scoped by key: one client cannot spend another's jti.
+  const fresh = await expected.replay.first(`${jkt}:${jti}`, expected.windowSeconds * 2);
+  if (!fresh) throw invalidProof("jti replayed");
+  return jkt;
+}
