@@ -60,6 +60,13 @@ function schemeObjects(accessCookie: string, scopes: ReadonlyMap<string, string[
       description:
         "A device token (ES256, signed by the browser's device key), a session's access token, an OAuth client's access token, or an access token of a trusted issuer (resource-server mode).",
     },
+    dpopAuth: {
+      type: "http",
+      scheme: "DPoP",
+      bearerFormat: "JWT",
+      description:
+        "A DPoP-bound session access token (`tokenType: DPoP`) as `Authorization: DPoP <token>`, with a fresh `DPoP` proof header of its key on every request (RFC 9449; docs/dpop.md).",
+    },
     cookieAuth: {
       type: "apiKey",
       in: "cookie",

@@ -58,6 +58,9 @@ function guardProblems(requirement: GuardRequirement, method: string): ProblemCo
   codes.push("auth.forbidden");
   const isUnsafe = !["get", "head", "options"].includes(method);
   if (isUnsafe && requirement.schemes.includes("cookieAuth")) codes.push("auth.csrf_failed");
+  if (requirement.schemes.includes("dpopAuth")) {
+    codes.push("dpop.invalid_proof", "dpop.proof_required", "dpop.key_mismatch");
+  }
   return codes;
 }
 

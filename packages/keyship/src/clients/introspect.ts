@@ -39,7 +39,9 @@ export interface IntrospectionResponse {
   readonly exp?: number;
   readonly iat?: number;
   readonly iss?: string;
-  readonly token_type?: "Bearer" | "refresh_token";
+  readonly token_type?: "Bearer" | "DPoP" | "refresh_token";
+  /** RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+  readonly cnf?: { readonly jkt: string };
 }
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
@@ -61,12 +63,23 @@ async function liveRefreshRow(ctx: OAuthContext, caller: OAuthClientsTable, toke
   return usable ? row : undefined;
 }
 
+/** The `cnf.jkt` of unverified claims, if it is a string (verification then checks it). */
+function dpopKeyOf(cnf: unknown): string | undefined {
+  const jkt = typeof cnf === "object" && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === "string" ? jkt : undefined;
+}
+
 /** Verifies an access token fully (signature, expiry, revocation, its owner); undefined if refused. */
 async function verifiedAccess(ctx: IntrospectionContext, token: string) {
   try {
     const isClient = ctx.clientTokens.isClientToken(token);
-    const principal = await (isClient ? ctx.clientTokens : ctx.sessionTokens).verify(token);
-    return { principal, claims: decodeJwt(token) };
+    const claims = decodeJwt(token);
+    // A DPoP-bound token is described, not used: it is checked against its own cnf.jkt.
+    const jkt = isClient ? undefined : dpopKeyOf(claims.cnf);
+    const principal = await (isClient
+      ? ctx.clientTokens.verify(token)
+      : ctx.sessionTokens.verify(token, jkt));
+    return { principal, claims, jkt };
   } catch (error) {
     if (error instanceof ProblemError) return undefined;
     throw error;
@@ -86,7 +99,7 @@ export async function introspectToken(
   if (token.includes(".")) {
     const verified = await verifiedAccess(ctx, token);
     if (verified === undefined) return INACTIVE;
-    const { principal, claims } = verified;
+    const { principal, claims, jkt } = verified;
     return {
       active: true,
       // The scopes the token grants now: a user's from the user row, a client's from the token
@@ -97,7 +110,7 @@ export async function introspectToken(
       ...(claims.exp === undefined ? {} : { exp: claims.exp }),
       ...(claims.iat === undefined ? {} : { iat: claims.iat }),
       ...(claims.iss === undefined ? {} : { iss: claims.iss }),
-      token_type: "Bearer",
+      ...(jkt === undefined ? { token_type: "Bearer" } : { token_type: "DPoP", cnf: { jkt } }),
     };
   }
   const row = await liveRefreshRow(ctx, caller, token);

@@ -70,7 +70,11 @@ export const IntrospectionSchema = z
     exp: z.number().int().optional(),
     iat: z.number().int().optional(),
     iss: z.string().optional(),
-    token_type: z.enum(["Bearer", "refresh_token"]).optional(),
+    token_type: z.enum(["Bearer", "DPoP", "refresh_token"]).optional(),
+    cnf: z
+      .object({ jkt: z.string() })
+      .optional()
+      .openapi({ description: "A DPoP-bound token's key thumbprint (RFC 9449 §6.2)." }),
   })
   .openapi("OAuthIntrospection");
 

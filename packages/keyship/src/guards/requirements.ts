@@ -11,6 +11,7 @@ export const SECURITY_SCHEMES = [
   "cookieAuth",
   "apiKeyAuth",
   "clientCredentials",
+  "dpopAuth",
   "masterToken",
 ] as const;
 
@@ -23,10 +24,18 @@ export const SIGNED_IN_SCHEMES: readonly SecuritySchemeName[] = [
   "cookieAuth",
   "apiKeyAuth",
   "clientCredentials",
+  "dpopAuth",
 ];
 
-/** The credentials that can step up: a device (bearer token) or a session (bearer or cookie). */
-export const STEP_UP_SCHEMES: readonly SecuritySchemeName[] = ["bearerAuth", "cookieAuth"];
+/**
+ * The credentials that can step up: a device (bearer token) or a session (bearer, DPoP or
+ * cookie).
+ */
+export const STEP_UP_SCHEMES: readonly SecuritySchemeName[] = [
+  "bearerAuth",
+  "cookieAuth",
+  "dpopAuth",
+];
 
 /** What one guard admits. */
 export interface GuardRequirement {

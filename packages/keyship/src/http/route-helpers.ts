@@ -24,7 +24,11 @@ export const NO_CONTENT = { 204: { description: "Done; no body." } } as const;
  * OpenAPI security requirement of keyship's signed-in routes: a device token or access token,
  * or the session cookie.
  */
-export const BEARER_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+export const BEARER_SECURITY: Record<string, string[]>[] = [
+  { bearerAuth: [] },
+  { cookieAuth: [] },
+  { dpopAuth: [] },
+];
 
 /** The middleware a protected route runs before its handler (`signedIn` of the routers). */
 export type Guards = MiddlewareHandler<KeyshipEnv>[];

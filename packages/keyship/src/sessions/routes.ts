@@ -50,6 +50,14 @@ function endCookies(c: Context, ctx: SessionsContext, p: Principal): void {
   clearSessionCookies(c, ctx.sessions.cookies);
 }
 
+/** The `DPoP` proof header a DPoP session's refresh must carry (RFC 9449 §5). */
+const DpopHeader = z.object({
+  dpop: z.string().optional().openapi({
+    description:
+      "A DPoP proof (RFC 9449) for this request. Required, by the session's own key, when the session is DPoP-bound (`tokenType: DPoP`); see docs/dpop.md.",
+  }),
+});
+
 /** Refresh-token rotation (the refresh token in the body, or its cookie). */
 function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
   const router = createRouter();
@@ -60,7 +68,7 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
       tags,
       summary: "Rotate the refresh token: new access and refresh tokens, the old one is spent",
       middleware: [csrfForCookies(csrf, ctx.sessions.cookies)],
-      request: jsonBody(RefreshBody),
+      request: { ...jsonBody(RefreshBody), headers: DpopHeader },
       responses: {
         200: jsonResponse("The session's new tokens (in cookies in cookie mode).", SessionTokens),
         ...problemResponses(
@@ -69,6 +77,9 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
           "token.revoked",
           "token.refresh_reused",
           "auth.csrf_failed",
+          "dpop.invalid_proof",
+          "dpop.proof_required",
+          "dpop.key_mismatch",
         ),
       },
     }),

@@ -94,7 +94,7 @@ describe("app routes in /openapi.json", () => {
 
   it("narrows a step-up route to the credentials that can step up", async () => {
     const operation = await op("/api/sensitive");
-    expect(operation.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
+    expect(operation.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }, { dpopAuth: [] }]);
     expect(operation["x-keyship-step-up"]).toBe(true);
     expect(Object.keys(operation.responses)).toContain("401");
   });

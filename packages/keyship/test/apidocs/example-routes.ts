@@ -23,7 +23,13 @@ export const ok = {
 };
 
 /** The credentials `requireUser()` admits, as scheme names. */
-export const USER_SCHEMES = ["bearerAuth", "cookieAuth", "apiKeyAuth", "clientCredentials"];
+export const USER_SCHEMES = [
+  "bearerAuth",
+  "cookieAuth",
+  "apiKeyAuth",
+  "clientCredentials",
+  "dpopAuth",
+];
 
 /**
  * Adds the example routes to `app` (before its first request).

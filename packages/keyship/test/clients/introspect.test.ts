@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireUser } from "../../src/guards/guards.ts";
 import { eventsOf } from "../admin/fixtures.ts";
+import { calculateThumbprint, generateKeyPair, proof } from "../dpop/helpers.ts";
 import { dialects } from "../helpers/databases.ts";
 import { codeOf } from "../helpers/passkeys.ts";
 import { bearer, registerWithSession } from "../helpers/sessions.ts";
@@ -85,6 +86,18 @@ describe.each(dialects)("introspection and revocation on $name", (dialect) => {
     const answer = await introspect(body.accessToken as string);
     expect(answer).toMatchObject({ active: true, sub: body.userId, token_type: "Bearer" });
     expect(answer.client_id).toBeUndefined();
+  });
+
+  it("describes a DPoP-bound token with its key (RFC 9449 §6.2)", async () => {
+    const key = await generateKeyPair("ES256");
+    const dpop = await proof(key, "POST", "/auth/passkey/register/finish");
+    const { body } = await registerWithSession(suite.app, "bearer", { headers: { dpop } });
+    expect(await introspect(body.accessToken as string)).toMatchObject({
+      active: true,
+      sub: body.userId,
+      token_type: "DPoP",
+      cnf: { jkt: await calculateThumbprint(key.publicKey) },
+    });
   });
 
   it("describes the caller's own refresh token, and no one else's", async () => {
