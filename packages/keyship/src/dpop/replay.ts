@@ -28,11 +28,14 @@ export function memoryReplayCache(
     first(name, ttlSeconds) {
       const now = nowMs();
       for (const [key, until] of marks) {
-        if (until > now && marks.size < max) break;
+        if (until > now) break;
         marks.delete(key);
       }
-      const until = marks.get(name);
-      if (until !== undefined && until > now) return Promise.resolve(false);
+      if (marks.has(name)) return Promise.resolve(false);
+      for (const key of marks.keys()) {
+        if (marks.size < max) break;
+        marks.delete(key);
+      }
       marks.set(name, now + ttlSeconds * 1000);
       return Promise.resolve(true);
     },

@@ -20,6 +20,8 @@ import {
   type KeyPair,
   proof,
   refreshWithDpop,
+  signUpWithDpop,
+  whoamiWithDpop,
 } from "./helpers.ts";
 
 const INVALID_PROOF = 'DPoP error="invalid_dpop_proof", algs="ES256 EdDSA Ed25519 RS256 PS256"';
@@ -51,8 +53,7 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
 
   beforeAll(async () => {
     key = await generateKeyPair("ES256");
-    const dpop = await proof(key, "POST", "/auth/passkey/register/finish");
-    session = (await registerWithSession(suite.app, "bearer", { headers: { dpop } })).body;
+    session = await signUpWithDpop(suite.app, key);
   });
 
   it("binds a sign-in with a proof: token type DPoP, cnf.jkt the key's thumbprint", async () => {
@@ -81,28 +82,18 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
   });
 
   it("refreshes with a proof of the same key, and the new token is bound too", async () => {
-    const { body: fresh } = await registerWithSession(suite.app, "bearer", {
-      headers: { dpop: await proof(key, "POST", "/auth/passkey/register/finish") },
-    });
+    const fresh = await signUpWithDpop(suite.app, key);
     const res = await refreshWithDpop(suite.app, fresh.refreshToken as string, key);
     expect(res.status).toBe(200);
     const next = (await res.json()) as SessionAnswer;
     expect(next.tokenType).toBe("DPoP");
     const nextToken = next.accessToken as string;
     expect(decodeJwt(nextToken).cnf).toEqual({ jkt: await calculateThumbprint(key.publicKey) });
-    const call = await callWithDpop(
-      suite.app,
-      "/whoami",
-      nextToken,
-      await proof(key, "GET", "/whoami", nextToken),
-    );
-    expect(call.status).toBe(200);
+    expect((await whoamiWithDpop(suite.app, key, nextToken)).status).toBe(200);
   });
 
   it("refuses a refresh without a proof or with another key, leaving the token unspent", async () => {
-    const { body: fresh } = await registerWithSession(suite.app, "bearer", {
-      headers: { dpop: await proof(key, "POST", "/auth/passkey/register/finish") },
-    });
+    const fresh = await signUpWithDpop(suite.app, key);
     const refreshToken = fresh.refreshToken as string;
     await expectRefused(
       await refreshWithDpop(suite.app, refreshToken, undefined),
@@ -119,17 +110,9 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
 
   it.each(["Ed25519", "RS256", "PS256"] as const)("accepts proofs signed with %s", async (alg) => {
     const other = await generateKeyPair(alg);
-    const dpop = await proof(other, "POST", "/auth/passkey/register/finish");
-    const { body } = await registerWithSession(suite.app, "bearer", { headers: { dpop } });
-    const bound = body.accessToken as string;
+    const bound = (await signUpWithDpop(suite.app, other)).accessToken as string;
     expect(decodeJwt(bound).cnf).toEqual({ jkt: await calculateThumbprint(other.publicKey) });
-    const res = await callWithDpop(
-      suite.app,
-      "/whoami",
-      bound,
-      await proof(other, "GET", "/whoami", bound),
-    );
-    expect(res.status).toBe(200);
+    expect((await whoamiWithDpop(suite.app, other, bound)).status).toBe(200);
   });
 
   it("refuses two DPoP headers", async () => {

@@ -6,6 +6,7 @@ import { calculateThumbprint, generateKeyPair, generateProof, type KeyPair } fro
 import { exportJWK, SignJWT } from "jose";
 import type { KeyshipApp } from "../../src/app.ts";
 import { TEST_ORIGIN } from "../helpers/passkeys.ts";
+import { registerWithSession, type SessionAnswer } from "../helpers/sessions.ts";
 
 export { calculateThumbprint, generateKeyPair, type KeyPair };
 
@@ -55,4 +56,19 @@ export async function refreshWithDpop(
     headers,
     body: JSON.stringify({ refreshToken }),
   });
+}
+
+/** Signs up with a passkey in bearer mode, the finish carrying a proof of `key`. */
+export async function signUpWithDpop(app: KeyshipApp, key: KeyPair): Promise<SessionAnswer> {
+  const dpop = await proof(key, "POST", "/auth/passkey/register/finish");
+  return (await registerWithSession(app, "bearer", { headers: { dpop } })).body;
+}
+
+/** `GET /whoami` with `token` and a fresh proof of `key` naming it. */
+export async function whoamiWithDpop(
+  app: KeyshipApp,
+  key: KeyPair,
+  token: string,
+): Promise<Response> {
+  return callWithDpop(app, "/whoami", token, await proof(key, "GET", "/whoami", token));
 }

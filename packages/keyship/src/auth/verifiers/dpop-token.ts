@@ -15,11 +15,17 @@ const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /** A refused token answers with the DPoP challenge (RFC 9449 §7.1), not the Bearer one. */
 function withDpopChallenge(error: unknown): unknown {
-  if (!(error instanceof ProblemError) || error.headers["WWW-Authenticate"] !== undefined) {
+  if (
+    !(error instanceof ProblemError) ||
+    error.status !== 401 ||
+    error.headers["WWW-Authenticate"] !== undefined
+  ) {
     return error;
   }
   return new ProblemError(error.code, {
-    headers: { "WWW-Authenticate": dpopChallenge("invalid_token") },
+    detail: error.detail,
+    extensions: error.extensions,
+    headers: { ...error.headers, "WWW-Authenticate": dpopChallenge("invalid_token") },
     cause: error,
   });
 }
