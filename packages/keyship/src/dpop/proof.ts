@@ -4,14 +4,8 @@
  * (`iat`), once (`jti`), and, at a resource, for this access token (`ath`).
  * @module
  */
-import { createHash } from "node:crypto";
-import {
-  calculateJwkThumbprint,
-  decodeProtectedHeader,
-  EmbeddedJWK,
-  type JWK,
-  jwtVerify,
-} from "jose";
+import { createHash, type webcrypto } from "node:crypto";
+import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from "jose";
 import { ProblemError } from "../errors.ts";
 import type { ReplayCache } from "./replay.ts";
 
@@ -85,22 +79,86 @@ export function normalizeHtu(url: string): string | undefined {
   }
 }
 
-function checkHeader(proof: string): void {
+// RFC 7638 §3.2: the members a thumbprint covers, per key type, in lexicographic order.
+const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ["crv", "kty", "x", "y"],
+  OKP: ["crv", "kty", "x"],
+  RSA: ["e", "kty", "n"],
+};
+
+/**
+ * The RFC 7638 SHA-256 thumbprint of a public JWK (base64url), computed synchronously (jose's
+ * `calculateJwkThumbprint` goes through WebCrypto's async digest: ~80 µs a proof).
+ * @returns undefined when the key type is not EC, OKP or RSA or a member is missing
+ */
+export function jwkThumbprint(jwk: Readonly<Record<string, unknown>>): string | undefined {
+  const members = typeof jwk.kty === "string" ? THUMBPRINT_MEMBERS[jwk.kty] : undefined;
+  if (members === undefined) return undefined;
+  const parts: string[] = [];
+  for (const member of members) {
+    const value = jwk[member];
+    if (typeof value !== "string") return undefined;
+    parts.push(`${JSON.stringify(member)}:${JSON.stringify(value)}`);
+  }
+  return createHash("sha256")
+    .update(`{${parts.join(",")}}`)
+    .digest("base64url");
+}
+
+/** The checked header of a proof: its algorithm and public key. */
+interface ProofHeader {
+  readonly alg: string;
+  readonly jwk: Readonly<Record<string, unknown>>;
+}
+
+function checkHeader(proof: string): ProofHeader {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(proof);
   } catch (error) {
     throw invalidProof("not a JWS", error);
   }
+  const { alg, jwk } = header as { alg?: unknown; jwk?: unknown };
   if (header.typ !== "dpop+jwt") throw invalidProof("typ is not dpop+jwt");
-  if (!(DPOP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
+  if (typeof alg !== "string" || !(DPOP_ALGORITHMS as readonly string[]).includes(alg)) {
     throw invalidProof("alg is not allowed");
   }
-  const jwk = header.jwk as Record<string, unknown> | undefined;
   if (typeof jwk !== "object" || jwk === null) throw invalidProof("no jwk");
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
+  const key = jwk as Record<string, unknown>;
+  if (PRIVATE_MEMBERS.some((member) => member in key)) {
     throw invalidProof("jwk carries private key material");
   }
+  // RFC 7517 §4.2, §4.4: a key restricted to another use or algorithm signs no proof.
+  if ((key.use !== undefined && key.use !== "sig") || (key.alg !== undefined && key.alg !== alg)) {
+    throw invalidProof("jwk use or alg");
+  }
+  return { alg, jwk: key };
+}
+
+// Imported public keys by algorithm and thumbprint: a client proves the same key on every
+// request, and importing it costs ~60 µs. Bounded; the oldest entry goes first.
+const importedKeys = new Map<string, webcrypto.CryptoKey | Uint8Array>();
+const MAX_IMPORTED_KEYS = 1000;
+
+async function publicKeyOf(
+  header: ProofHeader,
+  jkt: string,
+): Promise<webcrypto.CryptoKey | Uint8Array> {
+  const name = `${header.alg}:${jkt}`;
+  const cached = importedKeys.get(name);
+  if (cached !== undefined) return cached;
+  let key: webcrypto.CryptoKey | Uint8Array;
+  try {
+    key = await importJWK(header.jwk as JWK, header.alg);
+  } catch (error) {
+    throw invalidProof("jwk does not import", error);
+  }
+  if (key instanceof Uint8Array || key.type !== "public") throw invalidProof("not a public key");
+  if (importedKeys.size >= MAX_IMPORTED_KEYS) {
+    importedKeys.delete(importedKeys.keys().next().value as string);
+  }
+  importedKeys.set(name, key);
+  return key;
 }
 
 /**
@@ -114,17 +172,17 @@ export async function verifyProof(proof: string, expected: ProofExpectation): Pr
   if (proof.length > MAX_PROOF_LENGTH || proof.includes(",")) {
     throw invalidProof("too long, or several proofs");
   }
-  checkHeader(proof);
+  const header = checkHeader(proof);
+  const jkt = jwkThumbprint(header.jwk);
+  if (jkt === undefined) throw invalidProof("jwk is not an EC, OKP or RSA public key");
+  const key = await publicKeyOf(header, jkt);
   let verified: Awaited<ReturnType<typeof jwtVerify>>;
   try {
-    verified = await jwtVerify(proof, EmbeddedJWK, {
-      typ: "dpop+jwt",
-      algorithms: [...DPOP_ALGORITHMS],
-    });
+    verified = await jwtVerify(proof, key, { typ: "dpop+jwt", algorithms: [header.alg] });
   } catch (error) {
     throw invalidProof("signature", error);
   }
-  const { payload, protectedHeader } = verified;
+  const { payload } = verified;
   if (payload.htm !== expected.method) throw invalidProof("htm");
   if (typeof payload.htu !== "string" || normalizeHtu(payload.htu) !== expected.url) {
     throw invalidProof("htu");
@@ -137,7 +195,6 @@ export async function verifyProof(proof: string, expected: ProofExpectation): Pr
   if (expected.accessToken !== undefined) {
     if (payload.ath !== accessTokenHash(expected.accessToken)) throw invalidProof("ath");
   }
-  const jkt = await calculateJwkThumbprint(protectedHeader.jwk as JWK, "sha256");
   // Scoped by key: one client cannot spend another's jti.
   const fresh = await expected.replay.first(`${jkt}:${jti}`, expected.windowSeconds * 2);
   if (!fresh) throw invalidProof("jti replayed");
