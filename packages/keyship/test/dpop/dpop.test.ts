@@ -227,6 +227,20 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
     }
   });
 
+  it("refuses a jwk restricted to another algorithm or use", async () => {
+    const jwk = await exportJWK(key.publicKey);
+    for (const restricted of [
+      { ...jwk, alg: "ES384" },
+      { ...jwk, use: "enc" },
+    ]) {
+      const dpop = await craftedProof(key, { jwk: restricted }, claims({ ath: athOf(token()) }));
+      await expectRefused(
+        await callWithDpop(suite.app, "/whoami", token(), dpop),
+        "dpop.invalid_proof",
+      );
+    }
+  });
+
   it("refuses a jwk carrying private key members", async () => {
     const extractable = await generateKeyPair("ES256", { extractable: true });
     const privateJwk = await exportJWK(extractable.privateKey);

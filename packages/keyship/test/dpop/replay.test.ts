@@ -1,10 +1,11 @@
 /**
- * The replay caches of DPoP proofs: the memory one (bounded, marks expire with the window) and,
+ * RFC 7638 thumbprints, and the replay caches of DPoP proofs: the memory one (bounded, marks expire with the window) and,
  * on a private Redis that is stopped mid-test, a DPoP request answering 503 while Redis is down
  * (never accepted unchecked) and working again once it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyshipApp } from "../../src/app.ts";
+import { jwkThumbprint } from "../../src/dpop/proof.ts";
 import { memoryReplayCache } from "../../src/dpop/replay.ts";
 import { requireUser } from "../../src/guards/guards.ts";
 import { testApp } from "../helpers/app.ts";
@@ -59,5 +60,20 @@ describe("DPoP while Redis is down", () => {
     await redis.start();
     await redisReady(app.keyship.redis);
     expect((await whoamiWithDpop(app, key, token)).status).toBe(200);
+  });
+});
+
+describe("jwkThumbprint", () => {
+  it("computes RFC 7638 §3.1's example thumbprint", () => {
+    const n =
+      "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+    expect(jwkThumbprint({ kty: "RSA", n, e: "AQAB", alg: "RS256", kid: "2011-04-29" })).toBe(
+      "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+    );
+  });
+
+  it("refuses symmetric keys and keys missing a member", () => {
+    expect(jwkThumbprint({ kty: "oct", k: "c2VjcmV0" })).toBeUndefined();
+    expect(jwkThumbprint({ kty: "EC", crv: "P-256", x: "AQ" })).toBeUndefined();
   });
 });
