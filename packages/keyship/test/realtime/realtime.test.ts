@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { KeyshipApp } from "../../src/app.ts";
 import { listen, type RunningServer } from "../../src/server.ts";
+import { generateKeyPair, signUpWithDpop } from "../dpop/helpers.ts";
 import { testApp } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
@@ -118,6 +119,12 @@ describe.each(dialects)("realtime auth on $name", (dialect) => {
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     expect(await connect(wsUrl, ["keyship", `keyship-token.${httpToken}`])).toBe(401);
+  });
+
+  it("refuses a DPoP-bound session token: a handshake carries no proof", async () => {
+    const bound = await signUpWithDpop(app, await generateKeyPair("ES256"));
+    expect(bound.tokenType).toBe("DPoP");
+    expect(await connect(wsUrl, ["keyship", `keyship-token.${bound.accessToken}`])).toBe(401);
   });
 
   it("accepts an API key and closes its socket once the key is revoked", async () => {
