@@ -52,18 +52,22 @@ describe.skipIf(postgres === undefined)("the change feed on PostgreSQL when LIST
     await feed.start();
     const health = changeFeedCheck(feed);
     expect([feed.status().live, ttl()]).toEqual([true, 30_000]);
-    expect(health.check()).toEqual({ status: "ok" });
+    expect(health.check()).toEqual({ status: "ok", backend: "postgres" });
 
     await proxy.cut();
     await eventually(async () => !feed.status().live);
     expect([ttl(), resets]).toEqual([FALLBACK_TRUST_MS, 1]);
-    expect(health.check()).toEqual({ status: "down", since: feed.status().since });
+    expect(health.check()).toEqual({
+      status: "down",
+      since: feed.status().since,
+      backend: "postgres",
+    });
     expect(lines.some((l) => l.includes('"msg":"change feed lost'))).toBe(true);
 
     await proxy.restore();
     await eventually(async () => feed.status().live);
     expect(ttl()).toBe(30_000);
-    expect(health.check()).toEqual({ status: "ok" });
+    expect(health.check()).toEqual({ status: "ok", backend: "postgres" });
     // Listening again: another process's announcement arrives.
     const other = createChangeFeed({ transport: postgresTransport(db, target.url), logger });
     other.announce({ kind: "device", id: "d_after_reconnect" });
