@@ -87,6 +87,9 @@ describeWithBrowser("the template's sign-in page with a provider, in Chromium", 
 
   it("explains a failed return under the buttons", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
+    // The sign-out must finish first: a page loaded while the device key is still held
+    // signs straight in, and the return's message never shows.
+    await page.getByRole("heading", { name: "Welcome back" }).waitFor();
     await page.goto(`${origin}/#keyship_oauth_error=oauth.access_denied`);
     await page.getByText("The sign-in was cancelled at the provider.").waitFor();
     expect(new URL(page.url()).hash).toBe("");
