@@ -5,12 +5,14 @@
  */
 
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, type KeyshipApp, type KeyshipOptions, listen, requireUser } from "keyship";
 import { createLogger } from "../../packages/keyship/src/observability/logger.ts";
+import { freePort } from "../../packages/keyship/test/helpers/ports.ts";
 import { buildPageAssets, PAGE_SCRIPT_PATH, SDK_BUNDLE_PATH } from "./assets.ts";
+
+export { freePort };
 
 /** A running test server. */
 export interface E2EServer {
@@ -24,19 +26,6 @@ export interface E2EServer {
 
 /** The protected route of the test app: answers the signed-in caller's user id. */
 export const SECRET_PATH = "/api/secret";
-
-/** Picks a free TCP port: binds port 0, reads the port the kernel chose, and closes. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
-}
 
 const JS_HEADERS = {
   "content-type": "text/javascript; charset=utf-8",

@@ -3,30 +3,20 @@
  * (`oidc-provider` on loopback) or refused by a closed port, the callback URL's shape, and
  * providers that do not resolve, each a line of its own and counted in the summary.
  */
-import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
 import { startOidcProvider, type TestOidcProvider } from "../helpers/oidc-provider.ts";
+import { freePort } from "../helpers/ports.ts";
 import { tempDirIo } from "./env-io.ts";
-
-/** A loopback port nothing listens on: bound by the kernel's choice, then closed. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let idp: TestOidcProvider;
 let closed: number;
 beforeAll(async () => {
   [idp, closed] = await Promise.all([
     startOidcProvider({ issuerPath: "/realms/acme" }),
-    closedPort(),
+    freePort(), // nothing listens on it
   ]);
 });
 afterAll(() => idp.close());

@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { freeTcpPort } from "./redis.ts";
+import { freePort } from "./ports.ts";
 
 const run = promisify(execFile);
 
@@ -64,7 +64,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(dir, uid, gid);
   }
   const data = join(dir, "data");
-  const port = await freeTcpPort();
+  const port = await freePort();
   await asOwner("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
   const serverOptions = [
     `-p ${port}`,

@@ -6,8 +6,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createClient } from "redis";
+import { freePort } from "./ports.ts";
 
 /** The shared test Redis, or undefined (then Redis suites skip, unless CI=true). */
 export const sharedRedisUrl = process.env.KEYSHIP_TEST_REDIS_URL || undefined;
@@ -33,19 +33,6 @@ export async function deletePrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-/** Picks a free TCP port on 127.0.0.1. */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
-}
-
 /** A private `redis-server` a test may stop and start again on the same port. */
 export interface PrivateRedis {
   readonly url: string;
@@ -66,7 +53,7 @@ export interface PrivateRedis {
 export async function startPrivateRedis(
   options: { running?: boolean } = {},
 ): Promise<PrivateRedis> {
-  const port = await freeTcpPort();
+  const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
