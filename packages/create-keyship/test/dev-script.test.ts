@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "../../keyship/test/helpers/ports.ts";
 import { generateProject } from "../src/index.ts";
 
 let root: string;
@@ -27,14 +28,6 @@ async function holdPort(): Promise<number> {
   held = createServer();
   await new Promise<void>((resolve) => held!.listen(0, "127.0.0.1", resolve));
   return (held.address() as { port: number }).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Runs `node scripts/dev.mjs` in `directory` until it exits. */
