@@ -2,12 +2,12 @@
  * Opening the database for a CLI command, with the same settings sources as the server.
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { type ChangeFeed, createChangeFeed } from "../changes/feed.ts";
 import { changeTransport } from "../changes/registry.ts";
 import { loadSettings } from "../config/load.ts";
 import type { Settings } from "../config/schema.ts";
-import { openDatabase } from "../db/connect.ts";
+import { openDatabase, parseDatabaseUrl } from "../db/connect.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import type { DB, DialectName } from "../db/schema.ts";
 import { createLogger } from "../observability/logger.ts";
@@ -36,6 +36,20 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 /**
+ * The database URL a command opens: a relative SQLite path is taken from the command's working
+ * directory (`io.cwd`, where its `.env` is read too), not the process's, so `keyship migrate`,
+ * `keyship doctor` and the other commands agree on which file they mean.
+ * @param url a database URL (`sqlite:…` or `postgres://…`)
+ * @param cwd the directory relative SQLite paths start from
+ * @example cliDatabaseUrl("sqlite:./keyship.db", "/srv/app") // "sqlite:/srv/app/keyship.db"
+ */
+export function cliDatabaseUrl(url: string, cwd: string): string {
+  const { dialect, target } = parseDatabaseUrl(url);
+  if (dialect !== "sqlite" || target === ":memory:" || isAbsolute(target)) return url;
+  return `sqlite:${resolve(cwd, target)}`;
+}
+
+/**
  * Loads settings (`--database` > `KEYSHIP_*` in `io.env` > `.env` in `io.cwd` > defaults),
  * opens the database and prints which one (`database: <url> (<dialect>)`, password hidden).
  * Nothing connects until the first query.
@@ -52,7 +66,7 @@ export function openCliDatabase(args: CliDatabaseArgs, io: CliIo): CliDatabase {
     envFile: join(io.cwd, ".env"),
     options: args.database === undefined ? {} : { databaseUrl: args.database },
   });
-  const { db, dialect } = openDatabase(settings.databaseUrl);
+  const { db, dialect } = openDatabase(cliDatabaseUrl(settings.databaseUrl, io.cwd));
   io.out(`database: ${redactDatabaseUrl(settings.databaseUrl)} (${dialect})`);
   return { db, dialect, settings };
 }

@@ -7,7 +7,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { loadSettings } from "../config/load.ts";
 import type { Settings } from "../config/schema.ts";
@@ -16,7 +16,7 @@ import { migrationStatus } from "../db/migrate.ts";
 import { KeyshipConfigError } from "../errors.ts";
 import { loadProtection, type ProtectionTable } from "../guards/patterns.ts";
 import { describeProtection, keyshipOwnPaths } from "../guards/protect.ts";
-import { redactDatabaseUrl } from "./database.ts";
+import { cliDatabaseUrl, redactDatabaseUrl } from "./database.ts";
 import { checkProviders } from "./doctor-oauth.ts";
 import { type Report, report, summarize } from "./doctor-report.ts";
 import type { CliIo } from "./io.ts";
@@ -168,9 +168,10 @@ function checkWebAuthn(r: Report, settings: Settings): void {
 
 async function checkDatabase(r: Report, settings: Settings, cwd: string): Promise<void> {
   const shown = redactDatabaseUrl(settings.databaseUrl);
+  const url = cliDatabaseUrl(settings.databaseUrl, cwd);
   const { dialect: kind, target } = parseDatabaseUrl(settings.databaseUrl);
   // The doctor changes nothing: opening a SQLite file that is not there would create it.
-  if (kind === "sqlite" && target !== ":memory:" && !existsSync(resolve(cwd, target))) {
+  if (kind === "sqlite" && target !== ":memory:" && !existsSync(parseDatabaseUrl(url).target)) {
     report(
       r,
       "warn",
@@ -178,7 +179,7 @@ async function checkDatabase(r: Report, settings: Settings, cwd: string): Promis
     );
     return;
   }
-  const { db, dialect } = openDatabase(settings.databaseUrl);
+  const { db, dialect } = openDatabase(url);
   try {
     const states = await migrationStatus(db, dialect);
     report(r, "ok", `database ${shown} (${dialect}) is reachable`);

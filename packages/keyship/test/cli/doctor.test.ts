@@ -78,4 +78,17 @@ describe("keyship doctor on bad database settings", () => {
     expect(io.lines.join("\n")).toMatch(/database file \.\/missing\.db does not exist yet/);
     expect(existsSync(join(io.cwd, "missing.db"))).toBe(false);
   });
+
+  it("opens the same relative SQLite file as keyship migrate: the command's directory, not the process's", async () => {
+    const { existsSync } = await import("node:fs");
+    const io = await tempDirIo({ KEYSHIP_DATABASE_URL: "sqlite:./app.db" });
+    expect(io.cwd).not.toBe(process.cwd());
+    expect(await runCli(["migrate"], io)).toBe(0);
+    expect(existsSync(join(io.cwd, "app.db"))).toBe(true);
+    expect(existsSync(join(process.cwd(), "app.db"))).toBe(false);
+    expect(await runCli(["doctor"], io)).toBe(0);
+    const out = io.lines.join("\n");
+    expect(out).toMatch(/migrations are up to date \(\d+\)/);
+    expect(out).not.toMatch(/does not exist yet/);
+  });
 });
