@@ -4,6 +4,7 @@
  * @module
  */
 import pg from "pg";
+import { taggedConnection } from "./instances.ts";
 
 /** What a listener reports. */
 export interface PostgresListenerHandlers {
@@ -31,7 +32,7 @@ const RETRY_MAX_MS = 2000;
  * Listens on `channel` of the database at `url`.
  * @param url a `postgres://` connection string
  * @param channel the channel name (an identifier: letters, digits and `_`)
- * @param applicationName the connection's `application_name` @default none
+ * @param applicationName the instance tag in the connection's `application_name` @default none
  * @example const listener = listenPostgres(url, "keyship_changes", { notification, up, down });
  */
 export function listenPostgres(
@@ -57,10 +58,12 @@ export function listenPostgres(
   }
 
   async function connect(): Promise<void> {
+    const tagged =
+      applicationName === undefined ? undefined : taggedConnection(url, applicationName);
     const next = new pg.Client({
-      connectionString: url,
+      connectionString: tagged?.url ?? url,
       connectionTimeoutMillis: 5000,
-      ...(applicationName === undefined ? {} : { application_name: applicationName }),
+      ...(tagged === undefined ? {} : { application_name: tagged.applicationName }),
     });
     client = next;
     next.on("error", (error) => lost(error, next));

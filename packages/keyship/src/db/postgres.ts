@@ -5,6 +5,7 @@
  */
 import { PostgresDialect } from "kysely";
 import pg from "pg";
+import { taggedConnection } from "./instances.ts";
 
 const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
@@ -28,7 +29,7 @@ export interface PostgresPoolOptions {
   readonly max?: number;
   /** How long to wait for a connection before failing. @default 5000 */
   readonly connectionTimeoutMillis?: number;
-  /** `application_name` of each connection (one in the URL wins). @default none */
+  /** The instance tag in each connection's `application_name` (see `taggedConnection`). @default none */
   readonly applicationName?: string;
 }
 
@@ -40,11 +41,15 @@ export function createPostgresDialect(
   url: string,
   options: PostgresPoolOptions = {},
 ): PostgresDialect {
+  const tagged =
+    options.applicationName === undefined
+      ? undefined
+      : taggedConnection(url, options.applicationName);
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: tagged?.url ?? url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
-    ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
+    ...(tagged === undefined ? {} : { application_name: tagged.applicationName }),
     types,
   });
   // An idle client that errors (server restart) must not crash the process; the next query

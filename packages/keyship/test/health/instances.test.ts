@@ -4,8 +4,10 @@
  * in `/health`'s `instances` check, never an outage. On a private database, so instances of
  * other suites on the same server cannot be mistaken for ours.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyshipApp } from "../../src/app.ts";
+import { taggedConnection } from "../../src/db/instances.ts";
 import { SEVERAL_INSTANCES_WARNING } from "../../src/health/instances.ts";
 import { eventually } from "../changes/instances.ts";
 import { testApp } from "../helpers/app.ts";
@@ -77,5 +79,53 @@ describe.skipIf(postgres === undefined)("several instances on PostgreSQL without
     await c.app.keyship.ready;
     expect((await checksOf(c.app)).instances).toBeUndefined();
     expect(c.warnings()).toBe(0);
+  });
+
+  it("an application_name in the database URL is kept after the tag and does not hide the instance", async () => {
+    for (const { app } of started) await app.keyship.close();
+    const first = loggedInstance(target.url);
+    started.push(first);
+    await first.app.keyship.ready;
+    const named = new URL(target.url);
+    named.searchParams.set("application_name", "billing-api");
+    const second = loggedInstance(named.toString(), { autoMigrate: false });
+    started.push(second);
+    await second.app.keyship.ready;
+    await eventually(async () => second.warnings() === 1);
+    expect((await checksOf(first.app)).instances?.warning).toBe(SEVERAL_INSTANCES_WARNING);
+    const { rows } = await sql<{ name: string }>`
+      select application_name as name from pg_stat_activity
+      where datname = current_database() and application_name like '% billing-api'`.execute(
+      first.app.keyship.db,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { name } of rows) expect(name).toMatch(/^keyship:[\w-]{12} billing-api$/);
+  });
+});
+
+describe("taggedConnection", () => {
+  it("leaves a URL without application_name as it is and tags with the instance name", () => {
+    const url = "postgres://app:s%40cret@db.internal:5432/keyship?sslmode=require";
+    expect(taggedConnection(url, "keyship:abc")).toEqual({ url, applicationName: "keyship:abc" });
+  });
+
+  it("moves the URL's application_name after the tag, keeping the other parameters", () => {
+    const { url, applicationName } = taggedConnection(
+      "postgres://app@db/keyship?application_name=api&sslmode=require",
+      "keyship:abc",
+    );
+    expect(applicationName).toBe("keyship:abc api");
+    expect(new URL(url).searchParams.get("application_name")).toBeNull();
+    expect(new URL(url).searchParams.get("sslmode")).toBe("require");
+  });
+
+  it("keeps the whole name within PostgreSQL's 63 bytes", () => {
+    const { applicationName } = taggedConnection(
+      `postgres://db/k?application_name=${"é".repeat(40)}`,
+      "keyship:abcdefghijkl",
+    );
+    expect(Buffer.byteLength(applicationName)).toBeLessThanOrEqual(63);
+    expect(applicationName.startsWith("keyship:abcdefghijkl é")).toBe(true);
+    expect(applicationName).not.toContain("\uFFFD");
   });
 });
