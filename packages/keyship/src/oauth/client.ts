@@ -97,23 +97,35 @@ async function configure(spec: ProviderSpec): Promise<oidc.Configuration> {
   return config;
 }
 
-/** True when `error` (or a cause) is a network failure or a timeout. */
-function isUnreachable(error: unknown): boolean {
+/** The HTTP status of the provider's answer an openid-client error carries, if any. */
+function answerStatus(error: Error): number | undefined {
+  const { status } = error as { status?: unknown };
+  if (typeof status === "number") return status;
+  return error.cause instanceof Response ? error.cause.status : undefined;
+}
+
+/**
+ * True when `error` (or a cause) says the provider failed rather than refused: a network
+ * failure, a timeout, or a 5xx answer.
+ */
+function isProviderFailure(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
     if (e.name === "TimeoutError" || e.name === "AbortError") return true;
     if (e instanceof TypeError && /fetch failed/i.test(e.message)) return true;
     if ((e as { code?: string }).code === "ECONNREFUSED") return true;
+    if ((answerStatus(e) ?? 0) >= 500) return true;
   }
   return false;
 }
 
 /**
- * The one boundary for openid-client's errors: unreachable → `oauth.provider_error`, any
- * refused check or error answer → `oauth.verification_failed`. The original stays as `cause`.
+ * The one boundary for openid-client's errors: unreachable or failing (5xx) →
+ * `oauth.provider_error`, any refused check or other error answer →
+ * `oauth.verification_failed`. The original stays as `cause`.
  */
 export function toOAuthProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
-  const code = isUnreachable(error) ? "oauth.provider_error" : "oauth.verification_failed";
+  const code = isProviderFailure(error) ? "oauth.provider_error" : "oauth.verification_failed";
   return new ProblemError(code, { cause: error });
 }
 
@@ -138,6 +150,28 @@ function jsonFetcher(config: oidc.Configuration, accessToken: string): FetchJson
   };
 }
 
+/**
+ * The UserInfo claims for the ID token's subject, or none when UserInfo refuses the access
+ * token (401/403 with a `WWW-Authenticate` challenge: the provider issued it for another API,
+ * as Entra ID does for Microsoft Graph or a custom one). The sign-in then goes on with the ID
+ * token alone. Any other failure, a subject mismatch included, still fails the sign-in.
+ */
+async function userInfoClaims(
+  config: oidc.Configuration,
+  accessToken: string,
+  subject: string,
+): Promise<Record<string, unknown>> {
+  try {
+    // The subject check (OIDC Core §5.3.2) ties the UserInfo answer to the ID token.
+    return await oidc.fetchUserInfo(config, accessToken, subject);
+  } catch (error) {
+    if (error instanceof oidc.WWWAuthenticateChallengeError && [401, 403].includes(error.status)) {
+      return {};
+    }
+    throw error;
+  }
+}
+
 /** The identity of an OIDC sign-in: the ID token, completed from UserInfo without an email. */
 async function oidcIdentity(
   config: oidc.Configuration,
@@ -147,8 +181,7 @@ async function oidcIdentity(
   if (claims === undefined) throw new Error("no ID token");
   let source: Record<string, unknown> = claims;
   if (typeof claims.email !== "string" && config.serverMetadata().userinfo_endpoint) {
-    // The subject check (OIDC Core §5.3.2) ties the UserInfo answer to the ID token.
-    source = { ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+    source = { ...(await userInfoClaims(config, tokens.access_token, claims.sub)), ...claims };
   }
   const email = typeof source.email === "string" ? source.email : null;
   return identityOf({

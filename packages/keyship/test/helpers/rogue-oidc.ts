@@ -1,8 +1,9 @@
 /**
  * A loopback OpenID provider that misbehaves on purpose: it serves discovery, a JWK Set, an
  * authorization endpoint that approves at once and a token endpoint whose ID token can carry a
- * wrong `nonce`, a wrong `iss`, a past `exp`, another audience or a foreign signature. For
- * the negative tests a well-behaved provider (oidc-provider) cannot produce.
+ * wrong `nonce`, a wrong `iss`, a past `exp`, another audience or a foreign signature, and a
+ * UserInfo endpoint that can refuse the access token, fail or name another subject. For the
+ * negative tests a well-behaved provider (oidc-provider) cannot produce.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -21,8 +22,19 @@ export interface IdTokenTamper {
   readonly foreignKey?: boolean;
   /** Claims about the person (right ones, for the account rules). */
   readonly sub?: string;
-  readonly email?: string;
+  /** The email claim; `null` leaves it out of the ID token (keyship then asks UserInfo). */
+  readonly email?: string | null;
   readonly emailVerified?: boolean;
+  /** How UserInfo answers this sign-in. @default the ID token's subject and email, 200 */
+  readonly userinfo?: UserInfoTamper;
+}
+
+/** A UserInfo answer: a status (with a Bearer challenge on 401/403) or other claims. */
+export interface UserInfoTamper {
+  /** An error status; 401 and 403 carry `WWW-Authenticate: Bearer error="invalid_token"`. */
+  readonly status?: number;
+  /** Claims of a 200 answer. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** A running rogue provider. */
@@ -48,15 +60,17 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: "rogue-1", alg: "ES256", use: "sig" };
   const codes = new Map<string, string>();
   let tamper: IdTokenTamper = {};
+  let userinfo: UserInfoTamper = {};
   let issuer = "";
 
   async function idToken(nonce: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const t = tamper;
     tamper = {};
+    userinfo = t.userinfo ?? { claims: { sub: t.sub ?? "rogue-subject" } };
     return new SignJWT({
       nonce: t.nonce ?? nonce,
-      email: t.email ?? "rogue@example.com",
+      ...(t.email === null ? {} : { email: t.email ?? "rogue@example.com" }),
       email_verified: t.emailVerified ?? true,
     })
       .setProtectedHeader({ alg: "ES256", kid: "rogue-1" })
@@ -76,12 +90,20 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
+        userinfo_endpoint: `${issuer}/userinfo`,
         response_types_supported: ["code"],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: ["ES256"],
       });
     }
     if (url.pathname === "/jwks") return json(res, 200, { keys: [jwk] });
+    if (url.pathname === "/userinfo") {
+      const { status = 200, claims = {} } = userinfo;
+      if (status === 401 || status === 403) {
+        res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
+      }
+      return json(res, status, status === 200 ? claims : { error: "invalid_token" });
+    }
     if (url.pathname === "/authorize") {
       const code = randomBytes(16).toString("hex");
       codes.set(code, url.searchParams.get("nonce") ?? "");

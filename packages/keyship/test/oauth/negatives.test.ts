@@ -154,6 +154,56 @@ describe.each(dialects)("OAuth refusals on $name", (dialect) => {
     expect(await suite.count("users", "oauth_accounts")).toEqual(before);
   });
 
+  it.each([401, 403])(
+    "signs in without an email when UserInfo refuses the access token (%i)",
+    async (status) => {
+      rogue.tamper({ sub: `api-token-${status}`, email: null, userinfo: { status } });
+      const fragment = await oauthRoundTrip(suite.app, "rogue", ORIGIN);
+      const response = await exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
+      expect(response.status).toBe(200);
+      const { userId } = (await response.json()) as { userId: string };
+      const account = await suite.app.keyship.db
+        .selectFrom("oauth_accounts")
+        .select(["subject", "email"])
+        .where("user_id", "=", userId)
+        .executeTakeFirstOrThrow();
+      expect(account).toEqual({ subject: `api-token-${status}`, email: null });
+    },
+  );
+
+  it("completes the email from UserInfo when the ID token has none", async () => {
+    const sub = "userinfo-email";
+    const claims = { sub, email: "from-userinfo@example.com", email_verified: true };
+    rogue.tamper({ sub, email: null, userinfo: { claims } });
+    const fragment = await oauthRoundTrip(suite.app, "rogue", ORIGIN);
+    const response = await exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
+    const { userId } = (await response.json()) as { userId: string };
+    const user = await suite.app.keyship.db
+      .selectFrom("users")
+      .select("email")
+      .where("id", "=", userId)
+      .executeTakeFirstOrThrow();
+    expect(user.email).toBe("from-userinfo@example.com");
+  });
+
+  it.each<[string, IdTokenTamper["userinfo"], string]>([
+    [
+      "answers for another subject",
+      { claims: { sub: "someone-else", email: "x@example.com" } },
+      "oauth.verification_failed",
+    ],
+    ["fails (500)", { status: 500 }, "oauth.provider_error"],
+  ])(
+    "refuses the sign-in when UserInfo %s: error fragment, no user",
+    async (_name, userinfo, code) => {
+      rogue.tamper({ sub: "userinfo-bad", email: null, ...(userinfo ? { userinfo } : {}) });
+      const before = await suite.count("users", "oauth_accounts");
+      const fragment = await oauthRoundTrip(suite.app, "rogue", ORIGIN);
+      expect(fragment.get("keyship_oauth_error")).toBe(code);
+      expect(await suite.count("users", "oauth_accounts")).toEqual(before);
+    },
+  );
+
   it.each([
     "https://evil.example/after",
     "//evil.example/after",
