@@ -50,8 +50,13 @@ export function describeWithBrowser(name: string, suite: () => void): void {
   describe(name, suite);
 }
 
-/** Launches headless Chromium. @throws when Chromium is missing (the CI case). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium with {@link CHROMIUM_ARGS}.
+ * @param extraArgs more command-line flags, e.g. DBSC's features and a certificate to trust
+ *   (e2e/helpers/dbsc.ts) @default none
+ * @throws when Chromium is missing (the CI case)
+ */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (isChromiumMissing) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}; the browser tests must run on CI ` +
@@ -61,7 +66,7 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 
