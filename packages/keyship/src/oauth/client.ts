@@ -2,7 +2,7 @@
  * One provider over `openid-client`: its configuration (discovered once, or built from the
  * preset's endpoints), the authorization URL, and the callback's code exchange with every
  * check the library makes (state, PKCE, `iss`, `aud`, `exp`, `nonce`, the ID token's
- * signature). openid-client's errors become keyship's `oauth.*` codes here, in one place.
+ * signature, and for a step-up `auth_time`). openid-client's errors become keyship's `oauth.*` codes here, in one place.
  * @module
  */
 import * as oidc from "openid-client";
@@ -19,6 +19,11 @@ export interface ExpectedCallback {
   readonly codeVerifier: string;
   /** OIDC only. */
   readonly nonce: string | null;
+  /**
+   * OIDC step-ups: the ID token's `auth_time` must be at most this many seconds old (within
+   * openid-client's clock tolerance), so the person signed in again for this flow.
+   */
+  readonly maxAgeSeconds?: number | undefined;
 }
 
 /** The parameters of the provider's authorization URL. */
@@ -27,6 +32,8 @@ export interface AuthorizationRequest {
   readonly state: string;
   readonly codeChallenge: string;
   readonly nonce: string | null;
+  /** OIDC step-ups: `max_age=0`, asking the provider to authenticate the person again. */
+  readonly reauthenticate?: boolean | undefined;
 }
 
 /** A configured provider, ready for flows. */
@@ -218,6 +225,7 @@ export function createProviderClient(spec: ProviderSpec): ProviderClient {
         code_challenge: request.codeChallenge,
         code_challenge_method: "S256",
         ...(request.nonce === null ? {} : { nonce: request.nonce }),
+        ...(request.reauthenticate === true ? { max_age: "0" } : {}),
       });
     },
     async identityFrom(currentUrl, expected) {
@@ -229,6 +237,7 @@ export function createProviderClient(spec: ProviderSpec): ProviderClient {
           ...(expected.nonce === null
             ? {}
             : { expectedNonce: expected.nonce, idTokenExpected: true }),
+          ...(expected.maxAgeSeconds === undefined ? {} : { maxAge: expected.maxAgeSeconds }),
         });
         if (spec.readIdentity === undefined) return await oidcIdentity(config, tokens);
         return await spec.readIdentity(jsonFetcher(config, tokens.access_token));

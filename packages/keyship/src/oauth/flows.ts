@@ -15,7 +15,7 @@ import { recordFailure } from "../signin/failures.ts";
 import { requirePasskeyProofIfAny } from "../stepup/service.ts";
 import { linkIdentity, stepUpWithIdentity } from "./accounts.ts";
 import { callbackUrlOf, hashCode, type OAuthContext, providerOf } from "./context.ts";
-import { CODE_TTL_SECONDS, type FlowPurpose, type OAuthFlow } from "./model.ts";
+import { CODE_TTL_SECONDS, type FlowPurpose, type OAuthFlow, type ProviderSpec } from "./model.ts";
 
 /** The fragment parameters the callback hands the app. */
 export const FRAGMENT = Object.freeze({
@@ -109,6 +109,7 @@ export async function startFlow(
     returnTo,
     userId: input.owner?.userId ?? null,
     subjectId: input.owner?.subjectId ?? null,
+    startedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
   };
   const url = await provider.authorizationUrl({
@@ -116,9 +117,28 @@ export async function startFlow(
     state: flow.id,
     codeChallenge: await oidc.calculatePKCECodeChallenge(flow.codeVerifier),
     nonce: flow.nonce,
+    reauthenticate: requiresFreshSignIn(provider.spec, flow),
   });
   await ctx.ephemeral.saveFlow(flow, now.toISOString());
   return { url: url.href, cookie: ctx.cookieSigner.sign(flow.id), maxAgeSeconds: ttl };
+}
+
+/**
+ * Whether the provider must authenticate the person again: an OIDC step-up. A step-up stands
+ * for "the person is here now", which an old single sign-on session at the provider does not
+ * prove. OAuth 2 providers (GitHub, Discord) have no standard way to ask or to tell, so their
+ * step-ups accept the provider's session (docs/oauth.md says so).
+ */
+function requiresFreshSignIn(spec: ProviderSpec, flow: OAuthFlow): boolean {
+  return flow.purpose === "stepup" && spec.kind === "oidc";
+}
+
+/**
+ * The oldest `auth_time` an OIDC step-up accepts, as seconds before now: no earlier than the
+ * flow's start (rounded up; openid-client adds its clock tolerance).
+ */
+function stepUpMaxAge(ctx: OAuthContext, flow: OAuthFlow): number {
+  return Math.max(0, Math.ceil((ctx.now().getTime() - Date.parse(flow.startedAt)) / 1000));
 }
 
 /** Constant-time equality of two strings. */
@@ -190,6 +210,7 @@ async function complete(
     state: flow.id,
     codeVerifier: flow.codeVerifier,
     nonce: flow.nonce,
+    maxAgeSeconds: requiresFreshSignIn(provider.spec, flow) ? stepUpMaxAge(ctx, flow) : undefined,
   });
   if (flow.purpose === "link") {
     await linkIdentity(ctx, source, { flow, identity });

@@ -99,6 +99,8 @@ export interface OAuthFlow {
   readonly userId: string | null;
   /** The device or session a step-up marks. */
   readonly subjectId: string | null;
+  /** When the flow started (ISO): an OIDC step-up's sign-in must be later. */
+  readonly startedAt: string;
   readonly expiresAt: string;
 }
 

@@ -16,7 +16,8 @@ function isFlow(value: unknown): value is OAuthFlow {
     typeof flow === "object" &&
     flow !== null &&
     typeof flow.id === "string" &&
-    typeof flow.codeVerifier === "string"
+    typeof flow.codeVerifier === "string" &&
+    typeof flow.startedAt === "string"
   );
 }
 

@@ -92,6 +92,7 @@ function flowOf(row: OAuthFlowsTable): OAuthFlow {
     returnTo: row.return_to,
     userId: row.user_id,
     subjectId: row.subject_id,
+    startedAt: row.created_at,
     expiresAt: row.expires_at,
   };
 }
@@ -129,7 +130,7 @@ export function databaseEphemeralStore(db: DB): OAuthEphemeralStore {
           return_to: flow.returnTo,
           user_id: flow.userId,
           subject_id: flow.subjectId,
-          created_at: nowIso,
+          created_at: flow.startedAt,
           expires_at: flow.expiresAt,
           consumed_at: null,
         })

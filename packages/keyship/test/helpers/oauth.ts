@@ -193,6 +193,7 @@ export async function providerAccount(app: KeyshipApp, provider: string, origin:
       await auth(),
       origin,
     );
+    expect(fragmentOf(stepped).get("keyship_oauth_error") ?? "none").toBe("none");
     expect(fragmentOf(stepped).get("keyship_oauth_stepped_up")).toBe(provider);
   });
 }

@@ -27,6 +27,11 @@ export interface IdTokenTamper {
   readonly emailVerified?: boolean;
   /** How UserInfo answers this sign-in. @default the ID token's subject and email, 200 */
   readonly userinfo?: UserInfoTamper;
+  /**
+   * `auth_time`, in seconds from now (negative: an older sign-in); `null` leaves it out.
+   * @default now when the authorization request had `max_age`, else left out
+   */
+  readonly authTime?: number | null;
 }
 
 /** A UserInfo answer: a status (with a Bearer challenge on 401/403) or other claims. */
@@ -42,6 +47,8 @@ export interface RogueOidc {
   readonly issuer: string;
   /** The next token answer's ID token is wrong this way. */
   tamper(next: IdTokenTamper): void;
+  /** The `max_age` of the last authorization request (null: none). */
+  lastMaxAge(): string | null;
   close(): Promise<void>;
 }
 
@@ -58,20 +65,23 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
   const { privateKey, publicKey } = await generateKeyPair("ES256");
   const foreign = await generateKeyPair("ES256");
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: "rogue-1", alg: "ES256", use: "sig" };
-  const codes = new Map<string, string>();
+  const codes = new Map<string, { nonce: string; maxAge: string | null }>();
+  let lastMaxAge: string | null = null;
   let tamper: IdTokenTamper = {};
   let userinfo: UserInfoTamper = {};
   let issuer = "";
 
-  async function idToken(nonce: string): Promise<string> {
+  async function idToken(nonce: string, maxAge: string | null): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const t = tamper;
+    const authTime = t.authTime === undefined ? (maxAge === null ? null : 0) : t.authTime;
     tamper = {};
     userinfo = t.userinfo ?? { claims: { sub: t.sub ?? "rogue-subject" } };
     return new SignJWT({
       nonce: t.nonce ?? nonce,
       ...(t.email === null ? {} : { email: t.email ?? "rogue@example.com" }),
       email_verified: t.emailVerified ?? true,
+      ...(authTime === null ? {} : { auth_time: now + authTime }),
     })
       .setProtectedHeader({ alg: "ES256", kid: "rogue-1" })
       .setIssuer(t.iss ?? issuer)
@@ -106,7 +116,8 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
     }
     if (url.pathname === "/authorize") {
       const code = randomBytes(16).toString("hex");
-      codes.set(code, url.searchParams.get("nonce") ?? "");
+      lastMaxAge = url.searchParams.get("max_age");
+      codes.set(code, { nonce: url.searchParams.get("nonce") ?? "", maxAge: lastMaxAge });
       const back = new URL(url.searchParams.get("redirect_uri") ?? "");
       back.searchParams.set("code", code);
       back.searchParams.set("state", url.searchParams.get("state") ?? "");
@@ -118,10 +129,10 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const code = new URLSearchParams(Buffer.concat(chunks).toString()).get("code") ?? "";
-        const nonce = codes.get(code);
+        const issued = codes.get(code);
         codes.delete(code);
-        if (nonce === undefined) return json(res, 400, { error: "invalid_grant" });
-        idToken(nonce).then(
+        if (issued === undefined) return json(res, 400, { error: "invalid_grant" });
+        idToken(issued.nonce, issued.maxAge).then(
           (id_token) =>
             json(res, 200, { access_token: "at", token_type: "Bearer", expires_in: 60, id_token }),
           () => json(res, 500, {}),
@@ -138,6 +149,7 @@ export async function startRogueOidc(clientId: string): Promise<RogueOidc> {
     tamper(next) {
       tamper = next;
     },
+    lastMaxAge: () => lastMaxAge,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

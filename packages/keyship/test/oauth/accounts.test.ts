@@ -158,6 +158,38 @@ describe.each(dialects)("linked accounts on $name", (dialect) => {
     ]);
   });
 
+  it("an OIDC step-up asks the provider to sign the person in again (max_age=0), and a sign-in does not", async () => {
+    const person = { sub: `fresh-step-up-${dialect.name}`, email: null };
+    rogue.tamper(person);
+    const account = await providerAccount(suite.app, "rogue", ORIGIN);
+    expect(rogue.lastMaxAge()).toBeNull();
+    rogue.tamper(person);
+    await account.stepUp();
+    expect(rogue.lastMaxAge()).toBe("0");
+    const linked = await postJson(suite.app, "/auth/oauth/github/link", {}, await account.auth());
+    expect(linked.status).toBe(200);
+  });
+
+  it.each<[string, number | null]>([
+    ["an older sign-in (a single sign-on session from 10 minutes ago)", -600],
+    ["no auth_time", null],
+  ])("refuses an OIDC step-up whose ID token shows %s", async (_name, authTime) => {
+    const person = { sub: `stale-step-up-${authTime}-${dialect.name}`, email: null };
+    rogue.tamper(person);
+    const account = await providerAccount(suite.app, "rogue", ORIGIN);
+    rogue.tamper({ ...person, authTime });
+    const stepped = await signedInFlow(
+      suite.app,
+      "/auth/oauth/rogue/step-up",
+      await account.auth(),
+      ORIGIN,
+    );
+    expect(fragmentOf(stepped).get("keyship_oauth_error")).toBe("oauth.verification_failed");
+    const linked = await postJson(suite.app, "/auth/oauth/github/link", {}, await account.auth());
+    expect(linked.status).toBe(401);
+    expect(await codeOf(linked)).toBe("auth.step_up_required");
+  });
+
   it("refuses a provider step-up by another provider account", async () => {
     github.signInAs({ id: 6006 });
     const account = await providerAccount(suite.app, "github", ORIGIN);
