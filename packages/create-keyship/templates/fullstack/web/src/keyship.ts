@@ -45,6 +45,7 @@ const MESSAGES: Record<string, string> = {
   "oauth.code_invalid": "That sign-in link has expired. Please sign in again.",
   "oauth.already_linked": "That provider account belongs to another user.",
   "oauth.last_sign_in_method": "This is your only way to sign in; add a passkey first.",
+  "oauth.provider_error": "The sign-in provider could not be reached. Try again later.",
 };
 
 /** A short, user-facing message for any error (switching on the stable `code`). */
@@ -59,18 +60,25 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Runs a sensitive action (adding, renaming or removing a passkey, signing out devices). The
- * SDK asks for the passkey itself when the server wants a fresh proof; an account without a
- * passkey confirms with its password instead, asked here once.
+ * Runs a sensitive action (adding, renaming or removing a passkey, signing out devices,
+ * linking a provider). The SDK asks for the passkey itself when the server wants a fresh
+ * proof. An account without a passkey confirms with its password instead, asked here once;
+ * one that signs in only through a provider (no password given) confirms by signing in there
+ * again: the browser leaves and comes back to this page, where the action is done once more.
  */
 export async function sensitive<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
     if (!isKeyshipError(error, "auth.step_up_no_passkey")) throw error;
-    const password = window.prompt("Enter your password to confirm");
-    if (!password) throw error;
-    await keyship.stepUp({ password });
-    return action();
+    const password = passwordsEnabled ? window.prompt("Enter your password to confirm") : null;
+    if (password) {
+      await keyship.stepUp({ password });
+      return action();
+    }
+    const [linked] = await keyship.listAccounts();
+    if (linked === undefined) throw error;
+    await keyship.stepUpWith(linked.provider);
+    return new Promise<T>(() => {}); // the browser is on its way to the provider
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Security: the user's passkeys (add, rename, remove), recovery codes, the email address
- * (change), signed-in devices (sign out), and deleting the account.
+ * (change), the linked sign-in providers (link, remove), signed-in devices (sign out), and
+ * deleting the account. Back from a provider (a link, or a step-up through one), it says how
+ * that went.
  */
 import type { Device, Me, Passkey } from "@keyship/client";
 import { useCallback, useEffect, useState } from "react";
 import { Notice, when } from "../components.tsx";
 import { ConfirmButton, InlineRename } from "../inline.tsx";
-import { keyship, messageOf, sensitive } from "../keyship.ts";
+import { keyship, messageOf, providerReturn, sensitive } from "../keyship.ts";
 import { DeleteAccount } from "./DeleteAccount.tsx";
 import { EmailAddress } from "./EmailAddress.tsx";
+import { LinkedAccounts } from "./LinkedAccounts.tsx";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
 export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
@@ -17,6 +20,7 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
   const [error, setError] = useState("");
   const [success, setSuccess] = useState("");
   const [renaming, setRenaming] = useState<string | undefined>();
+  const [version, setVersion] = useState(0);
 
   const load = useCallback(async () => {
     const [p, d] = await Promise.all([keyship.listPasskeys(), keyship.listDevices()]);
@@ -28,6 +32,16 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
     load().catch((e) => setError(messageOf(e)));
   }, [load]);
 
+  useEffect(() => {
+    providerReturn.then(
+      (outcome) => {
+        if (outcome?.kind === "linked") setSuccess("Provider linked: you can sign in with it.");
+        if (outcome?.kind === "stepped_up") setSuccess("Confirmed. You can make the change now.");
+      },
+      (e: unknown) => setError(messageOf(e)),
+    );
+  }, []);
+
   const act = async (action: () => Promise<unknown>, done: string) => {
     setError("");
     setSuccess("");
@@ -35,6 +49,7 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
       await sensitive(action);
       setSuccess(done);
       await load();
+      setVersion((v) => v + 1);
     } catch (e) {
       setError(messageOf(e));
     }
@@ -110,6 +125,8 @@ export function Security(props: { me: Me; onSignedOut: () => Promise<void> }) {
       <RecoveryCodes />
 
       <EmailAddress me={props.me} />
+
+      <LinkedAccounts key={version} act={act} />
 
       <section className="card" aria-labelledby="devices-title">
         <div className="card-head">
