@@ -4,45 +4,17 @@
  * @module
  */
 
-import { prepareAutofillInput } from "./autofill.ts";
-import {
-  type DevicePublicJwk,
-  exportDevicePublicJwk,
-  generateDeviceKeyPair,
-} from "./device-key.ts";
-import { isKeyshipError, KeyshipError } from "./errors.ts";
-import { type ApiCall, apiCaller, sendRequest } from "./http.ts";
+import { accountMethods, sessionMethods } from "./account-methods.ts";
+import { createClientContext } from "./client-context.ts";
 import { type OAuthMethods, oauthMethods } from "./oauth.ts";
-import {
-  type KeyshipClientOptions,
-  type ResolvedClientOptions,
-  resolveClientOptions,
-} from "./options.ts";
-import type { PasswordMethods } from "./password-methods.ts";
+import { type KeyshipClientOptions, resolveClientOptions } from "./options.ts";
+import { passkeyCeremonies } from "./passkey-methods.ts";
+import { type PasswordMethods, passwordMethods } from "./password-methods.ts";
 import { type ProfileMethods, profileMethods } from "./profile.ts";
 import { type RealtimeMethods, realtimeMethods } from "./realtime.ts";
 import { type RecoveryMethods, recoveryMethods } from "./recovery.ts";
-import { createDeviceSession, type DeviceSession, retireDevice } from "./session.ts";
-import {
-  createStepUpRunner,
-  type SteppedUp,
-  type StepUpInput,
-  type StepUpRunner,
-  withStepUpRetry,
-} from "./step-up.ts";
-import type { Device, Passkey, PasskeySignIn, PasswordSignIn } from "./types.ts";
-import type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-} from "./webauthn.ts";
-
-/** A WebAuthn ceremony's first step, as the server answers it. */
-interface CeremonyStart<Options> {
-  readonly flowId: string;
-  readonly options: Options;
-}
+import type { SteppedUp, StepUpInput } from "./step-up.ts";
+import type { Device, Passkey, PasskeySignIn } from "./types.ts";
 
 /**
  * A keyship client, from {@link createKeyshipClient}. Every method rejects with a
@@ -148,243 +120,12 @@ export function createKeyshipClient(options: KeyshipClientOptions): KeyshipClien
       ...context,
       webauthn: context.config.webauthn,
       deviceLabel: context.config.deviceLabel,
-      signIn: (finish) => signIn(context, finish),
     }),
     ...oauthMethods({
       ...context,
       baseUrl: context.config.baseUrl,
       deviceLabel: context.config.deviceLabel,
-      signIn: (finish) => signIn(context, finish),
     }),
     stepUp: (input) => context.stepUp.run(input),
-  };
-}
-
-/** What the client's method groups share: the settings, the session and the two callers. */
-interface ClientContext {
-  readonly config: ResolvedClientOptions;
-  readonly session: DeviceSession;
-  /** Calls without a token. */
-  readonly call: ApiCall;
-  /** Calls with this device's token (see {@link DeviceSession.send}), stepping up when asked. */
-  readonly signedCall: ApiCall;
-  /** Sends with this device's token, stepping up when asked (see `autoStepUp`). */
-  readonly signedSend: (request: Request) => Promise<Response>;
-  readonly stepUp: StepUpRunner;
-}
-
-/** Creates the device session and the API callers of one client. */
-function createClientContext(config: ResolvedClientOptions): ClientContext {
-  const session = createDeviceSession(config);
-  const send = (request: Request) => session.send(request);
-  // The step-up's own calls never step up themselves: no loop.
-  const stepUp = createStepUpRunner({
-    signedCall: apiCaller(config.baseUrl, send),
-    webauthn: config.webauthn,
-  });
-  const signedSend = config.autoStepUp ? withStepUpRetry(send, stepUp) : send;
-  return {
-    config,
-    session,
-    call: apiCaller(config.baseUrl, sendRequest),
-    signedCall: apiCaller(config.baseUrl, signedSend),
-    signedSend,
-    stepUp,
-  };
-}
-
-/** Generates a device key, lets `finish` bind it on the server, then stores it. */
-async function signIn<T extends { readonly deviceId: string }>(
-  context: ClientContext,
-  finish: (devicePublicKey: DevicePublicJwk) => Promise<T>,
-): Promise<T> {
-  const keyPair = await generateDeviceKeyPair();
-  const result = await finish(await exportDevicePublicJwk(keyPair.publicKey));
-  if (typeof result?.deviceId !== "string") {
-    throw new KeyshipError({ code: "client.unexpected_response", status: 200 });
-  }
-  const replaced = await context.session.adopt({ deviceId: result.deviceId, keyPair });
-  if (replaced !== undefined) retireDevice(context.config, replaced).catch(() => {});
-  return result;
-}
-
-/** Finishes a passkey registration or login at `path` and signs this browser in. */
-function finishPasskeySignIn(
-  context: ClientContext,
-  path: string,
-  start: CeremonyStart<unknown>,
-  credential: RegistrationResponseJSON | AuthenticationResponseJSON,
-): Promise<PasskeySignIn> {
-  return signIn(context, (devicePublicKey) =>
-    context.call<PasskeySignIn>("POST", path, {
-      flowId: start.flowId,
-      credential,
-      devicePublicKey,
-      deviceLabel: context.config.deviceLabel,
-    }),
-  );
-}
-
-/** Signs in with a passkey, through the modal prompt or (with `autofill`) the autofill UI. */
-async function passkeyLogin(context: ClientContext, autofill: boolean): Promise<PasskeySignIn> {
-  const start = await context.call<CeremonyStart<PublicKeyCredentialRequestOptionsJSON>>(
-    "POST",
-    "/auth/passkey/login/start",
-    {},
-  );
-  const credential = await context.config.webauthn.getCredential(start.options, { autofill });
-  return finishPasskeySignIn(context, "/auth/passkey/login/finish", start, credential);
-}
-
-/** The WebAuthn ceremonies: registering, signing in and adding a passkey. */
-function passkeyCeremonies(
-  context: ClientContext,
-): Pick<KeyshipClient, "register" | "login" | "loginWithAutofill" | "addPasskey"> {
-  const { call, signedCall } = context;
-  const { webauthn } = context.config;
-  return {
-    async register(input = {}) {
-      const start = await call<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
-        "POST",
-        "/auth/passkey/register/start",
-        { ...input.fields, email: input.email, displayName: input.displayName },
-      );
-      const credential = await webauthn.createCredential(start.options);
-      return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
-    },
-
-    login: () => passkeyLogin(context, false),
-
-    async loginWithAutofill(inputSelector) {
-      prepareAutofillInput(inputSelector);
-      if (!(await webauthn.supportsAutofill())) {
-        throw new KeyshipError({ code: "webauthn.autofill_unsupported" });
-      }
-      return passkeyLogin(context, true);
-    },
-
-    async addPasskey(input = {}) {
-      const start = await signedCall<CeremonyStart<PublicKeyCredentialCreationOptionsJSON>>(
-        "POST",
-        "/auth/passkey/add/start",
-        {},
-      );
-      const credential = await webauthn.createCredential(start.options);
-      return signedCall<{ passkeyId: string }>("POST", "/auth/passkey/add/finish", {
-        flowId: start.flowId,
-        credential,
-        name: input.name,
-      });
-    },
-  };
-}
-
-/** Account management: signing out, the user's passkeys and devices, and `me`. */
-function accountMethods(
-  context: ClientContext,
-): Pick<
-  KeyshipClient,
-  | "logout"
-  | "listPasskeys"
-  | "renamePasskey"
-  | "revokePasskey"
-  | "listDevices"
-  | "revokeDevice"
-  | "revokeOtherDevices"
-> {
-  const { session, signedCall } = context;
-  return {
-    async logout() {
-      const record = await session.current();
-      if (record === undefined) return;
-      try {
-        await signedCall<unknown>("POST", "/auth/logout");
-      } catch (error) {
-        if (!(isKeyshipError(error) && error.status === 401)) throw error;
-      } finally {
-        await session.end(record.deviceId, "logout");
-      }
-    },
-
-    async listPasskeys() {
-      return (await signedCall<{ passkeys: Passkey[] }>("GET", "/auth/passkeys")).passkeys;
-    },
-
-    async renamePasskey(id, name) {
-      await signedCall<unknown>("PATCH", `/auth/passkeys/${encodeURIComponent(id)}`, { name });
-    },
-
-    async revokePasskey(id) {
-      await signedCall<unknown>("POST", `/auth/passkeys/${encodeURIComponent(id)}/revoke`);
-    },
-
-    async listDevices() {
-      return (await signedCall<{ devices: Device[] }>("GET", "/auth/devices")).devices;
-    },
-
-    async revokeDevice(id) {
-      await signedCall<unknown>("POST", `/auth/devices/${encodeURIComponent(id)}/revoke`);
-      await session.end(id, "revoked");
-    },
-
-    async revokeOtherDevices() {
-      await signedCall<unknown>("POST", "/auth/devices/revoke-others");
-    },
-  };
-}
-
-/** The device session's own methods: the authorised `fetch`, `wsToken` and `isSignedIn`. */
-function sessionMethods(
-  context: ClientContext,
-): Pick<KeyshipClient, "fetch" | "wsToken" | "isSignedIn"> {
-  const { config, session, signedSend } = context;
-  return {
-    async fetch(input, init) {
-      const request =
-        input instanceof Request
-          ? new Request(input, init)
-          : new Request(new URL(input, `${config.baseUrl}/`), init);
-      // Bearer tokens go only to origins we trust, never to a third party (RFC 6750 §5.3).
-      if (!config.apiOrigins.includes(new URL(request.url).origin)) {
-        throw new KeyshipError({ code: "client.untrusted_origin" });
-      }
-      return signedSend(request);
-    },
-
-    wsToken: () => session.wsToken(),
-
-    async isSignedIn() {
-      return (await session.current()) !== undefined;
-    },
-  };
-}
-
-/** Email-and-password sign-up and sign-in (when the server enables passwords). */
-function passwordMethods(
-  context: ClientContext,
-): Pick<KeyshipClient, "registerWithPassword" | "loginWithPassword"> {
-  const { call } = context;
-  return {
-    registerWithPassword(input) {
-      return signIn(context, (devicePublicKey) =>
-        call<PasswordSignIn>("POST", "/auth/register", {
-          ...input.fields,
-          email: input.email,
-          password: input.password,
-          displayName: input.displayName,
-          devicePublicKey,
-        }),
-      );
-    },
-
-    loginWithPassword(input) {
-      return signIn(context, (devicePublicKey) =>
-        call<PasswordSignIn>("POST", "/auth/login", {
-          email: input.email,
-          password: input.password,
-          devicePublicKey,
-        }),
-      );
-    },
   };
 }

@@ -35,9 +35,9 @@ export {
   type ServerErrorCode,
 } from "./errors.ts";
 export { type IndexedDbKeyStoreOptions, indexedDbKeyStore } from "./indexeddb-key-store.ts";
-export { type DeviceRecord, type KeyStore, memoryKeyStore } from "./key-store.ts";
+export { type DeviceRecord, type DpopTokens, type KeyStore, memoryKeyStore } from "./key-store.ts";
 export type { OAuthMethods, OAuthOutcome } from "./oauth.ts";
-export type { KeyshipClientOptions } from "./options.ts";
+export type { ClientBinding, KeyshipClientOptions } from "./options.ts";
 export type { ProfileMethods, ProfilePatch } from "./profile.ts";
 export type { EventStream, RealtimeMethods, ServerSentEvent } from "./realtime.ts";
 export type {

@@ -5,7 +5,7 @@
  */
 
 import { KeyshipError } from "./errors.ts";
-import type { DeviceRecord, KeyStore } from "./key-store.ts";
+import type { DeviceRecord, DpopTokens, KeyStore } from "./key-store.ts";
 
 /**
  * Options for {@link indexedDbKeyStore}.
@@ -83,7 +83,9 @@ export function indexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}): KeySt
       return isDeviceRecord(value) ? value : undefined;
     },
     async save(record) {
-      const value: DeviceRecord = { deviceId: record.deviceId, keyPair: record.keyPair };
+      const { deviceId, keyPair, dpop } = record;
+      const value: DeviceRecord =
+        dpop === undefined ? { deviceId, keyPair } : { deviceId, keyPair, dpop };
       await run("readwrite", (store) => store.put(value, recordKey));
     },
     async clear() {
@@ -117,13 +119,25 @@ function storageFailed(cause: unknown): KeyshipError {
 
 function isDeviceRecord(value: unknown): value is DeviceRecord {
   if (typeof value !== "object" || value === null) return false;
-  const record = value as { deviceId?: unknown; keyPair?: unknown };
+  const record = value as { deviceId?: unknown; keyPair?: unknown; dpop?: unknown };
   const keyPair = record.keyPair as { privateKey?: unknown; publicKey?: unknown } | undefined;
   return (
     typeof record.deviceId === "string" &&
     typeof keyPair === "object" &&
     keyPair !== null &&
     keyPair.privateKey instanceof CryptoKey &&
-    keyPair.publicKey instanceof CryptoKey
+    keyPair.publicKey instanceof CryptoKey &&
+    (record.dpop === undefined || isDpopTokens(record.dpop))
+  );
+}
+
+function isDpopTokens(value: unknown): value is DpopTokens {
+  if (typeof value !== "object" || value === null) return false;
+  const tokens = value as Record<string, unknown>;
+  return (
+    typeof tokens.sessionId === "string" &&
+    typeof tokens.accessToken === "string" &&
+    typeof tokens.refreshToken === "string" &&
+    typeof tokens.expiresAtMs === "number"
   );
 }

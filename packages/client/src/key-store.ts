@@ -4,6 +4,8 @@
  * @module
  */
 
+import { KeyshipError } from "./errors.ts";
+
 /**
  * What a signed-in browser remembers: the server's device id and the key bound to it.
  * @example
@@ -15,6 +17,24 @@ export interface DeviceRecord {
   readonly deviceId: string;
   /** The key pair; its private key is non-extractable. */
   readonly keyPair: CryptoKeyPair;
+  /** With `binding: "dpop"`: the server session bound to the same key. */
+  readonly dpop?: DpopTokens;
+}
+
+/**
+ * The tokens of a DPoP-bound session (`binding: "dpop"`). Kept beside the key: without the
+ * key they are useless (every request needs a proof of it).
+ * @example
+ * const { accessToken, expiresAtMs } = record.dpop as DpopTokens;
+ */
+export interface DpopTokens {
+  readonly sessionId: string;
+  /** The access token, bound to the key (`cnf.jkt`). */
+  readonly accessToken: string;
+  /** When the access token expires, in milliseconds since the epoch. */
+  readonly expiresAtMs: number;
+  /** The refresh token; a refresh needs a proof of the key too. */
+  readonly refreshToken: string;
 }
 
 /**
@@ -57,4 +77,20 @@ export function memoryKeyStore(): KeyStore {
       current = undefined;
     },
   };
+}
+
+/**
+ * Runs a key-store operation; a non-`KeyshipError` failure becomes `client.storage_failed`.
+ * @param operation the key-store call
+ * @throws {KeyshipError} `client.storage_failed`, or the operation's own `KeyshipError`
+ * @example
+ * const record = await withStorage(() => keyStore.load());
+ */
+export async function withStorage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof KeyshipError) throw error;
+    throw new KeyshipError({ code: "client.storage_failed", cause: error });
+  }
 }

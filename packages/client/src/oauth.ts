@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DevicePublicJwk } from "./device-key.ts";
+import type { SignIn } from "./client-context.ts";
 import { KeyshipError, type KeyshipErrorCode } from "./errors.ts";
 import type { ApiCall } from "./http.ts";
 import type { LinkedAccount, OAuthProvider, OAuthSignIn } from "./types.ts";
@@ -62,9 +62,7 @@ export interface OAuthDependencies {
   readonly signedCall: ApiCall;
   readonly deviceLabel: string | undefined;
   /** Generates a device key, lets `finish` bind it, then keeps it as this browser's. */
-  readonly signIn: <T extends { readonly deviceId: string }>(
-    finish: (devicePublicKey: DevicePublicJwk) => Promise<T>,
-  ) => Promise<T>;
+  readonly signIn: SignIn;
 }
 
 /** The current page's path, query included: where the provider sends the browser back. */
@@ -119,13 +117,10 @@ export function oauthMethods(deps: OAuthDependencies): OAuthMethods {
       const steppedUp = params.get("keyship_oauth_stepped_up");
       if (steppedUp !== null) return { kind: "stepped_up", provider: steppedUp };
       const code = params.get("keyship_oauth") ?? "";
-      const result = await deps.signIn((devicePublicKey) =>
-        call<OAuthSignIn>("POST", "/auth/oauth/exchange", {
-          code,
-          devicePublicKey,
-          deviceLabel: deps.deviceLabel,
-        }),
-      );
+      const result = await deps.signIn<OAuthSignIn>("/auth/oauth/exchange", {
+        code,
+        deviceLabel: deps.deviceLabel,
+      });
       return { kind: "signed_in", ...result };
     },
     linkAccount: (provider, options = {}) => goToProvider("link", provider, options.returnTo),

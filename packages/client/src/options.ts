@@ -59,7 +59,23 @@ export interface KeyshipClientOptions {
    * @default true
    */
   readonly autoStepUp?: boolean;
+  /**
+   * How the session is bound to this browser's key. `"device"`: the client signs its own short
+   * device tokens (`Authorization: Bearer`). `"dpop"`: sign-ins ask for a server session
+   * bound to the key (RFC 9449); every call sends `Authorization: DPoP <access token>` with a
+   * fresh proof, and refreshes prove the key too. The key is the same non-extractable P-256
+   * device key either way; `wsToken()` still mints a device token.
+   * @default "device"
+   */
+  readonly binding?: ClientBinding;
 }
+
+/**
+ * How a client binds its session to the device key (see {@link KeyshipClientOptions.binding}).
+ * @example
+ * const binding: ClientBinding = "dpop";
+ */
+export type ClientBinding = "device" | "dpop";
 
 /**
  * {@link KeyshipClientOptions} with every default applied.
@@ -79,6 +95,7 @@ export interface ResolvedClientOptions {
   readonly webauthn: WebAuthnCeremonies;
   readonly onSignedOut: ((event: SignedOutEvent) => void) | undefined;
   readonly autoStepUp: boolean;
+  readonly binding: ClientBinding;
 }
 
 /**
@@ -109,6 +126,9 @@ export function resolveClientOptions(options: KeyshipClientOptions): ResolvedCli
   const apiOrigins = (options.apiOrigins ?? (baseUrl ? [new URL(baseUrl).origin] : [])).map(
     (origin) => normaliseOrigin(origin, problems),
   );
+  const binding = options.binding ?? "device";
+  if (binding !== "device" && binding !== "dpop")
+    problems.push('binding must be "device" or "dpop"');
   if (problems.length > 0 || baseUrl === undefined) {
     throw new KeyshipError({ code: "client.invalid_options", detail: problems.join("; ") });
   }
@@ -124,6 +144,7 @@ export function resolveClientOptions(options: KeyshipClientOptions): ResolvedCli
     webauthn: options.webauthn ?? browserWebAuthn,
     onSignedOut: options.onSignedOut,
     autoStepUp: options.autoStepUp ?? true,
+    binding,
   });
 }
 

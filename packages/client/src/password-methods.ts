@@ -1,9 +1,9 @@
 /**
- * The password methods of a client (when the server enables passwords), declared apart from
- * `client.ts` so that file stays small.
+ * The password methods of a client (when the server enables passwords).
  * @module
  */
 
+import type { ClientContext } from "./client-context.ts";
 import type { PasswordSignIn } from "./types.ts";
 
 /** Email-and-password sign-up and sign-in. */
@@ -23,4 +23,23 @@ export interface PasswordMethods {
     readonly email: string;
     readonly password: string;
   }): Promise<PasswordSignIn>;
+}
+
+/**
+ * Email-and-password sign-up and sign-in (when the server enables passwords).
+ * @param context the client's sign-in step
+ */
+export function passwordMethods(context: ClientContext): PasswordMethods {
+  const { signIn } = context;
+  return {
+    registerWithPassword: (input) =>
+      signIn<PasswordSignIn>("/auth/register", {
+        ...input.fields,
+        email: input.email,
+        password: input.password,
+        displayName: input.displayName,
+      }),
+    loginWithPassword: (input) =>
+      signIn<PasswordSignIn>("/auth/login", { email: input.email, password: input.password }),
+  };
 }

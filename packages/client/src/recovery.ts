@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DevicePublicJwk } from "./device-key.ts";
+import type { SignIn } from "./client-context.ts";
 import type { ApiCall } from "./http.ts";
 import type { PasskeySignIn } from "./types.ts";
 import type { PublicKeyCredentialCreationOptionsJSON, WebAuthnCeremonies } from "./webauthn.ts";
@@ -79,9 +79,7 @@ export interface RecoveryDependencies {
   readonly webauthn: WebAuthnCeremonies;
   readonly deviceLabel: string | undefined;
   /** Generates a device key, lets `finish` bind it, then keeps it as this browser's. */
-  readonly signIn: (
-    finish: (devicePublicKey: DevicePublicJwk) => Promise<PasskeySignIn>,
-  ) => Promise<PasskeySignIn>;
+  readonly signIn: SignIn;
 }
 
 /**
@@ -110,14 +108,11 @@ export function recoveryMethods(deps: RecoveryDependencies): RecoveryMethods {
         options: PublicKeyCredentialCreationOptionsJSON;
       }>("POST", "/auth/recovery/start", body);
       const credential = await deps.webauthn.createCredential(start.options);
-      return deps.signIn((devicePublicKey) =>
-        call<PasskeySignIn>("POST", "/auth/recovery/finish", {
-          flowId: start.flowId,
-          credential,
-          devicePublicKey,
-          deviceLabel: deps.deviceLabel,
-        }),
-      );
+      return deps.signIn<PasskeySignIn>("/auth/recovery/finish", {
+        flowId: start.flowId,
+        credential,
+        deviceLabel: deps.deviceLabel,
+      });
     },
 
     async requestRecoveryEmail(email) {

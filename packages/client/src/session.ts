@@ -4,9 +4,11 @@
  * @module
  */
 
-import { KeyshipError, readProblem } from "./errors.ts";
+import type { DpopSender } from "./dpop-sender.ts";
+import { dpopTokenSource } from "./dpop-session.ts";
+import { isKeyshipError, KeyshipError, readProblem } from "./errors.ts";
 import { apiUrl, createJsonRequest, sendRequest } from "./http.ts";
-import type { DeviceRecord, KeyStore } from "./key-store.ts";
+import { type DeviceRecord, type KeyStore, withStorage } from "./key-store.ts";
 import type { ResolvedClientOptions } from "./options.ts";
 import { type DeviceTokenAudience, type MintedDeviceToken, mintDeviceToken } from "./token.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
@@ -41,12 +43,18 @@ export interface SignedOutEvent {
  * const response = await session.send(new Request(`${baseUrl}/auth/me`));
  */
 export interface DeviceSessionOptions {
+  readonly baseUrl: string;
   readonly keyStore: KeyStore;
   readonly now: () => number;
   readonly tokenLifetimeSeconds: number;
   readonly tokenRefreshMarginSeconds: number;
   readonly wsTokenLifetimeSeconds: number;
   readonly onSignedOut: ((event: SignedOutEvent) => void) | undefined;
+  /**
+   * With `binding: "dpop"`: how requests are sent with proofs. Records holding `dpop` tokens
+   * then call with `Authorization: DPoP` instead of device tokens.
+   */
+  readonly dpop?: DpopSender | undefined;
 }
 
 /** The signed-in state of one client. */
@@ -63,7 +71,7 @@ export interface DeviceSession {
   httpToken(): Promise<string>;
   /** A fresh, short `keyship:ws` token. */
   wsToken(): Promise<string>;
-  /** Sends `request` with a token; retries once on `token.expired`. */
+  /** Sends `request` with a token (and a DPoP proof); retries once on `token.expired`. */
   send(request: Request): Promise<Response>;
 }
 
@@ -75,12 +83,18 @@ const DEVICE_REJECTED_CODES: ReadonlySet<string> = new Set([
   "token.invalid",
   "auth.unauthenticated",
   "token.revoked",
+  "dpop.key_mismatch",
 ]);
 
-/** A loaded device record with the cache of its `keyship:http` tokens. */
+/**
+ * A loaded device record with the cache of its `keyship:http` tokens, or of its DPoP-bound
+ * access tokens when it holds a DPoP session.
+ */
 interface SessionState {
   readonly record: DeviceRecord;
   readonly httpTokens: TokenCache;
+  /** Sends a request with a token of `httpTokens`. */
+  readonly sendWith: (request: Request, token: string) => Promise<Response>;
 }
 
 /** The stored state of one session, loaded lazily, and the ways to replace or forget it. */
@@ -101,6 +115,7 @@ interface SessionStore {
  * @param options key store, clock, token lifetimes and the sign-out callback
  * @example
  * const session = createDeviceSession({
+ *   baseUrl: "http://localhost:8787",
  *   keyStore: memoryKeyStore(),
  *   now: Date.now,
  *   tokenLifetimeSeconds: 300,
@@ -136,8 +151,8 @@ function createSessionStore(options: DeviceSessionOptions): SessionStore {
   let loading: Promise<SessionState | undefined> | undefined;
 
   const state = (): Promise<SessionState | undefined> => {
-    loading ??= storage(() => options.keyStore.load()).then(
-      (record) => (record === undefined ? undefined : stateFor(options, record)),
+    loading ??= withStorage(() => options.keyStore.load()).then(
+      (record) => (record === undefined ? undefined : stateFor(options, record, end)),
       (error: unknown) => {
         loading = undefined;
         throw error;
@@ -155,8 +170,8 @@ function createSessionStore(options: DeviceSessionOptions): SessionStore {
   const adopt = async (record: DeviceRecord): Promise<DeviceRecord | undefined> => {
     const previous = await state().catch(() => undefined);
     previous?.httpTokens.invalidate();
-    await storage(() => options.keyStore.save(record));
-    loading = Promise.resolve(stateFor(options, record));
+    await withStorage(() => options.keyStore.save(record));
+    loading = Promise.resolve(stateFor(options, record, end));
     return previous?.record.deviceId === record.deviceId ? undefined : previous?.record;
   };
 
@@ -165,22 +180,49 @@ function createSessionStore(options: DeviceSessionOptions): SessionStore {
     if (current === undefined || current.record.deviceId !== deviceId) return;
     current.httpTokens.invalidate();
     loading = Promise.resolve(undefined);
-    await storage(() => options.keyStore.clear());
+    await withStorage(() => options.keyStore.clear());
     options.onSignedOut?.({ reason, deviceId });
   };
 
   return { state, requireState, adopt, end };
 }
 
-/** The state of a newly loaded or adopted `record`, with an empty token cache. */
-function stateFor(options: DeviceSessionOptions, record: DeviceRecord): SessionState {
+/**
+ * The state of a newly loaded or adopted `record`, with an empty token cache. A record with a
+ * DPoP session takes its tokens from the session (refreshing it with proofs); a refused
+ * refresh (401: revoked, reused, another key) forgets the device.
+ */
+function stateFor(
+  options: DeviceSessionOptions,
+  record: DeviceRecord,
+  end: (deviceId: string, reason: SignOutReason) => Promise<void>,
+): SessionState {
+  const refreshMarginMs = options.tokenRefreshMarginSeconds * 1000;
+  const { dpop } = options;
+  if (dpop !== undefined && record.dpop !== undefined) {
+    const refresh = dpopTokenSource(
+      { ...options, sender: dpop, refreshMarginMs },
+      { ...record, dpop: record.dpop },
+    );
+    const mintDpop = () =>
+      refresh().catch(async (error: unknown) => {
+        if (isKeyshipError(error) && error.status === 401) await end(record.deviceId, "revoked");
+        throw error;
+      });
+    return {
+      record,
+      httpTokens: createTokenCache({ mint: mintDpop, now: options.now, refreshMarginMs }),
+      sendWith: (request, token) => dpop.send(request, record.keyPair, token),
+    };
+  }
   return {
     record,
     httpTokens: createTokenCache({
       mint: () => mint(options, record, "keyship:http", options.tokenLifetimeSeconds),
       now: options.now,
-      refreshMarginMs: options.tokenRefreshMarginSeconds * 1000,
+      refreshMarginMs,
     }),
+    sendWith: sendWithToken,
   };
 }
 
@@ -205,7 +247,7 @@ async function sendWithRetry(store: SessionStore, request: Request): Promise<Res
   const current = await store.requireState();
   // Keep an unsent copy: a body can be read only once, and the retry needs it again.
   const spare = request.clone();
-  const response = await sendWithToken(request, await current.httpTokens.get());
+  const response = await current.sendWith(request, await current.httpTokens.get());
   if (response.status !== 401) return response;
   const problem = await readProblem(response);
   if (problem?.code !== "token.expired") {
@@ -215,7 +257,7 @@ async function sendWithRetry(store: SessionStore, request: Request): Promise<Res
   // Exactly one retry, with a freshly minted token. A second token.expired means
   // the clocks disagree; it is returned to the caller rather than retried again.
   current.httpTokens.invalidate();
-  const retried = await sendWithToken(spare, await current.httpTokens.get());
+  const retried = await current.sendWith(spare, await current.httpTokens.get());
   await forgetIfRejected(store, retried, current);
   return retried;
 }
@@ -238,16 +280,6 @@ async function forgetIfRejected(
   const problem = await readProblem(response);
   if (problem !== undefined && DEVICE_REJECTED_CODES.has(problem.code)) {
     await store.end(current.record.deviceId, "revoked");
-  }
-}
-
-/** Runs a key-store operation; a non-`KeyshipError` failure becomes `client.storage_failed`. */
-async function storage<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof KeyshipError) throw error;
-    throw new KeyshipError({ code: "client.storage_failed", cause: error });
   }
 }
 

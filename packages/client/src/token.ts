@@ -4,7 +4,7 @@
  * @module
  */
 
-import { encodeBase64Url, encodeJsonBase64Url } from "./base64url.ts";
+import { randomId, signEs256 } from "./jws.ts";
 
 /**
  * The audience of a device token: HTTP requests or a WebSocket handshake.
@@ -84,20 +84,5 @@ export async function mintDeviceToken(input: MintDeviceTokenInput): Promise<Mint
   // RFC 7515 §4.1: alg pins the algorithm (the server allows ES256 only); kid names the device.
   const header = { alg: "ES256", kid: input.deviceId, typ: "JWT" };
   const payload = { iat, exp, aud: input.audience, jti: randomId() };
-  const signingInput = `${encodeJsonBase64Url(header)}.${encodeJsonBase64Url(payload)}`;
-  // RFC 7518 §3.4: ES256 signatures are raw r||s (64 bytes), exactly WebCrypto's output.
-  const signature = await crypto.subtle.sign(
-    { name: "ECDSA", hash: "SHA-256" },
-    input.privateKey,
-    new TextEncoder().encode(signingInput),
-  );
-  return {
-    token: `${signingInput}.${encodeBase64Url(new Uint8Array(signature))}`,
-    expiresAtMs: exp * 1000,
-  };
-}
-
-/** 128 random bits, base64url: the `jti`. */
-function randomId(): string {
-  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  return { token: await signEs256(input.privateKey, header, payload), expiresAtMs: exp * 1000 };
 }

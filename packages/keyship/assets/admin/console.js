@@ -192,29 +192,6 @@ function prepareAutofillInput(inputSelector) {
   return input2;
 }
 
-// ../client/src/device-key.ts
-var ECDSA_P256 = { name: "ECDSA", namedCurve: "P-256" };
-async function generateDeviceKeyPair() {
-  const subtle = globalThis.crypto?.subtle;
-  if (subtle === void 0) {
-    throw new KeyshipError({
-      code: "client.unsupported",
-      detail: "WebCrypto is unavailable; keyship needs a secure context (HTTPS or localhost)."
-    });
-  }
-  return subtle.generateKey(ECDSA_P256, false, ["sign", "verify"]);
-}
-async function exportDevicePublicJwk(publicKey) {
-  if (publicKey.type !== "public") {
-    throw new KeyshipError({ code: "client.unsupported", detail: "Expected a public key." });
-  }
-  const jwk = await crypto.subtle.exportKey("jwk", publicKey);
-  if (jwk.kty !== "EC" || jwk.crv !== "P-256" || typeof jwk.x !== "string" || typeof jwk.y !== "string") {
-    throw new KeyshipError({ code: "client.unsupported", detail: "Expected an EC P-256 key." });
-  }
-  return { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
-}
-
 // ../client/src/http.ts
 function createJsonRequest(url, method, body) {
   const headers = new Headers({ accept: "application/json, application/problem+json" });
@@ -252,6 +229,513 @@ function apiUrl(baseUrl, path) {
 }
 function apiCaller(baseUrl, send) {
   return async (method, path, body) => readJsonResponse(await send(createJsonRequest(apiUrl(baseUrl, path), method, body)));
+}
+
+// ../client/src/key-store.ts
+async function withStorage(operation) {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof KeyshipError) throw error;
+    throw new KeyshipError({ code: "client.storage_failed", cause: error });
+  }
+}
+
+// ../client/src/dpop-session.ts
+var TOKEN_FIELDS = ["accessToken", "refreshToken", "tokenType", "expiresIn"];
+function dpopTokensOf(body, nowMs) {
+  const answer = typeof body === "object" && body !== null ? body : {};
+  const { sessionId, accessToken, refreshToken, expiresIn } = answer;
+  if (answer.tokenType !== "DPoP" || typeof sessionId !== "string" || typeof accessToken !== "string" || typeof refreshToken !== "string" || typeof expiresIn !== "number") {
+    throw new KeyshipError({
+      code: "client.unexpected_response",
+      status: 200,
+      detail: "The server did not answer a DPoP-bound session."
+    });
+  }
+  return { sessionId, accessToken, refreshToken, expiresAtMs: nowMs + expiresIn * 1e3 };
+}
+function withoutTokens(result) {
+  const copy = { ...result };
+  for (const field2 of TOKEN_FIELDS) delete copy[field2];
+  return copy;
+}
+function dpopTokenSource(options, record) {
+  let tokens = record.dpop;
+  let first = true;
+  const isFresh = (candidate) => options.now() < candidate.expiresAtMs - options.refreshMarginMs;
+  const minted = (current) => ({
+    token: current.accessToken,
+    expiresAtMs: current.expiresAtMs
+  });
+  const refresh = async () => {
+    const stored = await withStorage(() => options.keyStore.load());
+    if (stored?.deviceId === record.deviceId && stored.dpop !== void 0) {
+      const rotatedElsewhere = stored.dpop.refreshToken !== tokens.refreshToken;
+      tokens = stored.dpop;
+      if (rotatedElsewhere && isFresh(tokens)) return tokens;
+    }
+    const request = createJsonRequest(apiUrl(options.baseUrl, "/auth/token/refresh"), "POST", {
+      refreshToken: tokens.refreshToken
+    });
+    const answer = await readJsonResponse(
+      await options.sender.send(request, record.keyPair)
+    );
+    tokens = dpopTokensOf(answer, options.now());
+    await options.keyStore.save({
+      deviceId: record.deviceId,
+      keyPair: record.keyPair,
+      dpop: tokens
+    });
+    return tokens;
+  };
+  return async () => {
+    if (first && isFresh(tokens)) {
+      first = false;
+      return minted(tokens);
+    }
+    first = false;
+    return minted(await withRefreshLock(record.deviceId, refresh));
+  };
+}
+function withRefreshLock(deviceId, task) {
+  const locks = globalThis.navigator?.locks;
+  if (locks === void 0) return task();
+  return locks.request(`keyship-dpop-refresh:${deviceId}`, task);
+}
+
+// ../client/src/base64url.ts
+function encodeBase64Url(bytes) {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+function encodeJsonBase64Url(value) {
+  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+// ../client/src/jws.ts
+async function signEs256(privateKey, header, payload) {
+  const signingInput = `${encodeJsonBase64Url(header)}.${encodeJsonBase64Url(payload)}`;
+  const signature = await crypto.subtle.sign(
+    { name: "ECDSA", hash: "SHA-256" },
+    privateKey,
+    new TextEncoder().encode(signingInput)
+  );
+  return `${signingInput}.${encodeBase64Url(new Uint8Array(signature))}`;
+}
+function randomId() {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+// ../client/src/token.ts
+var MAX_DEVICE_TOKEN_LIFETIME_SECONDS = 900;
+async function mintDeviceToken(input2) {
+  const { lifetimeSeconds } = input2;
+  if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > MAX_DEVICE_TOKEN_LIFETIME_SECONDS) {
+    throw new RangeError(
+      `lifetimeSeconds must be an integer in 1…${MAX_DEVICE_TOKEN_LIFETIME_SECONDS}`
+    );
+  }
+  const iat = Math.floor(input2.nowMs / 1e3);
+  const exp = iat + lifetimeSeconds;
+  const header = { alg: "ES256", kid: input2.deviceId, typ: "JWT" };
+  const payload = { iat, exp, aud: input2.audience, jti: randomId() };
+  return { token: await signEs256(input2.privateKey, header, payload), expiresAtMs: exp * 1e3 };
+}
+
+// ../client/src/token-cache.ts
+function createTokenCache(options) {
+  let cached;
+  let minting;
+  let generation = 0;
+  const isFresh = (token) => options.now() < token.expiresAtMs - options.refreshMarginMs;
+  return {
+    async get() {
+      if (cached !== void 0 && isFresh(cached)) return cached.token;
+      if (minting === void 0) {
+        const started = generation;
+        const pending = options.mint();
+        minting = pending;
+        const settle = () => {
+          if (minting === pending) minting = void 0;
+        };
+        pending.then((token) => {
+          if (generation === started) cached = token;
+          settle();
+        }, settle);
+      }
+      return (await minting).token;
+    },
+    invalidate() {
+      generation += 1;
+      cached = void 0;
+      minting = void 0;
+    }
+  };
+}
+
+// ../client/src/session.ts
+var DEVICE_REJECTED_CODES = /* @__PURE__ */ new Set([
+  "token.invalid",
+  "auth.unauthenticated",
+  "token.revoked",
+  "dpop.key_mismatch"
+]);
+function createDeviceSession(options) {
+  const store = createSessionStore(options);
+  return {
+    async current() {
+      return (await store.state())?.record;
+    },
+    async require() {
+      return (await store.requireState()).record;
+    },
+    adopt: store.adopt,
+    end: store.end,
+    async httpToken() {
+      return (await store.requireState()).httpTokens.get();
+    },
+    async wsToken() {
+      const { record } = await store.requireState();
+      return (await mint(options, record, "keyship:ws", options.wsTokenLifetimeSeconds)).token;
+    },
+    send: (request) => sendWithRetry(store, request)
+  };
+}
+function createSessionStore(options) {
+  let loading;
+  const state = () => {
+    loading ??= withStorage(() => options.keyStore.load()).then(
+      (record) => record === void 0 ? void 0 : stateFor(options, record, end),
+      (error) => {
+        loading = void 0;
+        throw error;
+      }
+    );
+    return loading;
+  };
+  const requireState = async () => {
+    const current = await state();
+    if (current === void 0) throw new KeyshipError({ code: "client.not_signed_in" });
+    return current;
+  };
+  const adopt = async (record) => {
+    const previous = await state().catch(() => void 0);
+    previous?.httpTokens.invalidate();
+    await withStorage(() => options.keyStore.save(record));
+    loading = Promise.resolve(stateFor(options, record, end));
+    return previous?.record.deviceId === record.deviceId ? void 0 : previous?.record;
+  };
+  const end = async (deviceId, reason) => {
+    const current = await state();
+    if (current === void 0 || current.record.deviceId !== deviceId) return;
+    current.httpTokens.invalidate();
+    loading = Promise.resolve(void 0);
+    await withStorage(() => options.keyStore.clear());
+    options.onSignedOut?.({ reason, deviceId });
+  };
+  return { state, requireState, adopt, end };
+}
+function stateFor(options, record, end) {
+  const refreshMarginMs = options.tokenRefreshMarginSeconds * 1e3;
+  const { dpop } = options;
+  if (dpop !== void 0 && record.dpop !== void 0) {
+    const refresh = dpopTokenSource(
+      { ...options, sender: dpop, refreshMarginMs },
+      { ...record, dpop: record.dpop }
+    );
+    const mintDpop = () => refresh().catch(async (error) => {
+      if (isKeyshipError(error) && error.status === 401) await end(record.deviceId, "revoked");
+      throw error;
+    });
+    return {
+      record,
+      httpTokens: createTokenCache({ mint: mintDpop, now: options.now, refreshMarginMs }),
+      sendWith: (request, token) => dpop.send(request, record.keyPair, token)
+    };
+  }
+  return {
+    record,
+    httpTokens: createTokenCache({
+      mint: () => mint(options, record, "keyship:http", options.tokenLifetimeSeconds),
+      now: options.now,
+      refreshMarginMs
+    }),
+    sendWith: sendWithToken
+  };
+}
+function mint(options, record, audience, lifetimeSeconds) {
+  return mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience,
+    lifetimeSeconds,
+    nowMs: options.now()
+  });
+}
+async function sendWithRetry(store, request) {
+  const current = await store.requireState();
+  const spare = request.clone();
+  const response = await current.sendWith(request, await current.httpTokens.get());
+  if (response.status !== 401) return response;
+  const problem = await readProblem(response);
+  if (problem?.code !== "token.expired") {
+    await forgetIfRejected(store, response, current);
+    return response;
+  }
+  current.httpTokens.invalidate();
+  const retried = await current.sendWith(spare, await current.httpTokens.get());
+  await forgetIfRejected(store, retried, current);
+  return retried;
+}
+function sendWithToken(request, token) {
+  const headers = new Headers(request.headers);
+  headers.set("authorization", `Bearer ${token}`);
+  return sendRequest(new Request(request, { headers }));
+}
+async function forgetIfRejected(store, response, current) {
+  if (response.status !== 401) return;
+  const problem = await readProblem(response);
+  if (problem !== void 0 && DEVICE_REJECTED_CODES.has(problem.code)) {
+    await store.end(current.record.deviceId, "revoked");
+  }
+}
+async function retireDevice(config, record) {
+  const { token } = await mintDeviceToken({
+    privateKey: record.keyPair.privateKey,
+    deviceId: record.deviceId,
+    audience: "keyship:http",
+    lifetimeSeconds: 60,
+    nowMs: config.now()
+  });
+  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
+  request.headers.set("authorization", `Bearer ${token}`);
+  await sendRequest(request);
+}
+
+// ../client/src/account-methods.ts
+function accountMethods(context) {
+  const { session, signedCall } = context;
+  return {
+    async logout() {
+      const record = await session.current();
+      if (record === void 0) return;
+      try {
+        await signedCall("POST", "/auth/logout");
+      } catch (error) {
+        if (!(isKeyshipError(error) && error.status === 401)) throw error;
+      } finally {
+        if (record.dpop !== void 0) await retireDevice(context.config, record).catch(() => {
+        });
+        await session.end(record.deviceId, "logout");
+      }
+    },
+    async listPasskeys() {
+      return (await signedCall("GET", "/auth/passkeys")).passkeys;
+    },
+    async renamePasskey(id, name) {
+      await signedCall("PATCH", `/auth/passkeys/${encodeURIComponent(id)}`, { name });
+    },
+    async revokePasskey(id) {
+      await signedCall("POST", `/auth/passkeys/${encodeURIComponent(id)}/revoke`);
+    },
+    async listDevices() {
+      return (await signedCall("GET", "/auth/devices")).devices;
+    },
+    async revokeDevice(id) {
+      await signedCall("POST", `/auth/devices/${encodeURIComponent(id)}/revoke`);
+      await session.end(id, "revoked");
+    },
+    async revokeOtherDevices() {
+      await signedCall("POST", "/auth/devices/revoke-others");
+    }
+  };
+}
+function sessionMethods(context) {
+  const { config, session, signedSend } = context;
+  return {
+    async fetch(input2, init) {
+      const request = input2 instanceof Request ? new Request(input2, init) : new Request(new URL(input2, `${config.baseUrl}/`), init);
+      if (!config.apiOrigins.includes(new URL(request.url).origin)) {
+        throw new KeyshipError({ code: "client.untrusted_origin" });
+      }
+      return signedSend(request);
+    },
+    wsToken: () => session.wsToken(),
+    async isSignedIn() {
+      return await session.current() !== void 0;
+    }
+  };
+}
+
+// ../client/src/device-key.ts
+var ECDSA_P256 = { name: "ECDSA", namedCurve: "P-256" };
+async function generateDeviceKeyPair() {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === void 0) {
+    throw new KeyshipError({
+      code: "client.unsupported",
+      detail: "WebCrypto is unavailable; keyship needs a secure context (HTTPS or localhost)."
+    });
+  }
+  return subtle.generateKey(ECDSA_P256, false, ["sign", "verify"]);
+}
+async function exportDevicePublicJwk(publicKey) {
+  if (publicKey.type !== "public") {
+    throw new KeyshipError({ code: "client.unsupported", detail: "Expected a public key." });
+  }
+  const jwk = await crypto.subtle.exportKey("jwk", publicKey);
+  if (jwk.kty !== "EC" || jwk.crv !== "P-256" || typeof jwk.x !== "string" || typeof jwk.y !== "string") {
+    throw new KeyshipError({ code: "client.unsupported", detail: "Expected an EC P-256 key." });
+  }
+  return { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
+}
+
+// ../client/src/dpop-proof.ts
+var publicJwks = /* @__PURE__ */ new WeakMap();
+function publicJwkOf(publicKey) {
+  let jwk = publicJwks.get(publicKey);
+  if (jwk === void 0) {
+    jwk = exportDevicePublicJwk(publicKey);
+    publicJwks.set(publicKey, jwk);
+  }
+  return jwk;
+}
+async function accessTokenHash(accessToken) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(accessToken));
+  return encodeBase64Url(new Uint8Array(digest));
+}
+async function createDpopProof(input2) {
+  const htu = new URL(input2.url);
+  htu.search = "";
+  htu.hash = "";
+  const header = { typ: "dpop+jwt", alg: "ES256", jwk: await publicJwkOf(input2.keyPair.publicKey) };
+  const payload = {
+    htm: input2.method,
+    htu: htu.href,
+    iat: Math.floor(input2.nowMs / 1e3),
+    jti: randomId()
+  };
+  if (input2.accessToken !== void 0) payload.ath = await accessTokenHash(input2.accessToken);
+  if (input2.nonce !== void 0) payload.nonce = input2.nonce;
+  return signEs256(input2.keyPair.privateKey, header, payload);
+}
+
+// ../client/src/dpop-sender.ts
+var NONCE_CODES = /* @__PURE__ */ new Set(["dpop.nonce_required", "dpop.use_nonce"]);
+async function asksForNonce(response) {
+  if (response.status !== 400 && response.status !== 401) return false;
+  if (!response.headers.has("dpop-nonce")) return false;
+  if (/\berror="use_dpop_nonce"/.test(response.headers.get("www-authenticate") ?? "")) return true;
+  const problem = await readProblem(response);
+  return problem !== void 0 && NONCE_CODES.has(problem.code);
+}
+function createDpopSender(now) {
+  let nonce;
+  const attempt = async (request, keyPair, accessToken) => {
+    const headers = new Headers(request.headers);
+    const proof = await createDpopProof({
+      keyPair,
+      method: request.method,
+      url: request.url,
+      accessToken,
+      nonce,
+      nowMs: now()
+    });
+    headers.set("dpop", proof);
+    if (accessToken !== void 0) headers.set("authorization", `DPoP ${accessToken}`);
+    const response = await sendRequest(new Request(request, { headers }));
+    nonce = response.headers.get("dpop-nonce") ?? nonce;
+    return response;
+  };
+  return {
+    async send(request, keyPair, accessToken) {
+      const spare = request.clone();
+      const response = await attempt(request, keyPair, accessToken);
+      if (!await asksForNonce(response)) return response;
+      return attempt(spare, keyPair, accessToken);
+    }
+  };
+}
+
+// ../client/src/step-up.ts
+function createStepUpRunner(deps) {
+  let inFlight;
+  const run = async (input2 = {}) => {
+    if (input2.password !== void 0) {
+      return deps.signedCall("POST", "/auth/step-up/password", {
+        password: input2.password
+      });
+    }
+    const start = await deps.signedCall("POST", "/auth/step-up/start", {});
+    const credential = await deps.webauthn.getCredential(start.options, { autofill: false });
+    return deps.signedCall("POST", "/auth/step-up/finish", {
+      flowId: start.flowId,
+      credential
+    });
+  };
+  return {
+    run,
+    shared() {
+      inFlight ??= run().finally(() => {
+        inFlight = void 0;
+      });
+      return inFlight;
+    }
+  };
+}
+function withStepUpRetry(send, stepUp) {
+  return async (request) => {
+    const spare = request.clone();
+    const response = await send(request);
+    if (response.status !== 401) return response;
+    if ((await readProblem(response))?.code !== "auth.step_up_required") return response;
+    await stepUp.shared();
+    return send(spare);
+  };
+}
+
+// ../client/src/client-context.ts
+function createClientContext(config) {
+  const dpop = config.binding === "dpop" ? createDpopSender(config.now) : void 0;
+  const session = createDeviceSession({ ...config, dpop });
+  const send = (request) => session.send(request);
+  const stepUp = createStepUpRunner({
+    signedCall: apiCaller(config.baseUrl, send),
+    webauthn: config.webauthn
+  });
+  const signedSend = config.autoStepUp ? withStepUpRetry(send, stepUp) : send;
+  return {
+    config,
+    session,
+    call: apiCaller(config.baseUrl, sendRequest),
+    signedCall: apiCaller(config.baseUrl, signedSend),
+    signedSend,
+    stepUp,
+    signIn: createSignIn(config, session, dpop)
+  };
+}
+function createSignIn(config, session, dpop) {
+  return async (path, body) => {
+    const keyPair = await generateDeviceKeyPair();
+    const devicePublicKey = await exportDevicePublicJwk(keyPair.publicKey);
+    const fields = dpop === void 0 ? { ...body, devicePublicKey } : { ...body, devicePublicKey, session: "bearer" };
+    const request = createJsonRequest(apiUrl(config.baseUrl, path), "POST", fields);
+    const response = await (dpop === void 0 ? sendRequest(request) : dpop.send(request, keyPair));
+    const result = await readJsonResponse(response);
+    if (typeof result?.deviceId !== "string") {
+      throw new KeyshipError({ code: "client.unexpected_response", status: response.status });
+    }
+    const tokens = dpop === void 0 ? void 0 : dpopTokensOf(result, config.now());
+    const record = { deviceId: result.deviceId, keyPair };
+    const replaced = await session.adopt(
+      tokens === void 0 ? record : { ...record, dpop: tokens }
+    );
+    if (replaced !== void 0) retireDevice(config, replaced).catch(() => {
+    });
+    return tokens === void 0 ? result : withoutTokens(result);
+  };
 }
 
 // ../client/src/oauth.ts
@@ -294,13 +778,10 @@ function oauthMethods(deps) {
       const steppedUp = params.get("keyship_oauth_stepped_up");
       if (steppedUp !== null) return { kind: "stepped_up", provider: steppedUp };
       const code = params.get("keyship_oauth") ?? "";
-      const result = await deps.signIn(
-        (devicePublicKey) => call("POST", "/auth/oauth/exchange", {
-          code,
-          devicePublicKey,
-          deviceLabel: deps.deviceLabel
-        })
-      );
+      const result = await deps.signIn("/auth/oauth/exchange", {
+        code,
+        deviceLabel: deps.deviceLabel
+      });
       return { kind: "signed_in", ...result };
     },
     linkAccount: (provider, options = {}) => goToProvider("link", provider, options.returnTo),
@@ -355,7 +836,8 @@ function indexedDbKeyStore(options = {}) {
       return isDeviceRecord(value) ? value : void 0;
     },
     async save(record) {
-      const value = { deviceId: record.deviceId, keyPair: record.keyPair };
+      const { deviceId, keyPair, dpop } = record;
+      const value = dpop === void 0 ? { deviceId, keyPair } : { deviceId, keyPair, dpop };
       await run("readwrite", (store) => store.put(value, recordKey));
     },
     async clear() {
@@ -388,45 +870,12 @@ function isDeviceRecord(value) {
   if (typeof value !== "object" || value === null) return false;
   const record = value;
   const keyPair = record.keyPair;
-  return typeof record.deviceId === "string" && typeof keyPair === "object" && keyPair !== null && keyPair.privateKey instanceof CryptoKey && keyPair.publicKey instanceof CryptoKey;
+  return typeof record.deviceId === "string" && typeof keyPair === "object" && keyPair !== null && keyPair.privateKey instanceof CryptoKey && keyPair.publicKey instanceof CryptoKey && (record.dpop === void 0 || isDpopTokens(record.dpop));
 }
-
-// ../client/src/base64url.ts
-function encodeBase64Url(bytes) {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-function encodeJsonBase64Url(value) {
-  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)));
-}
-
-// ../client/src/token.ts
-var MAX_DEVICE_TOKEN_LIFETIME_SECONDS = 900;
-async function mintDeviceToken(input2) {
-  const { lifetimeSeconds } = input2;
-  if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > MAX_DEVICE_TOKEN_LIFETIME_SECONDS) {
-    throw new RangeError(
-      `lifetimeSeconds must be an integer in 1…${MAX_DEVICE_TOKEN_LIFETIME_SECONDS}`
-    );
-  }
-  const iat = Math.floor(input2.nowMs / 1e3);
-  const exp = iat + lifetimeSeconds;
-  const header = { alg: "ES256", kid: input2.deviceId, typ: "JWT" };
-  const payload = { iat, exp, aud: input2.audience, jti: randomId() };
-  const signingInput = `${encodeJsonBase64Url(header)}.${encodeJsonBase64Url(payload)}`;
-  const signature = await crypto.subtle.sign(
-    { name: "ECDSA", hash: "SHA-256" },
-    input2.privateKey,
-    new TextEncoder().encode(signingInput)
-  );
-  return {
-    token: `${signingInput}.${encodeBase64Url(new Uint8Array(signature))}`,
-    expiresAtMs: exp * 1e3
-  };
-}
-function randomId() {
-  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+function isDpopTokens(value) {
+  if (typeof value !== "object" || value === null) return false;
+  const tokens = value;
+  return typeof tokens.sessionId === "string" && typeof tokens.accessToken === "string" && typeof tokens.refreshToken === "string" && typeof tokens.expiresAtMs === "number";
 }
 
 // ../../node_modules/@simplewebauthn/browser/esm/helpers/bufferToBase64URLString.js
@@ -912,6 +1361,9 @@ function resolveClientOptions(options) {
   const apiOrigins = (options.apiOrigins ?? (baseUrl ? [new URL(baseUrl).origin] : [])).map(
     (origin) => normaliseOrigin(origin, problems)
   );
+  const binding = options.binding ?? "device";
+  if (binding !== "device" && binding !== "dpop")
+    problems.push('binding must be "device" or "dpop"');
   if (problems.length > 0 || baseUrl === void 0) {
     throw new KeyshipError({ code: "client.invalid_options", detail: problems.join("; ") });
   }
@@ -926,7 +1378,8 @@ function resolveClientOptions(options) {
     now: options.now ?? Date.now,
     webauthn: options.webauthn ?? browserWebAuthn,
     onSignedOut: options.onSignedOut,
-    autoStepUp: options.autoStepUp ?? true
+    autoStepUp: options.autoStepUp ?? true,
+    binding
   });
 }
 function normaliseBaseUrl(value, problems) {
@@ -958,6 +1411,74 @@ function normaliseOrigin(value, problems) {
 }
 function isIntegerIn(value, min, max) {
   return Number.isInteger(value) && value >= min && value <= max;
+}
+
+// ../client/src/passkey-methods.ts
+function finishPasskeySignIn(context, path, start, credential) {
+  return context.signIn(path, {
+    flowId: start.flowId,
+    credential,
+    deviceLabel: context.config.deviceLabel
+  });
+}
+async function passkeyLogin(context, autofill) {
+  const start = await context.call(
+    "POST",
+    "/auth/passkey/login/start",
+    {}
+  );
+  const credential = await context.config.webauthn.getCredential(start.options, { autofill });
+  return finishPasskeySignIn(context, "/auth/passkey/login/finish", start, credential);
+}
+function passkeyCeremonies(context) {
+  const { call, signedCall } = context;
+  const { webauthn } = context.config;
+  return {
+    async register(input2 = {}) {
+      const start = await call(
+        "POST",
+        "/auth/passkey/register/start",
+        { ...input2.fields, email: input2.email, displayName: input2.displayName }
+      );
+      const credential = await webauthn.createCredential(start.options);
+      return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
+    },
+    login: () => passkeyLogin(context, false),
+    async loginWithAutofill(inputSelector) {
+      prepareAutofillInput(inputSelector);
+      if (!await webauthn.supportsAutofill()) {
+        throw new KeyshipError({ code: "webauthn.autofill_unsupported" });
+      }
+      return passkeyLogin(context, true);
+    },
+    async addPasskey(input2 = {}) {
+      const start = await signedCall(
+        "POST",
+        "/auth/passkey/add/start",
+        {}
+      );
+      const credential = await webauthn.createCredential(start.options);
+      return signedCall("POST", "/auth/passkey/add/finish", {
+        flowId: start.flowId,
+        credential,
+        name: input2.name
+      });
+    }
+  };
+}
+
+// ../client/src/password-methods.ts
+function passwordMethods(context) {
+  const { signIn: signIn2 } = context;
+  return {
+    registerWithPassword: (input2) => signIn2("/auth/register", {
+      ...input2.fields,
+      email: input2.email,
+      password: input2.password,
+      displayName: input2.displayName
+    }),
+    loginWithPassword: (input2) => signIn2("/auth/login", { email: input2.email, password: input2.password })
+  };
 }
 
 // ../client/src/profile.ts
@@ -1242,214 +1763,15 @@ function recoveryMethods(deps) {
       const body = "token" in proof ? { token: proof.token } : { email: proof.email, code: proof.code };
       const start = await call("POST", "/auth/recovery/start", body);
       const credential = await deps.webauthn.createCredential(start.options);
-      return deps.signIn(
-        (devicePublicKey) => call("POST", "/auth/recovery/finish", {
-          flowId: start.flowId,
-          credential,
-          devicePublicKey,
-          deviceLabel: deps.deviceLabel
-        })
-      );
+      return deps.signIn("/auth/recovery/finish", {
+        flowId: start.flowId,
+        credential,
+        deviceLabel: deps.deviceLabel
+      });
     },
     async requestRecoveryEmail(email) {
       await call("POST", "/auth/recovery/email", { email });
     }
-  };
-}
-
-// ../client/src/token-cache.ts
-function createTokenCache(options) {
-  let cached;
-  let minting;
-  let generation = 0;
-  const isFresh = (token) => options.now() < token.expiresAtMs - options.refreshMarginMs;
-  return {
-    async get() {
-      if (cached !== void 0 && isFresh(cached)) return cached.token;
-      if (minting === void 0) {
-        const started = generation;
-        const pending = options.mint();
-        minting = pending;
-        const settle = () => {
-          if (minting === pending) minting = void 0;
-        };
-        pending.then((token) => {
-          if (generation === started) cached = token;
-          settle();
-        }, settle);
-      }
-      return (await minting).token;
-    },
-    invalidate() {
-      generation += 1;
-      cached = void 0;
-      minting = void 0;
-    }
-  };
-}
-
-// ../client/src/session.ts
-var DEVICE_REJECTED_CODES = /* @__PURE__ */ new Set([
-  "token.invalid",
-  "auth.unauthenticated",
-  "token.revoked"
-]);
-function createDeviceSession(options) {
-  const store = createSessionStore(options);
-  return {
-    async current() {
-      return (await store.state())?.record;
-    },
-    async require() {
-      return (await store.requireState()).record;
-    },
-    adopt: store.adopt,
-    end: store.end,
-    async httpToken() {
-      return (await store.requireState()).httpTokens.get();
-    },
-    async wsToken() {
-      const { record } = await store.requireState();
-      return (await mint(options, record, "keyship:ws", options.wsTokenLifetimeSeconds)).token;
-    },
-    send: (request) => sendWithRetry(store, request)
-  };
-}
-function createSessionStore(options) {
-  let loading;
-  const state = () => {
-    loading ??= storage(() => options.keyStore.load()).then(
-      (record) => record === void 0 ? void 0 : stateFor(options, record),
-      (error) => {
-        loading = void 0;
-        throw error;
-      }
-    );
-    return loading;
-  };
-  const requireState = async () => {
-    const current = await state();
-    if (current === void 0) throw new KeyshipError({ code: "client.not_signed_in" });
-    return current;
-  };
-  const adopt = async (record) => {
-    const previous = await state().catch(() => void 0);
-    previous?.httpTokens.invalidate();
-    await storage(() => options.keyStore.save(record));
-    loading = Promise.resolve(stateFor(options, record));
-    return previous?.record.deviceId === record.deviceId ? void 0 : previous?.record;
-  };
-  const end = async (deviceId, reason) => {
-    const current = await state();
-    if (current === void 0 || current.record.deviceId !== deviceId) return;
-    current.httpTokens.invalidate();
-    loading = Promise.resolve(void 0);
-    await storage(() => options.keyStore.clear());
-    options.onSignedOut?.({ reason, deviceId });
-  };
-  return { state, requireState, adopt, end };
-}
-function stateFor(options, record) {
-  return {
-    record,
-    httpTokens: createTokenCache({
-      mint: () => mint(options, record, "keyship:http", options.tokenLifetimeSeconds),
-      now: options.now,
-      refreshMarginMs: options.tokenRefreshMarginSeconds * 1e3
-    })
-  };
-}
-function mint(options, record, audience, lifetimeSeconds) {
-  return mintDeviceToken({
-    privateKey: record.keyPair.privateKey,
-    deviceId: record.deviceId,
-    audience,
-    lifetimeSeconds,
-    nowMs: options.now()
-  });
-}
-async function sendWithRetry(store, request) {
-  const current = await store.requireState();
-  const spare = request.clone();
-  const response = await sendWithToken(request, await current.httpTokens.get());
-  if (response.status !== 401) return response;
-  const problem = await readProblem(response);
-  if (problem?.code !== "token.expired") {
-    await forgetIfRejected(store, response, current);
-    return response;
-  }
-  current.httpTokens.invalidate();
-  const retried = await sendWithToken(spare, await current.httpTokens.get());
-  await forgetIfRejected(store, retried, current);
-  return retried;
-}
-function sendWithToken(request, token) {
-  const headers = new Headers(request.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  return sendRequest(new Request(request, { headers }));
-}
-async function forgetIfRejected(store, response, current) {
-  if (response.status !== 401) return;
-  const problem = await readProblem(response);
-  if (problem !== void 0 && DEVICE_REJECTED_CODES.has(problem.code)) {
-    await store.end(current.record.deviceId, "revoked");
-  }
-}
-async function storage(operation) {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof KeyshipError) throw error;
-    throw new KeyshipError({ code: "client.storage_failed", cause: error });
-  }
-}
-async function retireDevice(config, record) {
-  const { token } = await mintDeviceToken({
-    privateKey: record.keyPair.privateKey,
-    deviceId: record.deviceId,
-    audience: "keyship:http",
-    lifetimeSeconds: 60,
-    nowMs: config.now()
-  });
-  const request = createJsonRequest(apiUrl(config.baseUrl, "/auth/logout"), "POST");
-  request.headers.set("authorization", `Bearer ${token}`);
-  await sendRequest(request);
-}
-
-// ../client/src/step-up.ts
-function createStepUpRunner(deps) {
-  let inFlight;
-  const run = async (input2 = {}) => {
-    if (input2.password !== void 0) {
-      return deps.signedCall("POST", "/auth/step-up/password", {
-        password: input2.password
-      });
-    }
-    const start = await deps.signedCall("POST", "/auth/step-up/start", {});
-    const credential = await deps.webauthn.getCredential(start.options, { autofill: false });
-    return deps.signedCall("POST", "/auth/step-up/finish", {
-      flowId: start.flowId,
-      credential
-    });
-  };
-  return {
-    run,
-    shared() {
-      inFlight ??= run().finally(() => {
-        inFlight = void 0;
-      });
-      return inFlight;
-    }
-  };
-}
-function withStepUpRetry(send, stepUp) {
-  return async (request) => {
-    const spare = request.clone();
-    const response = await send(request);
-    if (response.status !== 401) return response;
-    if ((await readProblem(response))?.code !== "auth.step_up_required") return response;
-    await stepUp.shared();
-    return send(spare);
   };
 }
 
@@ -1467,178 +1789,14 @@ function createKeyshipClient(options) {
     ...recoveryMethods({
       ...context,
       webauthn: context.config.webauthn,
-      deviceLabel: context.config.deviceLabel,
-      signIn: (finish) => signIn(context, finish)
+      deviceLabel: context.config.deviceLabel
     }),
     ...oauthMethods({
       ...context,
       baseUrl: context.config.baseUrl,
-      deviceLabel: context.config.deviceLabel,
-      signIn: (finish) => signIn(context, finish)
+      deviceLabel: context.config.deviceLabel
     }),
     stepUp: (input2) => context.stepUp.run(input2)
-  };
-}
-function createClientContext(config) {
-  const session = createDeviceSession(config);
-  const send = (request) => session.send(request);
-  const stepUp = createStepUpRunner({
-    signedCall: apiCaller(config.baseUrl, send),
-    webauthn: config.webauthn
-  });
-  const signedSend = config.autoStepUp ? withStepUpRetry(send, stepUp) : send;
-  return {
-    config,
-    session,
-    call: apiCaller(config.baseUrl, sendRequest),
-    signedCall: apiCaller(config.baseUrl, signedSend),
-    signedSend,
-    stepUp
-  };
-}
-async function signIn(context, finish) {
-  const keyPair = await generateDeviceKeyPair();
-  const result = await finish(await exportDevicePublicJwk(keyPair.publicKey));
-  if (typeof result?.deviceId !== "string") {
-    throw new KeyshipError({ code: "client.unexpected_response", status: 200 });
-  }
-  const replaced = await context.session.adopt({ deviceId: result.deviceId, keyPair });
-  if (replaced !== void 0) retireDevice(context.config, replaced).catch(() => {
-  });
-  return result;
-}
-function finishPasskeySignIn(context, path, start, credential) {
-  return signIn(
-    context,
-    (devicePublicKey) => context.call("POST", path, {
-      flowId: start.flowId,
-      credential,
-      devicePublicKey,
-      deviceLabel: context.config.deviceLabel
-    })
-  );
-}
-async function passkeyLogin(context, autofill) {
-  const start = await context.call(
-    "POST",
-    "/auth/passkey/login/start",
-    {}
-  );
-  const credential = await context.config.webauthn.getCredential(start.options, { autofill });
-  return finishPasskeySignIn(context, "/auth/passkey/login/finish", start, credential);
-}
-function passkeyCeremonies(context) {
-  const { call, signedCall } = context;
-  const { webauthn } = context.config;
-  return {
-    async register(input2 = {}) {
-      const start = await call(
-        "POST",
-        "/auth/passkey/register/start",
-        { ...input2.fields, email: input2.email, displayName: input2.displayName }
-      );
-      const credential = await webauthn.createCredential(start.options);
-      return finishPasskeySignIn(context, "/auth/passkey/register/finish", start, credential);
-    },
-    login: () => passkeyLogin(context, false),
-    async loginWithAutofill(inputSelector) {
-      prepareAutofillInput(inputSelector);
-      if (!await webauthn.supportsAutofill()) {
-        throw new KeyshipError({ code: "webauthn.autofill_unsupported" });
-      }
-      return passkeyLogin(context, true);
-    },
-    async addPasskey(input2 = {}) {
-      const start = await signedCall(
-        "POST",
-        "/auth/passkey/add/start",
-        {}
-      );
-      const credential = await webauthn.createCredential(start.options);
-      return signedCall("POST", "/auth/passkey/add/finish", {
-        flowId: start.flowId,
-        credential,
-        name: input2.name
-      });
-    }
-  };
-}
-function accountMethods(context) {
-  const { session, signedCall } = context;
-  return {
-    async logout() {
-      const record = await session.current();
-      if (record === void 0) return;
-      try {
-        await signedCall("POST", "/auth/logout");
-      } catch (error) {
-        if (!(isKeyshipError(error) && error.status === 401)) throw error;
-      } finally {
-        await session.end(record.deviceId, "logout");
-      }
-    },
-    async listPasskeys() {
-      return (await signedCall("GET", "/auth/passkeys")).passkeys;
-    },
-    async renamePasskey(id, name) {
-      await signedCall("PATCH", `/auth/passkeys/${encodeURIComponent(id)}`, { name });
-    },
-    async revokePasskey(id) {
-      await signedCall("POST", `/auth/passkeys/${encodeURIComponent(id)}/revoke`);
-    },
-    async listDevices() {
-      return (await signedCall("GET", "/auth/devices")).devices;
-    },
-    async revokeDevice(id) {
-      await signedCall("POST", `/auth/devices/${encodeURIComponent(id)}/revoke`);
-      await session.end(id, "revoked");
-    },
-    async revokeOtherDevices() {
-      await signedCall("POST", "/auth/devices/revoke-others");
-    }
-  };
-}
-function sessionMethods(context) {
-  const { config, session, signedSend } = context;
-  return {
-    async fetch(input2, init) {
-      const request = input2 instanceof Request ? new Request(input2, init) : new Request(new URL(input2, `${config.baseUrl}/`), init);
-      if (!config.apiOrigins.includes(new URL(request.url).origin)) {
-        throw new KeyshipError({ code: "client.untrusted_origin" });
-      }
-      return signedSend(request);
-    },
-    wsToken: () => session.wsToken(),
-    async isSignedIn() {
-      return await session.current() !== void 0;
-    }
-  };
-}
-function passwordMethods(context) {
-  const { call } = context;
-  return {
-    registerWithPassword(input2) {
-      return signIn(
-        context,
-        (devicePublicKey) => call("POST", "/auth/register", {
-          ...input2.fields,
-          email: input2.email,
-          password: input2.password,
-          displayName: input2.displayName,
-          devicePublicKey
-        })
-      );
-    },
-    loginWithPassword(input2) {
-      return signIn(
-        context,
-        (devicePublicKey) => call("POST", "/auth/login", {
-          email: input2.email,
-          password: input2.password,
-          devicePublicKey
-        })
-      );
-    }
   };
 }
 
@@ -3163,7 +3321,7 @@ var api = createAdminApi(client, `${mountPath}/api`);
 function signedOut(message) {
   stopConsole?.();
   stopConsole = void 0;
-  showSignIn(root, { message, signIn: signIn2 });
+  showSignIn(root, { message, signIn });
 }
 async function enter(me) {
   if (me.role !== "admin") {
@@ -3183,7 +3341,7 @@ async function enter(me) {
     }
   });
 }
-async function signIn2() {
+async function signIn() {
   try {
     await client.login();
     await enter(await client.me());
