@@ -95,6 +95,28 @@ export const PROBLEM_CATALOG = {
     title: "The DPoP proof is signed by another key than the token is bound to.",
   },
 
+  "dbsc.unavailable": {
+    status: 400,
+    title: "Device bound sessions are not offered on this origin.",
+  },
+  "dbsc.invalid_proof": { status: 400, title: "The DBSC proof is not valid." },
+  "dbsc.challenge_invalid": {
+    status: 400,
+    title: "The DBSC challenge is unknown, expired or already used.",
+  },
+  "dbsc.challenge_required": {
+    status: 403,
+    title: "Answer the challenge with a proof of the session key.",
+  },
+  "dbsc.proof_refused": {
+    status: 403,
+    title: "The proof is not signed by the session key; answer the new challenge.",
+  },
+  "dbsc.bound_cookie_required": {
+    status: 401,
+    title: "The session is device-bound: its short-lived bound cookie is missing or expired.",
+  },
+
   "password.disabled": { status: 404, title: "Not found." },
   "password.too_short": { status: 400, title: "The password is too short." },
   "password.too_long": { status: 400, title: "The password is too long." },

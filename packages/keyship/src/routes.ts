@@ -11,6 +11,7 @@ import type { Authentication } from "./auth/authentication.ts";
 import { createOAuthParts, type OAuthParts } from "./clients/credentials.ts";
 import { oauthRoutes, refuseClients } from "./clients/routes.ts";
 import { type KeyshipContext, millisecondsOf } from "./context.ts";
+import { dbscRoutes } from "./dbsc/routes.ts";
 import { deviceRoutes } from "./devices/routes.ts";
 import { dpopProofs } from "./dpop/proof-route.ts";
 import type { Mailer } from "./email/mailer.ts";
@@ -146,6 +147,7 @@ const CEREMONY_PATHS = [
   "/oauth/:provider/callback",
   "/oauth/:provider/link",
   "/oauth/:provider/step-up",
+  "/dbsc/register",
 ];
 
 /** SECURITY: auth responses carry `Cache-Control: no-store`. */
@@ -194,6 +196,7 @@ export function authRouter(
   routes.route("/", stepUpRoutes(context, signedIn));
   routes.route("/", deviceRoutes(withVerifier, guards));
   routes.route("/", sessionRoutes(withVerifier, guards, auth.csrf));
+  if (context.settings.dbscEnabled) routes.route("/", dbscRoutes(context));
   routes.route(
     "/",
     meRoutes({ ...context, invalidateUser: auth.invalidateUser }, signedIn, guards),

@@ -120,6 +120,7 @@ export function createAuthentication(
     sessions,
     deviceTokenAudience: ctx.settings.deviceTokenAudience,
     cookies: ctx.sessions.cookies,
+    dbsc: ctx.sessions.dbsc,
     csrf,
     apiKeys,
     clients,

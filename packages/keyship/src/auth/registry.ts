@@ -4,9 +4,11 @@
  * that recognises a credential judges it).
  * @module
  */
+
 import type { ApiKeyVerifier } from "../apikeys/verifier.ts";
 import type { ClientTokenVerifier } from "../clients/verifier.ts";
 import type { KeyshipContext } from "../context.ts";
+import type { DbscRuntime } from "../dbsc/runtime.ts";
 import type { DeviceTokenVerifier } from "../devices/verifier.ts";
 import type { CsrfCheck } from "../sessions/csrf.ts";
 import type { CookiePolicy } from "../sessions/runtime.ts";
@@ -37,6 +39,8 @@ export interface CredentialSources {
   readonly master: MasterTokenSource | undefined;
   /** Trusted issuers' access tokens; undefined when none is configured. */
   readonly trusted?: TrustedTokenVerifier | undefined;
+  /** What DBSC-bound cookies are checked with (docs/dbsc.md). */
+  readonly dbsc: DbscRuntime;
   /** What DPoP proofs are checked with (settings, clock, replay cache). */
   readonly dpop: Pick<KeyshipContext, "settings" | "now" | "sessions">;
 }
@@ -52,6 +56,6 @@ export function credentialVerifiers(sources: CredentialSources): readonly Creden
     dpopTokenCredential(sources.sessions, sources.dpop),
     clientTokenCredential(sources.clients),
     ...masterTokenCredentials(sources.master),
-    sessionCookieCredential(sources.sessions, sources.cookies, sources.csrf),
+    sessionCookieCredential(sources.sessions, sources.cookies, sources.csrf, sources.dbsc),
   ]);
 }

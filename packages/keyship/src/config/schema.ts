@@ -14,6 +14,7 @@ import {
 } from "./parsers.ts";
 import { ADMIN_SETTINGS } from "./settings-admin.ts";
 import { API_KEY_SETTINGS } from "./settings-apikeys.ts";
+import { DBSC_SETTINGS } from "./settings-dbsc.ts";
 import { HTTP_SETTINGS } from "./settings-http.ts";
 import { INTEGRATION_SETTINGS } from "./settings-integrations.ts";
 import { LOGGING_SETTINGS } from "./settings-logging.ts";
@@ -157,6 +158,7 @@ export const SETTINGS = {
   },
   ...HTTP_SETTINGS,
   ...SESSION_SETTINGS,
+  ...DBSC_SETTINGS,
   ...PASSWORD_SETTINGS,
   ...INTEGRATION_SETTINGS,
   ...ADMIN_SETTINGS,
@@ -289,6 +291,11 @@ export interface Settings {
   readonly dpopProofWindow: number;
   /** Resolved: `oauthCallbackOrigin` when unset. */
   readonly dpopOrigin: string;
+  readonly dbscEnabled: boolean;
+  /** Seconds the DBSC-bound cookie lives. */
+  readonly dbscCookieTtl: number;
+  /** Seconds a DBSC challenge may be answered. */
+  readonly dbscChallengeTtl: number;
   /** Sign-in providers by id (`KEYSHIP_OAUTH_<NAME>_*`, the `oauth` option; docs/oauth.md). */
   readonly oauth: Readonly<Record<string, EnvGroupValue<typeof ENV_GROUPS.oauth>>>;
   /** Any OpenID provider by id (`KEYSHIP_OIDC_<NAME>_*`). */

@@ -95,7 +95,7 @@ export const PASSWORD_SETTINGS = {
     env: "KEYSHIP_TRUST_PROXY",
     schema: boolFromString,
     default: false,
-    doc: "Take the client IP (for rate limits) from the last X-Forwarded-For entry. Only behind a proxy that sets it.",
+    doc: "Take the client IP (for rate limits) from the last X-Forwarded-For entry, and the public scheme and host of DBSC requests from X-Forwarded-Proto / X-Forwarded-Host. Only behind a proxy that sets them.",
   },
   rateLimitLoginPerIp: {
     env: "KEYSHIP_RATE_LIMIT_LOGIN_IP",

@@ -121,6 +121,27 @@ export interface SessionsTable {
   dpop_jkt: string | null;
 }
 
+/**
+ * `dbsc_sessions`: the key a browser registered for a cookie session with Device Bound
+ * Session Credentials (docs/dbsc.md); `session_id` is the session's family id.
+ */
+export interface DbscSessionsTable {
+  session_id: string;
+  user_id: string;
+  /** `ES256` or `RS256`: the registration's `alg`, the only one its refreshes may use. */
+  algorithm: string;
+  /** The public JWK (JSON) of the browser's session key. */
+  public_jwk: string;
+  /** Its RFC 7638 thumbprint. */
+  jkt: string;
+  created_at: string;
+  /** The last refresh that renewed the bound cookie. */
+  refreshed_at: string | null;
+  /** Hex SHA-256 of the outstanding refresh challenge; null once answered. */
+  challenge_hash: string | null;
+  challenge_expires_at: string | null;
+}
+
 /** `audit_events`: one row per security event, written with the change; never updated. */
 export interface AuditEventsTable {
   id: string;
@@ -295,6 +316,7 @@ export interface Database {
   password_resets: EmailTokensTable;
   email_verifications: EmailTokensTable;
   sessions: SessionsTable;
+  dbsc_sessions: DbscSessionsTable;
   step_ups: StepUpsTable;
   audit_events: AuditEventsTable;
   api_keys: ApiKeysTable;

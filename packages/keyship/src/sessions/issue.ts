@@ -26,6 +26,8 @@ export interface IssuedSession {
    * `cnf.jkt`; its token type is then `DPoP`), or undefined for a plain bearer session.
    */
   readonly dpopJkt?: string | undefined;
+  /** True when this answer starts the session (a sign-in), not a refresh. */
+  readonly started?: boolean;
 }
 
 /** Where a session is used from, recorded with each refresh token. */
@@ -34,6 +36,8 @@ export interface SessionClient {
   readonly userAgent?: string | undefined;
   /** The key thumbprint of the request's verified DPoP proof (`dpop/proof-route.ts`), if any. */
   readonly dpopJkt?: string | undefined;
+  /** The session the request's valid DBSC-bound cookie proves (`dbsc/bound-cookie.ts`), if any. */
+  readonly dbscSessionId?: string | undefined;
 }
 
 /** The length of a refresh token: 32 random bytes as base64url. */
@@ -111,13 +115,14 @@ export async function startSession(
   // Cookie sessions are not DPoP-bound: the browser, not the script, sends their tokens.
   const dpopJkt = args.mode === "bearer" ? args.client.dpopJkt : undefined;
   const { sessionId, refreshToken } = await storeRefreshToken(trx, ctx, { ...args, dpopJkt });
-  return signSession(ctx, {
+  const issued = await signSession(ctx, {
     userId: args.userId,
     sessionId,
     refreshToken,
     mode: args.mode,
     dpopJkt,
   });
+  return { ...issued, started: true };
 }
 
 /**

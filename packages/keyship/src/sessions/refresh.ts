@@ -7,6 +7,8 @@
 import type { AuditSource } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { KeyshipContext } from "../context.ts";
+import type { DB } from "../db/schema.ts";
+import { findDbscSession } from "../dbsc/store.ts";
 import { boundTokenProblem } from "../dpop/proof.ts";
 import { ProblemError } from "../errors.ts";
 import { findUserById } from "../users/store.ts";
@@ -31,11 +33,26 @@ type Outcome =
       readonly dpopJkt: string | undefined;
     }
   | { readonly kind: "unproven"; readonly code: "dpop.key_mismatch" | "dpop.proof_required" }
+  | { readonly kind: "unbound" }
   | { readonly kind: "reused"; readonly userId: string; readonly sessionId: string }
   | {
       readonly kind: "refused";
       readonly code: "token.invalid" | "token.expired" | "token.revoked";
     };
+
+const UNBOUND = new Error("refresh of a DBSC-bound session without its bound cookie");
+
+/**
+ * Is the family bound with DBSC while the request lacks its valid bound cookie? A copy of the
+ * long-lived refresh cookie alone then refreshes nothing, and stays unspent.
+ */
+async function lacksBoundCookie(
+  trx: DB,
+  familyId: string,
+  client: SessionClient,
+): Promise<boolean> {
+  return client.dbscSessionId !== familyId && (await findDbscSession(trx, familyId)) !== undefined;
+}
 
 /**
  * Exchanges a refresh token for a new access and refresh token of the same session.
@@ -52,7 +69,8 @@ type Outcome =
  * @throws ProblemError `token.invalid` (unknown token, disabled user), `token.expired`,
  *   `token.revoked`, `token.refresh_reused` (the family is now revoked); for a DPoP-bound
  *   family without a proof of its key (`input.client.dpopJkt`), `dpop.proof_required` or
- *   `dpop.key_mismatch`
+ *   `dpop.key_mismatch`; for a DBSC-bound session without its valid bound cookie
+ *   (`input.client.dbscSessionId`, docs/dbsc.md), `dbsc.bound_cookie_required`
  */
 export async function refreshSession(
   ctx: KeyshipContext,
@@ -80,6 +98,8 @@ export async function refreshSession(
         code: input.client.dpopJkt === undefined ? "dpop.proof_required" : "dpop.key_mismatch",
       };
     }
+    // A DBSC-bound session's token is spent only with its bound cookie (docs/dbsc.md).
+    if (await lacksBoundCookie(trx, row.family_id, input.client)) return { kind: "unbound" };
     const user = await findUserById(trx, row.user_id);
     if (user === undefined || user.disabled_at !== null) {
       return { kind: "refused", code: "token.invalid" };
@@ -100,6 +120,8 @@ export async function refreshSession(
       throw new ProblemError(outcome.code);
     case "unproven":
       throw boundTokenProblem(outcome.code, "refresh of a DPoP session without its key");
+    case "unbound":
+      throw new ProblemError("dbsc.bound_cookie_required", { cause: UNBOUND });
     case "reused":
       // Refused from now on, even if the revocation below fails (the safe direction).
       ctx.sessions.revocations.revoke([outcome.sessionId]);

@@ -5,6 +5,7 @@
  */
 import type { Context, TypedResponse } from "hono";
 import type { KeyshipContext } from "../context.ts";
+import { offerDbscRegistration } from "../dbsc/offer-route.ts";
 import { clientIp, UNKNOWN_CLIENT } from "../http/client-ip.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
 import { setSessionCookies } from "./cookies.ts";
@@ -55,6 +56,8 @@ export function respondSignedIn<T extends SignInOutcome, S extends 200 | 201 = 2
   if (session === undefined) return json(rest);
   if (session.mode === "cookie") {
     const csrfToken = setSessionCookies(c, ctx.sessions.cookies, session);
+    // A new cookie session may be bound to the browser with DBSC (docs/dbsc.md).
+    if (session.started === true) offerDbscRegistration(c, ctx.sessions, session.sessionId);
     return json({ ...rest, sessionId: session.sessionId, expiresIn: session.expiresIn, csrfToken });
   }
   return json({

@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditSourceOf } from "../audit/request.ts";
 import type { Principal } from "../auth/principal.ts";
+import { readBoundSession } from "../dbsc/cookie-route.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -80,17 +81,19 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
           "dpop.invalid_proof",
           "dpop.proof_required",
           "dpop.key_mismatch",
+          "dbsc.bound_cookie_required",
         ),
       },
     }),
     async (c) => {
       const fromBody = c.req.valid("json").refreshToken;
+      const { cookies, dbsc } = ctx.sessions;
       const refreshToken = fromBody ?? readRefreshCookie(c, ctx.sessions.cookies);
       if (refreshToken === undefined) throw new ProblemError("token.invalid");
       const session = await refreshSession(ctx, auditSourceOf(c), {
         refreshToken,
         mode: fromBody === undefined ? "cookie" : "bearer",
-        client: signInClient(c, ctx),
+        client: { ...signInClient(c, ctx), dbscSessionId: readBoundSession(c, cookies, dbsc) },
       });
       return respondSignedIn(c, ctx, { session });
     },

@@ -6,6 +6,7 @@
 import type { JWK } from "jose";
 import type { ChangeFeed } from "../changes/feed.ts";
 import type { Settings } from "../config/schema.ts";
+import { createDbscRuntime, type DbscRuntime } from "../dbsc/runtime.ts";
 import { createReplayCache, type ReplayCache } from "../dpop/replay.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { TOKEN_ALGORITHMS, type TokenAlgorithm } from "../tokens/algorithms.ts";
@@ -25,6 +26,8 @@ export interface CookiePolicy {
   readonly access: string;
   readonly refresh: string;
   readonly csrf: string;
+  /** The DBSC-bound cookie (docs/dbsc.md); always `__Host-` (DBSC runs over HTTPS only). */
+  readonly bound: string;
   readonly accessMaxAge: number;
   readonly refreshMaxAge: number;
 }
@@ -41,6 +44,8 @@ export interface SessionRuntime {
   readonly cookies: CookiePolicy;
   /** The `jti`s of DPoP proofs seen within the window (memory, or Redis when configured). */
   readonly dpopReplay: ReplayCache;
+  /** Device Bound Session Credentials of cookie sessions: settings, clock and MAC key. */
+  readonly dbsc: DbscRuntime;
 }
 
 function isLocalhostHttp(origin: string): boolean {
@@ -65,6 +70,7 @@ export function cookiePolicy(settings: Settings): CookiePolicy {
     access: `${base}-access`,
     refresh: `${base}-refresh`,
     csrf: `${base}-csrf`,
+    bound: `${base}-bound`,
     accessMaxAge: settings.accessTokenTtl,
     refreshMaxAge: settings.refreshTokenTtl,
   });
@@ -148,5 +154,6 @@ export function createSessionRuntime(
     revocations,
     cookies: cookiePolicy(settings),
     dpopReplay: createReplayCache(redis, () => now().getTime()),
+    dbsc: createDbscRuntime(settings, now),
   });
 }

@@ -29,6 +29,8 @@ export interface SessionOwner {
   readonly impersonatorId: string | null;
   /** When the session's current refresh token expires (an impersonation session's end). */
   readonly expiresAt: string;
+  /** The session id when a browser bound the session with DBSC (docs/dbsc.md), else null. */
+  readonly dbscSessionId: string | null;
 }
 
 /** Inserts a session row. */
@@ -140,6 +142,7 @@ export async function findLiveSessionOwner(
   return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
+    .leftJoin("dbsc_sessions", "dbsc_sessions.session_id", "sessions.family_id")
     .select([
       "users.id as userId",
       "users.role as role",
@@ -147,6 +150,7 @@ export async function findLiveSessionOwner(
       "users.disabled_at as disabledAt",
       "sessions.impersonator_id as impersonatorId",
       "sessions.expires_at as expiresAt",
+      "dbsc_sessions.session_id as dbscSessionId",
     ])
     .where("sessions.family_id", "=", familyId)
     .where("sessions.revoked_at", "is", null)

@@ -14,10 +14,17 @@ import { type CachedSubject, createVerifiedTokenCache } from "../cache/verified-
 import { isClientTokenClaims } from "../clients/model.ts";
 import { type KeyshipContext, millisecondsOf } from "../context.ts";
 import { boundTokenProblem } from "../dpop/proof.ts";
+import { ProblemError } from "../errors.ts";
 import { withSpan } from "../observability/tracing.ts";
 import { TokenError } from "../tokens/errors.ts";
 import { principalOf } from "../users/model.ts";
-import { findLiveSessionOwner } from "./store.ts";
+import { findLiveSessionOwner, type SessionOwner } from "./store.ts";
+
+/**
+ * The session id the request's valid DBSC-bound cookie proves, if any. Asked lazily: only for
+ * a session bound with DBSC, so the others pay nothing for it.
+ */
+export type BoundCookieProof = () => string | undefined;
 
 /** Verifies access tokens and keeps its caches coherent. Built once per keyship instance. */
 export interface SessionTokenVerifier {
@@ -34,15 +41,25 @@ export interface SessionTokenVerifier {
    * @param dpopJkt the key thumbprint of the request's verified DPoP proof
    * @throws TokenError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
    * @throws ProblemError `dpop.proof_required` (a bound token without a proof: a `Bearer`
-   *   downgrade), `dpop.key_mismatch` (a proof by another key)
+   *   downgrade), `dpop.key_mismatch` (a proof by another key), `dbsc.bound_cookie_required`
+   *   (a token of a DBSC-bound session: it is honoured only with the bound cookie)
    */
   verify(token: string, dpopJkt?: string): Promise<Principal>;
   /**
+   * Verifies an access token sent in its cookie: as {@link verify}, but a token of a
+   * DBSC-bound session is honoured when `bound` proves that very session.
+   * @throws TokenError and ProblemError as {@link verify}
+   */
+  verifyCookie(token: string, bound: BoundCookieProof): Promise<Principal>;
+  /**
    * The principal of a token verified before (warm cache), without decoding it; undefined on
    * a miss.
+   * @param bound the request's bound cookie, for a token sent in its cookie
    * @throws TokenError `token.revoked` when its session was revoked since
+   * @throws ProblemError `dbsc.bound_cookie_required` for a DBSC-bound session's token
+   *   without its bound cookie
    */
-  cached(token: string): Principal | undefined;
+  cached(token: string, bound?: BoundCookieProof): Principal | undefined;
   /** Forgets cached owners of a user's sessions (after a role, scope or status change). */
   invalidateUser(userId: string): void;
   /** Forgets a session's cached owner (it was revoked, maybe by another process). */
@@ -56,6 +73,20 @@ const OUR_TYPES = new Set(["at+jwt", "refresh+jwt"]);
 /** A session as the cache keeps it: an impersonation session also ends at `until` (ms). */
 interface SessionSubject extends CachedSubject {
   readonly until?: number;
+  /** Bound with DBSC: its tokens need the bound cookie. */
+  readonly dbsc?: true;
+}
+
+/**
+ * A DBSC-bound session is honoured only with a valid bound cookie of its own: a copy of the
+ * long-lived cookies (or of the access token, sent as Bearer) alone no longer works.
+ */
+function checkBoundCookie(session: SessionSubject, bound: BoundCookieProof | undefined): void {
+  if (session.dbsc === true && (bound === undefined || bound() !== session.id)) {
+    throw new ProblemError("dbsc.bound_cookie_required", {
+      cause: new Error("DBSC-bound session without its bound cookie"),
+    });
+  }
 }
 
 function isSessionToken(token: string): boolean {
@@ -105,6 +136,21 @@ interface Verified {
   readonly bound: boolean;
 }
 
+/** The cache entry of a live session, from its owner's row. */
+function subjectOf(sessionId: string, owner: SessionOwner): SessionSubject {
+  if (owner.disabledAt !== null) {
+    throw new TokenError("token.invalid", { cause: new Error("disabled user") });
+  }
+  const impersonated =
+    owner.impersonatorId === null ? {} : { impersonatorId: owner.impersonatorId };
+  return {
+    id: sessionId,
+    principal: principalOf(owner, { via: "session", sessionId, ...impersonated }),
+    ...(owner.impersonatorId === null ? {} : { until: Date.parse(owner.expiresAt) }),
+    ...(owner.dbscSessionId === null ? {} : { dbsc: true as const }),
+  };
+}
+
 /**
  * Creates the access-token verifier of a keyship instance.
  * @param ctx database, settings (cache size and TTL), clock and the session runtime
@@ -125,16 +171,7 @@ export function createSessionTokenVerifier(
     const owner = await findLiveSessionOwner(ctx.db, sessionId);
     // Revoked by another process: the database says so within the cache TTL.
     if (owner === undefined) throw new TokenError("token.revoked");
-    if (owner.disabledAt !== null) {
-      throw new TokenError("token.invalid", { cause: new Error("disabled user") });
-    }
-    const impersonated =
-      owner.impersonatorId === null ? {} : { impersonatorId: owner.impersonatorId };
-    const entry: SessionSubject = {
-      id: sessionId,
-      principal: principalOf(owner, { via: "session", sessionId, ...impersonated }),
-      ...(owner.impersonatorId === null ? {} : { until: Date.parse(owner.expiresAt) }),
-    };
+    const entry = subjectOf(sessionId, owner);
     cache.rememberSubject(entry);
     return entry;
   }
@@ -163,27 +200,32 @@ export function createSessionTokenVerifier(
 
   // Hot path: a token verified before stays valid while its session is not revoked and its
   // cache entry is the same one, until its exp.
-  function cached(token: string): Principal | undefined {
+  function cached(token: string, bound?: BoundCookieProof): Principal | undefined {
     const hit = cache.lookup(token);
     if (hit === undefined) return undefined;
     if (revocations.isRevoked(hit.id)) throw new TokenError("token.revoked");
+    checkBoundCookie(hit, bound);
     return hit.principal;
+  }
+
+  async function verify(token: string, dpopJkt?: string, bound?: BoundCookieProof) {
+    const warm = dpopJkt === undefined ? cached(token, bound) : undefined;
+    if (warm !== undefined) return warm;
+    const verified = await withSpan(
+      "keyship.token.verify",
+      { "keyship.token.kind": dpopJkt === undefined ? "access" : "dpop" },
+      () => verifyFully(token, dpopJkt),
+    );
+    if (!verified.bound) cache.rememberToken(token, verified.session, verified.exp * 1000);
+    checkBoundCookie(verified.session, bound);
+    return verified.session.principal;
   }
 
   return {
     isSessionToken,
     cached,
-    async verify(token, dpopJkt) {
-      const warm = dpopJkt === undefined ? cached(token) : undefined;
-      if (warm !== undefined) return warm;
-      const verified = await withSpan(
-        "keyship.token.verify",
-        { "keyship.token.kind": dpopJkt === undefined ? "access" : "dpop" },
-        () => verifyFully(token, dpopJkt),
-      );
-      if (!verified.bound) cache.rememberToken(token, verified.session, verified.exp * 1000);
-      return verified.session.principal;
-    },
+    verify: (token, dpopJkt) => verify(token, dpopJkt),
+    verifyCookie: (token, bound) => verify(token, undefined, bound),
     invalidateUser: (userId) => cache.forgetUser(userId),
     invalidateSession: (sessionId) => cache.forgetSubject(sessionId),
     invalidateAll: () => cache.forgetAll(),

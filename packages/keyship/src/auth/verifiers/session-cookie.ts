@@ -9,6 +9,8 @@
  * @module
  */
 import type { Context } from "hono";
+import { readBoundSession } from "../../dbsc/cookie-route.ts";
+import type { DbscRuntime } from "../../dbsc/runtime.ts";
 import { ProblemError } from "../../errors.ts";
 import {
   clearAccessCookie,
@@ -17,7 +19,7 @@ import {
 } from "../../sessions/cookies.ts";
 import type { CsrfCheck } from "../../sessions/csrf.ts";
 import type { CookiePolicy } from "../../sessions/runtime.ts";
-import type { SessionTokenVerifier } from "../../sessions/verifier.ts";
+import type { BoundCookieProof, SessionTokenVerifier } from "../../sessions/verifier.ts";
 import type { CredentialRequest, CredentialVerifier } from "../verifier.ts";
 import { hasApiKeyHeader } from "./api-key.ts";
 
@@ -26,12 +28,18 @@ import { hasApiKeyHeader } from "./api-key.ts";
  * @param sessions the access-token verifier (shared with bearer access tokens)
  * @param policy the cookie names
  * @param csrf the CSRF check of cookie mode
+ * @param dbsc what the DBSC-bound cookie of a bound session is checked with (docs/dbsc.md)
  */
 export function sessionCookieCredential(
   sessions: SessionTokenVerifier,
   policy: CookiePolicy,
   csrf: CsrfCheck,
+  dbsc: DbscRuntime,
 ): CredentialVerifier {
+  const boundOf =
+    (c: Context): BoundCookieProof =>
+    () =>
+      readBoundSession(c, policy, dbsc);
   // An Authorization header wins, then an X-API-Key: a request carrying one is judged by it alone.
   const cookieOf = (request: CredentialRequest) =>
     request.authorization === undefined && !hasApiKeyHeader(request.c)
@@ -54,7 +62,7 @@ export function sessionCookieCredential(
       if (token === undefined) return undefined;
       let principal: ReturnType<SessionTokenVerifier["cached"]>;
       try {
-        principal = sessions.cached(token);
+        principal = sessions.cached(token, boundOf(request.c));
       } catch (error) {
         return clearDead(request.c, error);
       }
@@ -65,7 +73,7 @@ export function sessionCookieCredential(
     async verify(token, request) {
       csrf(request.c);
       try {
-        return await sessions.verify(token);
+        return await sessions.verifyCookie(token, boundOf(request.c));
       } catch (error) {
         return clearDead(request.c, error);
       }

@@ -18,6 +18,7 @@ import { recoveryMigration } from "./0010-recovery.ts";
 import { oauthAccountsMigration } from "./0011-oauth-accounts.ts";
 import { changeFeedMigration } from "./0012-change-feed.ts";
 import { sessionDpopMigration } from "./0013-session-dpop.ts";
+import { dbscSessionsMigration } from "./0014-dbsc-sessions.ts";
 import { columnTypes, type KeyshipMigration } from "./types.ts";
 
 const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, KeyshipMigration]> = [
   ["0011-oauth-accounts", oauthAccountsMigration],
   ["0012-change-feed", changeFeedMigration],
   ["0013-session-dpop", sessionDpopMigration],
+  ["0014-dbsc-sessions", dbscSessionsMigration],
 ];
 
 /** The migrations for `dialect`, keyed by name. */
