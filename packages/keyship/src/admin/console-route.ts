@@ -101,20 +101,20 @@ function shellOf(base: string, version: string): string {
  * @example app.route("/admin", consoleRoutes());
  */
 export function consoleRoutes(): KeyshipRouter {
-  const { script, styles, version } = loadConsoleAssets();
+  // The bundle (~220 KB) is read with the first request, not when the app is built.
   const router = createRouter();
   router.get("/", (c) => {
     const base = c.req.path.replace(/\/+$/, "");
-    return c.html(shellOf(base, version), 200, CONSOLE_PAGE_HEADERS);
+    return c.html(shellOf(base, loadConsoleAssets().version), 200, CONSOLE_PAGE_HEADERS);
   });
   router.get("/assets/console.js", (c) =>
-    c.body(script, 200, {
+    c.body(loadConsoleAssets().script, 200, {
       "Content-Type": "text/javascript; charset=utf-8",
       "Cache-Control": ASSET_CACHE,
     }),
   );
   router.get("/assets/console.css", (c) =>
-    c.body(styles, 200, {
+    c.body(loadConsoleAssets().styles, 200, {
       "Content-Type": "text/css; charset=utf-8",
       "Cache-Control": ASSET_CACHE,
     }),

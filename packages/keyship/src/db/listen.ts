@@ -3,8 +3,9 @@
  * lost (the pool's connections come and go, so a listener cannot live in the pool).
  * @module
  */
-import pg from "pg";
+import type pg from "pg";
 import { taggedConnection } from "./instances.ts";
+import { loadPg } from "./postgres.ts";
 
 /** What a listener reports. */
 export interface PostgresListenerHandlers {
@@ -60,7 +61,7 @@ export function listenPostgres(
   async function connect(): Promise<void> {
     const tagged =
       applicationName === undefined ? undefined : taggedConnection(url, applicationName);
-    const next = new pg.Client({
+    const next = new (loadPg().Client)({
       connectionString: tagged?.url ?? url,
       connectionTimeoutMillis: 5000,
       ...(tagged === undefined ? {} : { application_name: tagged.applicationName }),

@@ -4,8 +4,12 @@
  * @module
  */
 import { PostgresDialect } from "kysely";
-import pg from "pg";
+import type pg from "pg";
+import { lazyModule } from "../optional.ts";
 import { taggedConnection } from "./instances.ts";
+
+/** The `pg` package, loaded with the first PostgreSQL connection (never on SQLite). */
+export const loadPg = lazyModule<typeof pg>("pg");
 
 const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
@@ -19,7 +23,7 @@ const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return parseTimestamp;
     if (oid === INT8_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+    return loadPg().types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;
 
@@ -45,7 +49,7 @@ export function createPostgresDialect(
     options.applicationName === undefined
       ? undefined
       : taggedConnection(url, options.applicationName);
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: tagged?.url ?? url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,

@@ -2,9 +2,12 @@
  * The SMTP mailer, on nodemailer.
  * @module
  */
-import { createTransport } from "nodemailer";
 import { KeyshipConfigError } from "../errors.ts";
+import { lazyModule } from "../optional.ts";
 import { assertSendable, MailDeliveryError, type Mailer, type MailMessage } from "./mailer.ts";
+
+/** nodemailer, loaded by the first {@link smtpMailer} (`smtpUrl` set). */
+const nodemailer = lazyModule<typeof import("nodemailer")>("nodemailer");
 
 /** Options for {@link smtpMailer}. */
 export interface SmtpMailerOptions {
@@ -47,7 +50,7 @@ export function smtpMailer(options: SmtpMailerOptions): SmtpMailer {
   const problems = smtpProblems(options);
   if (problems.length > 0) throw new KeyshipConfigError(problems);
 
-  const transport = createTransport(
+  const transport = nodemailer().createTransport(
     {
       url: options.url,
       connectionTimeout: options.connectTimeoutMs ?? 10_000,

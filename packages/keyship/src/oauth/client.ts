@@ -5,10 +5,14 @@
  * signature, and for a step-up `auth_time`). openid-client's errors become keyship's `oauth.*` codes here, in one place.
  * @module
  */
-import * as oidc from "openid-client";
+import type * as oidc from "openid-client";
 import { ProblemError } from "../errors.ts";
+import { lazyModule } from "../optional.ts";
 import type { FetchJson, ProviderIdentity, ProviderSpec } from "./model.ts";
 import { identityOf } from "./presets/common.ts";
+
+/** openid-client, loaded with the first sign-in through a provider (none configured: never). */
+export const openid = lazyModule<typeof oidc>("openid-client");
 
 /** Seconds a request to a provider may take. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
@@ -61,8 +65,8 @@ function isHttp(url: string | undefined): boolean {
 
 function clientAuth(spec: ProviderSpec): oidc.ClientAuth {
   return spec.tokenAuth === "basic"
-    ? oidc.ClientSecretBasic(spec.clientSecret)
-    : oidc.ClientSecretPost(spec.clientSecret);
+    ? openid().ClientSecretBasic(spec.clientSecret)
+    : openid().ClientSecretPost(spec.clientSecret);
 }
 
 /** Builds the openid-client configuration: by discovery, or from the given endpoints. */
@@ -72,18 +76,18 @@ async function configure(spec: ProviderSpec): Promise<oidc.Configuration> {
   const described = endpoints.authorization !== undefined && endpoints.token !== undefined;
   let config: oidc.Configuration;
   if (spec.kind === "oidc" && !described) {
-    config = await oidc.discovery(
+    config = await openid().discovery(
       new URL(spec.issuer),
       spec.clientId,
       { client_secret: spec.clientSecret },
       clientAuth(spec),
       {
         timeout: PROVIDER_TIMEOUT_SECONDS,
-        execute: insecure ? [oidc.allowInsecureRequests] : [],
+        execute: insecure ? [openid().allowInsecureRequests] : [],
       },
     );
   } else {
-    config = new oidc.Configuration(
+    config = new (openid().Configuration)(
       {
         issuer: spec.issuer,
         authorization_endpoint: endpoints.authorization,
@@ -95,12 +99,12 @@ async function configure(spec: ProviderSpec): Promise<oidc.Configuration> {
       { client_secret: spec.clientSecret },
       clientAuth(spec),
     );
-    if (insecure) oidc.allowInsecureRequests(config);
+    if (insecure) openid().allowInsecureRequests(config);
   }
   config.timeout = PROVIDER_TIMEOUT_SECONDS;
   // The ID token's signature is checked against the issuer's JWK Set, not only trusted
   // because it came over TLS (OIDC Core §3.1.3.7 step 6).
-  if (spec.kind === "oidc") oidc.enableNonRepudiationChecks(config);
+  if (spec.kind === "oidc") openid().enableNonRepudiationChecks(config);
   return config;
 }
 
@@ -140,7 +144,7 @@ export function toOAuthProblem(error: unknown): ProblemError {
 function jsonFetcher(config: oidc.Configuration, accessToken: string): FetchJson {
   return async (url) => {
     const headers = new Headers({ accept: "application/json", "user-agent": "keyship" });
-    const response = await oidc.fetchProtectedResource(
+    const response = await openid().fetchProtectedResource(
       config,
       accessToken,
       new URL(url),
@@ -170,9 +174,12 @@ async function userInfoClaims(
 ): Promise<Record<string, unknown>> {
   try {
     // The subject check (OIDC Core §5.3.2) ties the UserInfo answer to the ID token.
-    return await oidc.fetchUserInfo(config, accessToken, subject);
+    return await openid().fetchUserInfo(config, accessToken, subject);
   } catch (error) {
-    if (error instanceof oidc.WWWAuthenticateChallengeError && [401, 403].includes(error.status)) {
+    if (
+      error instanceof openid().WWWAuthenticateChallengeError &&
+      [401, 403].includes(error.status)
+    ) {
       return {};
     }
     throw error;
@@ -217,7 +224,7 @@ export function createProviderClient(spec: ProviderSpec): ProviderClient {
     spec,
     async authorizationUrl(request) {
       const config = await configuration();
-      return oidc.buildAuthorizationUrl(config, {
+      return openid().buildAuthorizationUrl(config, {
         redirect_uri: request.redirectUri,
         response_type: "code",
         scope: spec.scopes.join(" "),
@@ -231,7 +238,7 @@ export function createProviderClient(spec: ProviderSpec): ProviderClient {
     async identityFrom(currentUrl, expected) {
       const config = await configuration();
       try {
-        const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+        const tokens = await openid().authorizationCodeGrant(config, currentUrl, {
           pkceCodeVerifier: expected.codeVerifier,
           expectedState: expected.state,
           ...(expected.nonce === null

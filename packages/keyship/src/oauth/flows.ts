@@ -7,13 +7,13 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import * as oidc from "openid-client";
 import type { AuditSource } from "../audit/model.ts";
 import type { Principal } from "../auth/principal.ts";
 import { ProblemError } from "../errors.ts";
 import { recordFailure } from "../signin/failures.ts";
 import { requirePasskeyProofIfAny } from "../stepup/service.ts";
 import { linkIdentity, stepUpWithIdentity } from "./accounts.ts";
+import { openid } from "./client.ts";
 import { callbackUrlOf, hashCode, type OAuthContext, providerOf } from "./context.ts";
 import { CODE_TTL_SECONDS, type FlowPurpose, type OAuthFlow, type ProviderSpec } from "./model.ts";
 
@@ -101,11 +101,11 @@ export async function startFlow(
   const now = ctx.now();
   const ttl = ctx.settings.oauthFlowTtlSeconds;
   const flow: OAuthFlow = {
-    id: oidc.randomState(),
+    id: openid().randomState(),
     provider: provider.spec.id,
     purpose: input.purpose,
-    codeVerifier: oidc.randomPKCECodeVerifier(),
-    nonce: provider.spec.kind === "oidc" ? oidc.randomNonce() : null,
+    codeVerifier: openid().randomPKCECodeVerifier(),
+    nonce: provider.spec.kind === "oidc" ? openid().randomNonce() : null,
     returnTo,
     userId: input.owner?.userId ?? null,
     subjectId: input.owner?.subjectId ?? null,
@@ -115,7 +115,7 @@ export async function startFlow(
   const url = await provider.authorizationUrl({
     redirectUri: callbackUrlOf(ctx.settings, provider.spec.id),
     state: flow.id,
-    codeChallenge: await oidc.calculatePKCECodeChallenge(flow.codeVerifier),
+    codeChallenge: await openid().calculatePKCECodeChallenge(flow.codeVerifier),
     nonce: flow.nonce,
     reauthenticate: requiresFreshSignIn(provider.spec, flow),
   });

@@ -6,25 +6,25 @@
  */
 
 import { createHash } from "node:crypto";
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import {
-  decodeAttestationObject,
-  decodeClientDataJSON,
-  isoBase64URL,
-  parseAuthenticatorData,
-} from "@simplewebauthn/server/helpers";
+import type { decodeClientDataJSON, parseAuthenticatorData } from "@simplewebauthn/server/helpers";
 import type { Settings } from "../config/schema.ts";
 import { ProblemError } from "../errors.ts";
+import { lazyModule } from "../optional.ts";
+
+// SimpleWebAuthn (with its ASN.1 and X.509 stack, ~250 modules) loads with the first ceremony.
+const webauthn = lazyModule<typeof import("@simplewebauthn/server")>("@simplewebauthn/server");
+const helpers = lazyModule<typeof import("@simplewebauthn/server/helpers")>(
+  "@simplewebauthn/server/helpers",
+);
 
 /** COSE algorithms offered and accepted: ES256, EdDSA, RS256 (no experimental ones). */
 export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
@@ -48,7 +48,7 @@ export async function creationOptions(
   user: { id: string; name: string; displayName: string },
   exclude: readonly CredentialDescriptor[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  return generateRegistrationOptions({
+  return webauthn().generateRegistrationOptions({
     rpName: settings.rpName,
     rpID: settings.rpId,
     userID: new TextEncoder().encode(user.id),
@@ -74,7 +74,7 @@ export async function requestOptions(
   settings: WebauthnSettings,
   allow: readonly { id: string; transports: readonly string[] }[] = [],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
+  return webauthn().generateAuthenticationOptions({
     rpID: settings.rpId,
     userVerification: settings.userVerification,
     timeout: settings.webauthnTtlSeconds * 1000,
@@ -128,8 +128,8 @@ function checkClientAndFlags(
   let client: ReturnType<typeof decodeClientDataJSON>;
   let flags: ReturnType<typeof parseAuthenticatorData>["flags"];
   try {
-    client = decodeClientDataJSON(clientDataJSON);
-    flags = parseAuthenticatorData(authData).flags;
+    client = helpers().decodeClientDataJSON(clientDataJSON);
+    flags = helpers().parseAuthenticatorData(authData).flags;
   } catch (cause) {
     throw failed(cause);
   }
@@ -166,16 +166,16 @@ export async function verifyRegistration(
 ): Promise<VerifiedRegistration> {
   let authData: Uint8Array<ArrayBuffer>;
   try {
-    authData = decodeAttestationObject(
-      isoBase64URL.toBuffer(response.response.attestationObject),
-    ).get("authData");
+    authData = helpers()
+      .decodeAttestationObject(helpers().isoBase64URL.toBuffer(response.response.attestationObject))
+      .get("authData");
   } catch (cause) {
     throw failed(cause);
   }
   checkClientAndFlags(response.response.clientDataJSON, authData, settings);
   let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
-    result = await verifyRegistrationResponse({
+    result = await webauthn().verifyRegistrationResponse({
       response,
       expectedChallenge,
       expectedOrigin: [...settings.origins], // STYLE 10: expected values from settings only
@@ -191,7 +191,7 @@ export async function verifyRegistration(
   const info = result.registrationInfo;
   return {
     credentialId: info.credential.id,
-    publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+    publicKey: helpers().isoBase64URL.fromBuffer(info.credential.publicKey),
     counter: info.credential.counter,
     transports: info.credential.transports ?? response.response.transports ?? [],
     aaguid: info.aaguid,
@@ -229,7 +229,7 @@ export async function verifyAssertion(
 ): Promise<VerifiedAssertion> {
   let authData: Uint8Array<ArrayBuffer>;
   try {
-    authData = isoBase64URL.toBuffer(response.response.authenticatorData);
+    authData = helpers().isoBase64URL.toBuffer(response.response.authenticatorData);
   } catch (cause) {
     throw failed(cause);
   }
@@ -239,14 +239,14 @@ export async function verifyAssertion(
   if (handle !== undefined && handle !== credential.userHandle) throw failed("userHandle mismatch");
   let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
-    result = await verifyAuthenticationResponse({
+    result = await webauthn().verifyAuthenticationResponse({
       response,
       expectedChallenge,
       expectedOrigin: [...settings.origins],
       expectedRPID: settings.rpId,
       credential: {
         id: credential.credentialId,
-        publicKey: isoBase64URL.toBuffer(credential.publicKey),
+        publicKey: helpers().isoBase64URL.toBuffer(credential.publicKey),
         // The counter is checked below, after the signature, to answer with our own code.
         counter: 0,
         transports: credential.transports as AuthenticatorTransport[],
@@ -268,5 +268,5 @@ export async function verifyAssertion(
 
 /** The WebAuthn user handle for a keyship user id (the UTF-8 bytes, base64url). */
 export function userHandleOf(userId: string): string {
-  return isoBase64URL.fromUTF8String(userId);
+  return helpers().isoBase64URL.fromUTF8String(userId);
 }

@@ -8,14 +8,9 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import {
-  type Algorithm,
-  type Options as Argon2Options,
-  hash as argon2Hash,
-  verify as argon2Verify,
-  parseOptions,
-} from "@node-rs/argon2";
+import type { Algorithm, Options as Argon2Options } from "@node-rs/argon2";
 import { KeyshipConfigError } from "../errors.ts";
+import { lazyModule } from "../optional.ts";
 import { createSemaphore, defaultHashConcurrency, type Semaphore } from "./semaphore.ts";
 
 // `Algorithm` and `Version` are ambient const enums, which isolatedModules cannot read:
@@ -87,9 +82,12 @@ export interface PasswordHasher {
   verifyAgainstDummy(password: string): Promise<false>;
 }
 
+/** `@node-rs/argon2` (a native addon), loaded with the first password hashed or checked. */
+const argon2 = lazyModule<typeof import("@node-rs/argon2")>("@node-rs/argon2");
+
 const nodeRsBackend: Argon2Backend = {
-  hash: (password, options) => argon2Hash(password, options),
-  verify: (hashed, password) => argon2Verify(hashed, password),
+  hash: (password, options) => argon2().hash(password, options),
+  verify: (hashed, password) => argon2().verify(hashed, password),
 };
 
 /**
@@ -191,7 +189,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 /** True when `stored` parses as an argon2 PHC string with parameters we agree to run. */
 function isVerifiableHash(stored: string): boolean {
   try {
-    const parsed = parseOptions(stored);
+    const parsed = argon2().parseOptions(stored);
     return (
       parsed.memoryCost <= MAX_MEMORY_KIB &&
       parsed.timeCost <= MAX_TIME_COST &&
@@ -204,7 +202,7 @@ function isVerifiableHash(stored: string): boolean {
 
 function hashNeedsRehash(stored: string, params: Argon2Params): boolean {
   try {
-    const parsed = parseOptions(stored);
+    const parsed = argon2().parseOptions(stored);
     return (
       parsed.algorithm !== ARGON2ID ||
       parsed.version !== VERSION_0X13 ||

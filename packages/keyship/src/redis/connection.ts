@@ -10,9 +10,13 @@
  * end once, and recovers by itself.
  * @module
  */
-import { createClient } from "redis";
+import type { createClient } from "redis";
 import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
+import { lazyModule } from "../optional.ts";
+
+/** The `redis` package, loaded when the first connection opens (`redisUrl` set). */
+const redis = lazyModule<typeof import("redis")>("redis");
 
 /** A client of the `redis` package, as {@link RedisConnection} builds it. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -187,7 +191,7 @@ function watchState(
 export function openRedis(options: OpenRedisOptions): RedisConnection {
   const { prefix } = options;
   const now = options.now ?? Date.now;
-  const client: RedisClient = createClient({
+  const client: RedisClient = redis().createClient({
     url: options.url,
     disableOfflineQueue: true,
     commandOptions: { timeout: REDIS_TIMEOUTS.commandMs },

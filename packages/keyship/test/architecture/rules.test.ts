@@ -58,7 +58,13 @@ const ENTRY_POINTS = new Set(
   ).map((entry) => entry["keyship-source"].replace("./src/", "")),
 );
 
-const CORE_FILES = new Set(["errors.ts", "ids.ts", "context.ts", "auth/principal.ts"]);
+const CORE_FILES = new Set([
+  "errors.ts",
+  "ids.ts",
+  "optional.ts",
+  "context.ts",
+  "auth/principal.ts",
+]);
 
 function layerOf(file: string): Layer {
   const path = relative(src, file);
