@@ -47,6 +47,8 @@ export interface HttpsStackOptions {
   readonly settings?: KeyshipOptions;
   /** Adds the suite's own routes to the app. @default none */
   readonly routes?: E2EServerOptions["routes"];
+  /** The proxy's certificate, e.g. another stack's, which a running browser already trusts. @default a new one */
+  readonly certificate?: TestCertificate;
 }
 
 /**
@@ -54,7 +56,10 @@ export interface HttpsStackOptions {
  * it. The proxy's port is chosen first: keyship must know its public origin.
  */
 export async function startHttpsStack(options: HttpsStackOptions = {}): Promise<HttpsStack> {
-  const [certificate, proxyPort] = await Promise.all([createLocalhostCertificate(), freePort()]);
+  const [certificate, proxyPort] = await Promise.all([
+    options.certificate ?? createLocalhostCertificate(),
+    freePort(),
+  ]);
   const origin = `https://localhost:${proxyPort}`;
   const clock = createTestClock();
   const server = await startE2EServer({
