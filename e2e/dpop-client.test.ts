@@ -10,16 +10,19 @@ import { createKeyshipClient, memoryKeyStore } from "@keyship/client";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireUser } from "../packages/keyship/src/guards/guards.ts";
-import { dialects } from "../packages/keyship/test/helpers/databases.ts";
+import type { KeyshipOptions } from "../packages/keyship/src/index.ts";
+import { dialects, type TestDialect } from "../packages/keyship/test/helpers/databases.ts";
 import { codeOf, TEST_ORIGIN } from "../packages/keyship/test/helpers/passkeys.ts";
 import { useSuite } from "../packages/keyship/test/helpers/suite.ts";
 import { mailbox, PASSWORD } from "../packages/keyship/test/passwords/helpers.ts";
 
-describe.each(dialects)("@keyship/client with binding dpop on $name", (dialect) => {
+/** A suite with passwords, `/whoami`, every request recorded, and a DPoP client signing up. */
+function useClientSuite(dialect: TestDialect, options: KeyshipOptions = {}) {
   const suite = useSuite(dialect, {
     passwordAuthEnabled: true,
     requireEmailVerification: false,
     mailer: mailbox(),
+    ...options,
   });
   const seen: Request[] = [];
   beforeAll(() => {
@@ -46,6 +49,11 @@ describe.each(dialects)("@keyship/client with binding dpop on $name", (dialect) 
     if (record?.dpop === undefined) throw new Error("no DPoP session stored");
     return { client, keyStore, signIn, record };
   }
+  return { suite, seen, signedUp };
+}
+
+describe.each(dialects)("@keyship/client with binding dpop on $name", (dialect) => {
+  const { suite, seen, signedUp } = useClientSuite(dialect);
 
   it("signs up with a proof and keeps the DPoP-bound tokens out of the answer", async () => {
     const { signIn, record } = await signedUp();
@@ -115,5 +123,23 @@ describe.each(dialects)("@keyship/client with binding dpop on $name", (dialect) 
       .where("id", "=", signIn.deviceId)
       .executeTakeFirstOrThrow();
     expect(device.revoked_at).not.toBeNull();
+  });
+});
+
+describe.each(dialects)("@keyship/client with server nonces on $name", (dialect) => {
+  const { seen, signedUp } = useClientSuite(dialect, { dpopNonce: true });
+
+  it("retries once with the server's nonce, then sends the nonce it remembers", async () => {
+    const from = seen.length;
+    const { client } = await signedUp();
+    const signUps = seen.slice(from);
+    expect(signUps).toHaveLength(2);
+    expect(decodeJwt(signUps[0]?.headers.get("dpop") as string).nonce).toBeUndefined();
+    const nonce = decodeJwt(signUps[1]?.headers.get("dpop") as string).nonce;
+    expect(nonce).toEqual(expect.any(String));
+    const before = seen.length;
+    expect((await client.fetch("/whoami")).status).toBe(200);
+    expect(seen.length - before).toBe(1);
+    expect(decodeJwt(seen.at(-1)?.headers.get("dpop") as string).nonce).toBe(nonce);
   });
 });

@@ -94,6 +94,14 @@ export const PROBLEM_CATALOG = {
     status: 401,
     title: "The DPoP proof is signed by another key than the token is bound to.",
   },
+  "dpop.use_nonce": {
+    status: 401,
+    title: "Send a DPoP proof with the server's current nonce (the DPoP-Nonce header).",
+  },
+  "dpop.nonce_required": {
+    status: 400,
+    title: "Send a DPoP proof with the server's current nonce (the DPoP-Nonce header).",
+  },
 
   "dbsc.unavailable": {
     status: 400,

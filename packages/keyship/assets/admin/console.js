@@ -60,6 +60,8 @@ var SERVER_ERROR_CODES = [
   "dbsc.challenge_required",
   "dbsc.proof_refused",
   "dbsc.bound_cookie_required",
+  "dpop.use_nonce",
+  "dpop.nonce_required",
   "password.disabled",
   "password.too_short",
   "password.too_long",

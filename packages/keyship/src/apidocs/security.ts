@@ -59,7 +59,7 @@ function guardProblems(requirement: GuardRequirement, method: string): ProblemCo
   const isUnsafe = !["get", "head", "options"].includes(method);
   if (isUnsafe && requirement.schemes.includes("cookieAuth")) codes.push("auth.csrf_failed");
   if (requirement.schemes.includes("dpopAuth")) {
-    codes.push("dpop.invalid_proof", "dpop.proof_required", "dpop.key_mismatch");
+    codes.push("dpop.invalid_proof", "dpop.proof_required", "dpop.key_mismatch", "dpop.use_nonce");
   }
   return codes;
 }

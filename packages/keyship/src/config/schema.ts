@@ -289,6 +289,8 @@ export interface Settings {
   readonly oauthFlowTtlSeconds: number;
   /** Seconds a DPoP proof's `iat` may be off, and its `jti` is remembered. */
   readonly dpopProofWindow: number;
+  /** Whether DPoP proofs must carry the server's current nonce. */
+  readonly dpopNonce: boolean;
   /** Resolved: `oauthCallbackOrigin` when unset. */
   readonly dpopOrigin: string;
   readonly dbscEnabled: boolean;

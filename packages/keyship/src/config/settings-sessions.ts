@@ -3,7 +3,13 @@
  * @module
  */
 import { z } from "zod";
-import { durationFromString, exactOrigin, privateJwkList, type SettingSpec } from "./parsers.ts";
+import {
+  boolFromString,
+  durationFromString,
+  exactOrigin,
+  privateJwkList,
+  type SettingSpec,
+} from "./parsers.ts";
 
 /** Session settings; merged into {@link SETTINGS} in schema.ts. */
 export const SESSION_SETTINGS = {
@@ -56,6 +62,12 @@ export const SESSION_SETTINGS = {
     schema: durationFromString(5, 600),
     default: 60,
     doc: "How far a DPoP proof's `iat` may be from the server's clock, either way, and how long its `jti` is remembered against replay: seconds or `1m` (5 s to 10 min).",
+  },
+  dpopNonce: {
+    env: "KEYSHIP_DPOP_NONCE",
+    schema: boolFromString,
+    default: false,
+    doc: "Require server nonces in DPoP proofs (RFC 9449 §8): a proof without the current `DPoP-Nonce` is refused with `use_dpop_nonce` and the nonce to use. Off: proofs are bounded by `iat` and the replay cache alone.",
   },
   dpopOrigin: {
     env: "KEYSHIP_DPOP_ORIGIN",

@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import type { KeyshipContext } from "../context.ts";
 import type { KeyshipEnv } from "../http/variables.ts";
+import { createDpopNonces, type DpopNonces, useNonceProblem } from "./nonce.ts";
 import { invalidProof, verifyProof } from "./proof.ts";
 
 const DPOP_SCHEME = /^DPoP /i;
@@ -15,13 +16,23 @@ export function isDpopAuthorization(authorization: string | undefined): boolean 
   return authorization !== undefined && DPOP_SCHEME.test(authorization);
 }
 
+// The nonces of each settings object, made once (its key is derived from the session secret).
+const noncesBySettings = new WeakMap<object, DpopNonces | undefined>();
+
+function noncesOf(settings: KeyshipContext["settings"]): DpopNonces | undefined {
+  if (!noncesBySettings.has(settings)) noncesBySettings.set(settings, createDpopNonces(settings));
+  return noncesBySettings.get(settings);
+}
+
 /**
- * Verifies the request's `DPoP` header, if it has one.
+ * Verifies the request's `DPoP` header, if it has one. With `dpopNonce` on, the proof must
+ * carry the current nonce, and the answer names the current one in `DPoP-Nonce`.
  * @param c the request
  * @param ctx settings (`dpopOrigin`, `dpopProofWindow`), clock and the replay cache
  * @param accessToken the token the proof must name in `ath`, at a resource
  * @returns the proof key's thumbprint, or undefined without a `DPoP` header
- * @throws ProblemError `dpop.invalid_proof` for a refused proof or several `DPoP` headers
+ * @throws ProblemError `dpop.invalid_proof` for a refused proof or several `DPoP` headers;
+ *   `dpop.use_nonce` (at a resource) or `dpop.nonce_required` without the current nonce
  */
 export async function requestProof(
   c: Context<KeyshipEnv>,
@@ -32,14 +43,27 @@ export async function requestProof(
   const proof = c.req.header("dpop");
   if (proof === undefined) return undefined;
   if (proof === "") throw invalidProof("empty DPoP header");
-  return verifyProof(proof, {
+  const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+  const nonces = noncesOf(ctx.settings);
+  const current = nonces?.current(nowSeconds);
+  const jkt = await verifyProof(proof, {
     method: c.req.method,
     url: `${ctx.settings.dpopOrigin}${c.req.path}`,
     accessToken,
-    nowSeconds: Math.floor(ctx.now().getTime() / 1000),
+    nowSeconds,
     windowSeconds: ctx.settings.dpopProofWindow,
     replay: ctx.sessions.dpopReplay,
+    nonce:
+      nonces === undefined || current === undefined
+        ? undefined
+        : {
+            accepts: (nonce) => nonces.accepts(nonce, nowSeconds),
+            refuse: (reason) => useNonceProblem(accessToken !== undefined, current, reason),
+          },
   });
+  // RFC 9449 §8.2: the next nonce travels with the answer, before the old one goes stale.
+  if (current !== undefined) c.header("DPoP-Nonce", current);
+  return jkt;
 }
 
 /**

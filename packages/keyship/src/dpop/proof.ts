@@ -32,10 +32,22 @@ export interface ProofExpectation {
   readonly windowSeconds: number;
   /** Where seen `jti`s are kept for the window. */
   readonly replay: ReplayCache;
+  /**
+   * With server nonces on: is the proof's `nonce` current, and the refusal when it is not
+   * (RFC 9449 §8).
+   */
+  readonly nonce?:
+    | {
+        readonly accepts: (nonce: unknown) => boolean;
+        readonly refuse: (reason: string) => ProblemError;
+      }
+    | undefined;
 }
 
 /** The `WWW-Authenticate` challenge of a refused DPoP request (RFC 9449 §7.1). */
-export function dpopChallenge(error: "invalid_dpop_proof" | "invalid_token"): string {
+export function dpopChallenge(
+  error: "invalid_dpop_proof" | "invalid_token" | "use_dpop_nonce",
+): string {
   return `DPoP error="${error}", ${ALGS}`;
 }
 
@@ -194,6 +206,10 @@ export async function verifyProof(proof: string, expected: ProofExpectation): Pr
   if (typeof jti !== "string" || jti.length < 8 || jti.length > 256) throw invalidProof("jti");
   if (expected.accessToken !== undefined) {
     if (payload.ath !== accessTokenHash(expected.accessToken)) throw invalidProof("ath");
+  }
+  // RFC 9449 §8: checked before the jti is spent, so the retry with the nonce is not a replay.
+  if (expected.nonce !== undefined && !expected.nonce.accepts(payload.nonce)) {
+    throw expected.nonce.refuse(payload.nonce === undefined ? "no nonce" : "stale or forged nonce");
   }
   // Scoped by key: one client cannot spend another's jti.
   const fresh = await expected.replay.first(`${jkt}:${jti}`, expected.windowSeconds * 2);

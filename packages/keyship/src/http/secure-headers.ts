@@ -24,13 +24,14 @@ export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze
 /** The request headers a cross-origin page may send (preflight). */
 const CORS_REQUEST_HEADERS = [
   "Authorization",
+  "DPoP",
   "Content-Type",
   "X-CSRF-Token",
   "X-Trace-Id",
   "traceparent",
 ];
 /** The answer headers a cross-origin page may read. */
-const CORS_EXPOSED_HEADERS = ["X-Trace-Id", "WWW-Authenticate", "Retry-After"];
+const CORS_EXPOSED_HEADERS = ["X-Trace-Id", "WWW-Authenticate", "Retry-After", "DPoP-Nonce"];
 
 /**
  * The step that sets the secure headers of every answer.

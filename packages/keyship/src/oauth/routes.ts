@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { auditSourceOf } from "../audit/request.ts";
+import { DPOP_PROOF_PROBLEMS, DpopProofHeader } from "../dpop/schemas.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
   BEARER_SECURITY,
@@ -61,10 +62,11 @@ function signInRoutes(ctx: OAuthContext): KeyshipRouter {
       path: "/oauth/exchange",
       tags,
       summary: "Exchange a callback's one-time code: binds a device and/or starts a session",
-      request: jsonBody(ExchangeBody),
+      request: { ...jsonBody(ExchangeBody), headers: DpopProofHeader },
       responses: {
         200: jsonResponse("The signed-in account.", OAuthSignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           "oauth.code_invalid",
           "oauth.account_link_required",
           "oauth.already_linked",

@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { auditSourceOf } from "../audit/request.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { KeyshipContext } from "../context.ts";
+import { DPOP_PROOF_PROBLEMS, DpopProofHeader } from "../dpop/schemas.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
   BEARER_SECURITY,
@@ -79,10 +80,11 @@ function registrationRoutes(ctx: KeyshipContext): KeyshipRouter {
       tags,
       summary:
         "Finish registration: creates the user and passkey, binds a device and/or starts a session",
-      request: jsonBody(RegisterFinishBody),
+      request: { ...jsonBody(RegisterFinishBody), headers: DpopProofHeader },
       responses: {
         201: jsonResponse("The new account.", SignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           ...ceremonyFailures,
           "passkey.already_registered",
           "passkey.email_taken",
@@ -124,10 +126,11 @@ function signInRoutes(ctx: KeyshipContext): KeyshipRouter {
       path: "/passkey/login/finish",
       tags,
       summary: "Finish signing in: binds a new device and/or starts a session",
-      request: jsonBody(LoginFinishBody),
+      request: { ...jsonBody(LoginFinishBody), headers: DpopProofHeader },
       responses: {
         200: jsonResponse("The signed-in account.", SignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           ...ceremonyFailures,
           "passkey.unknown_credential",
           "passkey.counter_regression",

@@ -5,6 +5,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditSourceOf } from "../audit/request.ts";
+import { DPOP_PROOF_PROBLEMS, DpopProofHeader } from "../dpop/schemas.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -62,10 +63,11 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
       path: "/register",
       tags,
       summary: "Create an account with email and password; binds a device",
-      request: jsonBody(passwordRegisterBody(ctx.userFields)),
+      request: { ...jsonBody(passwordRegisterBody(ctx.userFields)), headers: DpopProofHeader },
       responses: {
         201: jsonResponse("The new account.", PasswordSignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           "password.too_short",
           "password.too_long",
           "password.email_taken",
@@ -91,10 +93,11 @@ function signInRoutes(ctx: PasswordsContext): KeyshipRouter {
       path: "/login",
       tags,
       summary: "Sign in with email and password; binds a device",
-      request: jsonBody(PasswordLoginBody),
+      request: { ...jsonBody(PasswordLoginBody), headers: DpopProofHeader },
       responses: {
         200: jsonResponse("The signed-in account.", PasswordSignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           "auth.invalid_credentials",
           "password.email_unverified",
           "device.invalid_public_key",

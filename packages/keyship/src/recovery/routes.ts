@@ -5,6 +5,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { auditSourceOf } from "../audit/request.ts";
+import { DPOP_PROOF_PROBLEMS, DpopProofHeader } from "../dpop/schemas.ts";
 import { clientIp } from "../http/client-ip.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -90,10 +91,11 @@ function ceremonyRoutes(ctx: RecoveryContext): KeyshipRouter {
       tags,
       summary:
         "Finish recovering: registers the passkey, signs every other device and session out, binds this one",
-      request: jsonBody(RegisterFinishBody),
+      request: { ...jsonBody(RegisterFinishBody), headers: DpopProofHeader },
       responses: {
         200: jsonResponse("The signed-in account.", SignedIn),
         ...problemResponses(
+          ...DPOP_PROOF_PROBLEMS,
           "passkey.challenge_invalid",
           "passkey.verification_failed",
           "passkey.user_verification_required",

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { auditSourceOf } from "../audit/request.ts";
 import type { Principal } from "../auth/principal.ts";
 import { readBoundSession } from "../dbsc/cookie-route.ts";
+import { DPOP_PROOF_PROBLEMS, DpopProofHeader } from "../dpop/schemas.ts";
 import { ProblemError } from "../errors.ts";
 import { problemResponses } from "../http/openapi.ts";
 import {
@@ -51,14 +52,6 @@ function endCookies(c: Context, ctx: SessionsContext, p: Principal): void {
   clearSessionCookies(c, ctx.sessions.cookies);
 }
 
-/** The `DPoP` proof header a DPoP session's refresh must carry (RFC 9449 §5). */
-const DpopHeader = z.object({
-  dpop: z.string().optional().openapi({
-    description:
-      "A DPoP proof (RFC 9449) for this request. Required, by the session's own key, when the session is DPoP-bound (`tokenType: DPoP`); see docs/dpop.md.",
-  }),
-});
-
 /** Refresh-token rotation (the refresh token in the body, or its cookie). */
 function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
   const router = createRouter();
@@ -69,7 +62,7 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
       tags,
       summary: "Rotate the refresh token: new access and refresh tokens, the old one is spent",
       middleware: [csrfForCookies(csrf, ctx.sessions.cookies)],
-      request: { ...jsonBody(RefreshBody), headers: DpopHeader },
+      request: { ...jsonBody(RefreshBody), headers: DpopProofHeader },
       responses: {
         200: jsonResponse("The session's new tokens (in cookies in cookie mode).", SessionTokens),
         ...problemResponses(
@@ -78,7 +71,7 @@ function refreshRoutes(ctx: SessionsContext, csrf: CsrfCheck): KeyshipRouter {
           "token.revoked",
           "token.refresh_reused",
           "auth.csrf_failed",
-          "dpop.invalid_proof",
+          ...DPOP_PROOF_PROBLEMS,
           "dpop.proof_required",
           "dpop.key_mismatch",
           "dbsc.bound_cookie_required",

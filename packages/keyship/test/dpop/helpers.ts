@@ -13,9 +13,12 @@ export { calculateThumbprint, generateKeyPair, type KeyPair };
 /** The public URL a proof names (`htu`): keyship's public origin and the path. */
 export const htu = (path: string) => `${TEST_ORIGIN}${path}`;
 
-/** A proof for `method path` (RFC 9449 §4.2), with `ath` when an access token is given. */
-export function proof(key: KeyPair, method: string, path: string, token?: string) {
-  return generateProof(key, htu(path), method, undefined, token);
+/**
+ * A proof for `method path` (RFC 9449 §4.2), with `ath` when an access token is given and the
+ * server's `nonce` when one is.
+ */
+export function proof(key: KeyPair, method: string, path: string, token?: string, nonce?: string) {
+  return generateProof(key, htu(path), method, nonce, token);
 }
 
 /** A proof with any header and claims, signed by `key` (the negative tests). */
