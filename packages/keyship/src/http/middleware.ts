@@ -12,19 +12,20 @@ import { ProblemError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { bodyTooLarge, problemResponse } from "./problem.ts";
 import { corsFor, secureHeaders } from "./secure-headers.ts";
-import { echoTraceId, incomingTraceId } from "./trace.ts";
+import { incomingTraceId } from "./trace.ts";
 import type { KeyshipEnv, RequestAuditLog } from "./variables.ts";
 
 /**
  * Returns a step that sets `c.var.traceId` (continuing an incoming `X-Trace-Id` or `traceparent`), `c.var.logger`,
- * `c.var.audit` and an anonymous `c.var.principal`, and echoes the id in the `X-Trace-Id` response header.
+ * `c.var.audit` and an anonymous `c.var.principal`, and returns the trace id (the base
+ * middleware echoes it in the `X-Trace-Id` response header with the secure headers).
  * @param logger the logger requests log to
  * @param audit the instance's audit log
  */
 export function requestContext(
   logger: Logger,
   audit: RequestAuditLog,
-): (c: Context<KeyshipEnv>) => void {
+): (c: Context<KeyshipEnv>) => string {
   return function keyshipRequestContext(c) {
     // initObservability() may have settled the id already.
     const traceId = (c.get("traceId") as string | undefined) ?? incomingTraceId(c);
@@ -32,7 +33,7 @@ export function requestContext(
     c.set("logger", logger);
     c.set("audit", audit);
     c.set("principal", null);
-    echoTraceId(c, traceId);
+    return traceId;
   };
 }
 
@@ -96,7 +97,7 @@ export function createBaseMiddleware(
     () => {},
   );
   const setContext = requestContext(context.logger, requestAuditLog(context));
-  const setSecureHeaders = secureHeaders(context.settings);
+  const setAnswerHeaders = secureHeaders(context.settings);
   const limit = limitBody(context.settings.bodyLimitBytes);
   const jsonOnly = requireJsonBodies();
   const checkBody: MiddlewareHandler<KeyshipEnv> = (c, next) => {
@@ -119,8 +120,7 @@ export function createBaseMiddleware(
           });
   // Not async: once migrations are done a request passes without an extra promise.
   return function keyshipBase(c, next) {
-    setContext(c);
-    setSecureHeaders(c);
+    setAnswerHeaders(c, setContext(c));
     return isReady ? checked(c, next) : ready.then(() => checked(c, next));
   };
 }
