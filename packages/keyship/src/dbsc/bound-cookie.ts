@@ -32,11 +32,15 @@ export function boundCookieValue(dbsc: DbscRuntime, sessionId: string, expSecond
  * @returns the session id, or undefined
  */
 export function verifyBoundCookie(dbsc: DbscRuntime, value: string): string | undefined {
+  const known = dbsc.verifiedCookies.get(value);
+  if (known !== undefined) return known;
   const [sessionId, exp, mac, extra] = value.split(".");
   if (extra !== undefined || sessionId === undefined || exp === undefined || mac === undefined) {
     return undefined;
   }
   if (!SESSION_ID.test(sessionId) || !/^\d{1,12}$/.test(exp)) return undefined;
   if (Number(exp) <= dbsc.nowSeconds()) return undefined;
-  return dbsc.isMac("bound-cookie", `${sessionId}.${exp}`, mac) ? sessionId : undefined;
+  if (!dbsc.isMac("bound-cookie", `${sessionId}.${exp}`, mac)) return undefined;
+  dbsc.verifiedCookies.set(value, sessionId, Number(exp) * 1000);
+  return sessionId;
 }

@@ -4,7 +4,14 @@
  * key of the bound cookie and of registration challenges. No HTTP here.
  * @module
  */
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import {
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  timingSafeEqual,
+} from "node:crypto";
+import { createLruCache, type LruCache } from "../cache/lru.ts";
 import type { Settings } from "../config/schema.ts";
 
 /** What a MAC is for; each purpose signs a different domain, so one never passes as another. */
@@ -28,15 +35,23 @@ export interface DbscRuntime {
   mac(purpose: MacPurpose, text: string): string;
   /** Whether `given` is the MAC of `text` for `purpose` (constant time). */
   isMac(purpose: MacPurpose, text: string, given: string): boolean;
+  /**
+   * Bound cookie values verified before, and the session each proves, until their expiry
+   * (bounded by `authCacheSize`): a warm request's check is one Map lookup.
+   */
+  readonly verifiedCookies: LruCache<string, string>;
 }
 
 /**
  * The MAC key: derived (HKDF-SHA256) from the session signing secret, or the signing keys,
  * which every instance of the app shares, so any instance checks what another one signed.
  */
-function macKey(settings: Settings): Buffer {
+function macKey(settings: Settings): KeyObject {
   const material = settings.sessionSecret ?? JSON.stringify(settings.sessionPrivateKeys ?? []);
-  return Buffer.from(hkdfSync("sha256", material, "keyship", "keyship dbsc v1", 32));
+  // A KeyObject: Node imports a raw Buffer key again on every createHmac (several times slower).
+  return createSecretKey(
+    Buffer.from(hkdfSync("sha256", material, "keyship", "keyship dbsc v1", 32)),
+  );
 }
 
 /**
@@ -56,6 +71,10 @@ export function createDbscRuntime(settings: Settings, now: () => Date): DbscRunt
     cookieTtl: settings.dbscCookieTtl,
     challengeTtl: settings.dbscChallengeTtl,
     nowSeconds: () => Math.floor(now().getTime() / 1000),
+    verifiedCookies: createLruCache<string, string>({
+      max: settings.authCacheSize,
+      now: () => now().getTime(),
+    }),
     mac,
     isMac(purpose: MacPurpose, text: string, given: string) {
       const expected = Buffer.from(mac(purpose, text));

@@ -9,7 +9,7 @@ import { dialects } from "../helpers/databases.ts";
 import { codeOf } from "../helpers/passkeys.ts";
 import { bearer } from "../helpers/sessions.ts";
 import { useSuite } from "../helpers/suite.ts";
-import { DbscKey, parseChallenge } from "./client.ts";
+import { DbscKey, parseChallenge, parseRegistration } from "./client.ts";
 import {
   BOUND,
   type BoundSession,
@@ -17,6 +17,7 @@ import {
   getWithCookies,
   ORIGIN,
   postRefresh,
+  postRegistration,
   servedAt,
   signUpBound,
   signUpWithCookies,
@@ -97,8 +98,9 @@ describe.each(dialects)("DBSC refresh and the bound cookie on $name", (dialect) 
     expect(withBound.status).toBe(200);
   });
 
-  it("refuses a bound cookie once it expired", async () => {
+  it("refuses a bound cookie once it expired, though it was verified (and cached) before", async () => {
     const session = await signUpBound(app());
+    expect((await getWithCookies(app(), "/whoami", session.jar)).status).toBe(200);
     suite.clock.advance(601_000);
     await expectUnbound(await getWithCookies(app(), "/whoami", session.jar));
   });
@@ -111,6 +113,21 @@ describe.each(dialects)("DBSC refresh and the bound cookie on $name", (dialect) 
     await expectUnbound(await getWithCookies(app(), "/whoami", session.jar));
     session.jar.cookies[BOUND] = other.jar.cookies[BOUND] as string;
     await expectUnbound(await getWithCookies(app(), "/whoami", session.jar));
+  });
+
+  it("binds a session whose token was cached before the registration at once", async () => {
+    const signedIn = await signUpWithCookies(app());
+    expect((await getWithCookies(app(), "/whoami", signedIn.jar)).status).toBe(200);
+    const registration = parseRegistration(signedIn.res.headers.get("secure-session-registration"));
+    const key = await DbscKey.create();
+    const registered = await postRegistration(
+      app(),
+      registration.path,
+      await key.registration(registration.challenge),
+      signedIn.jar.header(),
+    );
+    expect(registered.status).toBe(200);
+    await expectUnbound(await getWithCookies(app(), "/whoami", signedIn.jar));
   });
 
   it("keeps an unbound cookie session working without a bound cookie", async () => {
