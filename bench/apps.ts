@@ -3,7 +3,7 @@
  * registered account (a device and a bearer session), and a bare Hono app with the reference
  * routes. Shared by `server.ts` (autocannon over sockets) and `inprocess.ts`.
  */
-import type { JsonWebKey } from "node:crypto";
+import { generateKeyPairSync, type JsonWebKey } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import {
 } from "../packages/keyship/test/helpers/passkeys.ts";
 import { deletePrefix, redisReady, testPrefix } from "../packages/keyship/test/helpers/redis.ts";
 import { cookieHeader, registerWithSession } from "../packages/keyship/test/helpers/sessions.ts";
+import { dpopProofMinter } from "./mint.ts";
 
 /** The benchmark apps and the credentials their protected route accepts. */
 export interface BenchApps {
@@ -33,6 +34,8 @@ export interface BenchApps {
   readonly accessToken: string;
   /** An API key (`ksk_…`) of the same account. */
   readonly apiKey: string;
+  /** A DPoP-bound session's access token and the private JWK of its proof key. */
+  readonly dpop: { readonly accessToken: string; readonly privateJwk: JsonWebKey };
   /** A `Cookie` header of a cookie-mode session (its access cookie lives 15 minutes). */
   readonly cookie: string;
   /** The device of `token`: its id and private JWK, to mint fresh tokens (cold requests). */
@@ -63,8 +66,24 @@ export function createBenchKeyship(options: KeyshipOptions = {}): KeyshipApp {
   return app;
 }
 
+/** Signs up a bearer session bound to a new DPoP key (the finish carries a proof of it). */
+async function dpopSession(keyship: KeyshipApp): Promise<BenchApps["dpop"]> {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const privateJwk = privateKey.export({ format: "jwk" });
+  const url = `${TEST_ORIGIN}/auth/passkey/register/finish`;
+  const dpop = dpopProofMinter(privateJwk, "POST", url)();
+  const { accessToken, tokenType } = (
+    await registerWithSession(keyship, "bearer", { headers: { dpop } })
+  ).body;
+  if (accessToken === undefined || tokenType !== "DPoP") throw new Error("no DPoP-bound session");
+  return { accessToken, privateJwk };
+}
+
 /** The credentials of one registered account, as {@link BenchApps} holds them. */
-export type BenchCredentials = Pick<BenchApps, "token" | "accessToken" | "apiKey" | "device">;
+export type BenchCredentials = Pick<
+  BenchApps,
+  "token" | "accessToken" | "apiKey" | "device" | "dpop"
+>;
 
 /**
  * Registers an account on `keyship` and mints what the protected route accepts: a device
@@ -95,7 +114,7 @@ export async function benchCredentials(keyship: KeyshipApp): Promise<BenchCreden
     id: account.deviceId,
     privateJwk: account.deviceKey.privateKey.export({ format: "jwk" }),
   };
-  return { token, accessToken, apiKey, device };
+  return { token, accessToken, apiKey, device, dpop: await dpopSession(keyship) };
 }
 
 /** The Redis bench URL: `KEYSHIP_REDIS_URL`, else the tests' `KEYSHIP_TEST_REDIS_URL`. */

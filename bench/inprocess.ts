@@ -13,8 +13,9 @@
 import { createServer, type Server } from "node:http";
 import { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
+import { TEST_ORIGIN } from "../packages/keyship/test/helpers/passkeys.ts";
 import { buildBenchApps, buildExternalBenchApp } from "./apps.ts";
-import { deviceTokenMinter, tokenPool } from "./mint.ts";
+import { deviceTokenMinter, dpopProofMinter, tokenPool } from "./mint.ts";
 
 // Under callgrind (BENCH_TARGET set) the count must be the requests' own: the instance's
 // periodic work (the SQLite change feed's 200 ms poll, the socket and usage timers) would
@@ -74,7 +75,7 @@ function drive(server: Server, request: RequestText, n: number): Promise<number>
   });
 }
 
-const { keyship, bare, token, accessToken, apiKey, device } = await buildBenchApps();
+const { keyship, bare, token, accessToken, apiKey, device, dpop } = await buildBenchApps();
 await keyship.keyship.ready;
 const keyshipServer = createServer(getRequestListener(keyship.fetch));
 const bareServer = createServer(getRequestListener(bare.fetch));
@@ -99,6 +100,21 @@ const prepare = (n: number) => {
 };
 const cold = () => get("/bench/protected", pool.next());
 
+// The DPoP target sends its bound token with a proof never seen before (a fresh jti) on every
+// request; the proofs are signed before each drive, outside the timed loop, like cold tokens.
+const prove = dpopProofMinter(
+  dpop.privateJwk,
+  "GET",
+  `${TEST_ORIGIN}/bench/protected`,
+  dpop.accessToken,
+);
+let proofs = tokenPool(prove, 0);
+const prepareProofs = (n: number) => {
+  proofs = tokenPool(prove, n);
+};
+const dpopRequest = () =>
+  `GET /bench/protected HTTP/1.1\r\nHost: localhost\r\nUser-Agent: bench\r\nAuthorization: DPoP ${dpop.accessToken}\r\nDPoP: ${proofs.next()}\r\n\r\n`;
+
 const targets: Array<readonly [string, Server, RequestText, ((n: number) => void)?]> = [
   ["bare Hono route", bareServer, get("/bench/bare")],
   ["bare + X-Trace-Id", bareServer, get("/bench/bare-traced")],
@@ -109,6 +125,7 @@ const targets: Array<readonly [string, Server, RequestText, ((n: number) => void
   ["keyship, API key", keyshipServer, get("/bench/protected", apiKey)],
   ["keyship, external token", externalServer, get("/bench/protected", external.token)],
   ["keyship, cold device token", keyshipServer, cold, prepare],
+  ["keyship, DPoP-bound token", keyshipServer, dpopRequest, prepareProofs],
 ];
 
 // BENCH_TARGET=<n>: drive only target n, BENCH_REQUESTS times, and print nothing (for
