@@ -29,7 +29,14 @@ function capTimeout(timeout: number | undefined): number {
   return Math.min(timeout ?? CEREMONY_TIMEOUT_MS, CEREMONY_TIMEOUT_MS);
 }
 
-const ks = createKeyshipClient({ baseUrl: location.origin, webauthn, deviceLabel: "e2e Chromium" });
+/** `?binding=dpop` opens the page with a client that binds its session with DPoP. */
+const binding = new URLSearchParams(location.search).get("binding") === "dpop" ? "dpop" : "device";
+const ks = createKeyshipClient({
+  baseUrl: location.origin,
+  webauthn,
+  deviceLabel: "e2e Chromium",
+  binding,
+});
 
 /** The database and object store the SDK's default key store writes (docs/client.md). */
 const SDK_DATABASE = "keyship";
