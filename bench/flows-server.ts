@@ -15,6 +15,9 @@
  * BENCH_ALG=ES256 signs with an ES256 key instead of the development HS256 secret;
  * STORM_CONCURRENCY overrides the password-hash concurrency bound.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { StatementSync } from "node:sqlite";
 import { exportJWK, generateKeyPair } from "jose";
 import { listen } from "keyship";
 import { CLI_SOURCE } from "../packages/keyship/src/audit/model.ts";
@@ -53,8 +56,34 @@ const app = createBenchKeyship({
     : {}),
   ...(algorithm === "ES256" ? { sessionPrivateKeys: await es256Key() } : {}),
 });
-// The server's own CPU time, so a bench can report microseconds per request.
-app.get("/bench/cpu", (c) => c.json(process.cpuUsage()));
+// SQL statements run (BEGIN and COMMIT included): every query of the SQLite dialect runs a
+// prepared `StatementSync`, so counting their calls counts the statements of a flow.
+let statements = 0;
+for (const method of ["all", "run", "iterate", "get"] as const) {
+  const original = StatementSync.prototype[method] as (...args: unknown[]) => unknown;
+  Object.defineProperty(StatementSync.prototype, method, {
+    value(this: StatementSync, ...args: unknown[]) {
+      statements++;
+      return original.apply(this, args);
+    },
+  });
+}
+// The server's own CPU time and statement count, so a bench can report both per request.
+app.get("/bench/cpu", (c) => c.json({ ...process.cpuUsage(), statements }));
+// A CPU profile of one measurement: POST starts it, POST ?to=file stops it and writes it there.
+const inspector = new Session();
+inspector.connect();
+app.post("/bench/profile", async (c) => {
+  const to = c.req.query("to");
+  if (to === undefined) {
+    await inspector.post("Profiler.enable");
+    await inspector.post("Profiler.start");
+  } else {
+    const { profile } = await inspector.post("Profiler.stop");
+    writeFileSync(to, JSON.stringify(profile));
+  }
+  return c.body(null, 204);
+});
 
 const authenticators = Array.from(
   { length: 200 },

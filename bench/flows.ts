@@ -29,6 +29,8 @@ export interface Phase {
   readonly failed: number;
   /** Server CPU per request in microseconds, where measured. */
   readonly cpuMicros?: number;
+  /** SQL statements the server ran per request (BEGIN and COMMIT included), where measured. */
+  readonly statements?: number;
 }
 
 /** Starts `flows-server.ts` in a child process. */
@@ -51,14 +53,34 @@ function phaseOf(r: autocannon.Result): Phase {
   };
 }
 
-async function withCpu(setup: FlowSetup, run: () => Promise<Phase>): Promise<Phase> {
+/**
+ * Runs one measurement and adds the server's CPU and SQL statements per request; with
+ * BENCH_PROFILE (a folder) the server also writes a CPU profile of just that measurement,
+ * `<name>-<time>.cpuprofile`.
+ */
+async function withCpu(setup: FlowSetup, name: string, run: () => Promise<Phase>): Promise<Phase> {
+  const profile = process.env.BENCH_PROFILE;
+  if (profile) await fetch(`${setup.url}/bench/profile`, { method: "POST" });
   const cpu = async () => {
-    const usage = (await (await fetch(`${setup.url}/bench/cpu`)).json()) as NodeJS.CpuUsage;
-    return usage.user + usage.system;
+    const usage = (await (await fetch(`${setup.url}/bench/cpu`)).json()) as NodeJS.CpuUsage & {
+      statements: number;
+    };
+    return { micros: usage.user + usage.system, statements: usage.statements };
   };
   const before = await cpu();
   const phase = await run();
-  return { ...phase, cpuMicros: ((await cpu()) - before) / Math.max(1, phase.total) };
+  const after = await cpu();
+  if (profile) {
+    const file = `${profile}/${name}-${Date.now()}.cpuprofile`;
+    await fetch(`${setup.url}/bench/profile?to=${encodeURIComponent(file)}`, { method: "POST" });
+  }
+  const n = Math.max(1, phase.total);
+  return {
+    ...phase,
+    cpuMicros: (after.micros - before.micros) / n,
+    // Less the two statement-free /bench/cpu requests; a rounding of in-flight requests.
+    statements: (after.statements - before.statements) / n,
+  };
 }
 
 /** The protected route with the server's warm device token. */
@@ -89,7 +111,7 @@ export async function passwordLogins(
     password: setup.password,
     devicePublicKey: setup.devicePublicKey,
   });
-  return withCpu(setup, async () =>
+  return withCpu(setup, "password", async () =>
     phaseOf(
       await autocannon({
         url: `${setup.url}/auth/login`,
@@ -152,7 +174,7 @@ export async function clientGrants(
     throw new Error(`the token endpoint answered ${probe.status}: ${JSON.stringify(token)}`);
   }
   await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, caches
-  return withCpu(setup, async () =>
+  return withCpu(setup, "grants", async () =>
     phaseOf(await autocannon({ ...request, connections, duration: seconds })),
   );
 }
@@ -176,7 +198,7 @@ export async function passkeyFinishes(
   const bodies = (await setupList<object>(setup, "/bench/passkey-flows", count)).map((b) =>
     JSON.stringify(b),
   );
-  return withCpu(setup, async () =>
+  return withCpu(setup, "passkey", async () =>
     phaseOf(
       await autocannon({
         url: `${setup.url}/auth/passkey/login/finish`,
@@ -222,5 +244,5 @@ export async function refreshRotations(
       ],
     });
   await run(1); // warm-up
-  return withCpu(setup, async () => phaseOf(await run(seconds)));
+  return withCpu(setup, "refresh", async () => phaseOf(await run(seconds)));
 }
