@@ -11,7 +11,6 @@ import type { DB } from "../db/schema.ts";
 import { findDbscSession } from "../dbsc/store.ts";
 import { boundTokenProblem } from "../dpop/proof.ts";
 import { ProblemError } from "../errors.ts";
-import { findUserById } from "../users/store.ts";
 import {
   hashRefreshToken,
   type IssuedSession,
@@ -22,7 +21,7 @@ import {
   signSession,
   storeRefreshToken,
 } from "./issue.ts";
-import { findSessionByRefreshHash, revokeFamily, spendSession } from "./store.ts";
+import { findSessionByRefreshHash, revokeFamily, spendLiveRefreshToken } from "./store.ts";
 
 type Outcome =
   | {
@@ -55,10 +54,46 @@ async function lacksBoundCookie(
 }
 
 /**
+ * Why {@link spendLiveRefreshToken} spent nothing, read inside the same transaction: unknown,
+ * revoked, already spent (reuse, also of a concurrent refresh that won), expired, unproven
+ * DPoP key, a DBSC-bound session without its bound cookie, or disabled user. Nothing is written.
+ */
+async function whyNotSpent(
+  trx: KeyshipContext["db"],
+  hash: string,
+  request: { nowIso: string; client: SessionClient },
+): Promise<Outcome> {
+  const row = await findSessionByRefreshHash(trx, hash);
+  if (row === undefined || !sameHash(row.refresh_hash, hash)) {
+    return { kind: "refused", code: "token.invalid" };
+  }
+  if (row.revoked_at !== null) return { kind: "refused", code: "token.revoked" };
+  if (row.rotated_at !== null)
+    return { kind: "reused", userId: row.user_id, sessionId: row.family_id };
+  if (row.expires_at <= request.nowIso) return { kind: "refused", code: "token.expired" };
+  // RFC 9449 §5: a DPoP session's refresh token is spent only with a proof of its key; a
+  // refused attempt leaves it unspent (the holder of the key may still use it).
+  const dpopJkt = row.dpop_jkt ?? undefined;
+  if (dpopJkt !== undefined && request.client.dpopJkt !== dpopJkt) {
+    return {
+      kind: "unproven",
+      code: request.client.dpopJkt === undefined ? "dpop.proof_required" : "dpop.key_mismatch",
+    };
+  }
+  // A DBSC-bound session's token is spent only with its bound cookie (docs/dbsc.md).
+  if (await lacksBoundCookie(trx, row.family_id, request.client)) return { kind: "unbound" };
+  // A disabled or deleted user; or the row changed between the two statements (answered as
+  // invalid, never as reuse: nothing proves a second use).
+  return { kind: "refused", code: "token.invalid" };
+}
+
+/**
  * Exchanges a refresh token for a new access and refresh token of the same session.
  *
- * The spend is a conditional update (`… WHERE id = ? AND rotated_at IS NULL AND revoked_at IS
- * NULL`), so of two concurrent refreshes with one token exactly one succeeds. The other, like
+ * The spend is one conditional `UPDATE … RETURNING` (`spendLiveRefreshToken`: live, unexpired,
+ * the DPoP key proven, the DBSC-bound cookie shown if bound, the user active), so of two concurrent refreshes with one token exactly
+ * one succeeds, and a rotation is two statements (spend, insert the next token) in one
+ * transaction. The other, like
  * any later use of a spent token, counts as reuse: the database cannot tell a race from a
  * replay, so the whole family is revoked (SECURITY.md) and its access tokens are refused at once;
  * the revocation and its `session.refresh_reused` audit row (outcome failure) commit together.
@@ -81,38 +116,23 @@ export async function refreshSession(
   const hash = hashRefreshToken(input.refreshToken);
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<Outcome> => {
     const nowIso = ctx.now().toISOString();
-    const row = await findSessionByRefreshHash(trx, hash);
-    if (row === undefined || !sameHash(row.refresh_hash, hash)) {
-      return { kind: "refused", code: "token.invalid" };
-    }
-    if (row.revoked_at !== null) return { kind: "refused", code: "token.revoked" };
-    const reused = { kind: "reused", userId: row.user_id, sessionId: row.family_id } as const;
-    if (row.rotated_at !== null) return reused;
-    if (row.expires_at <= nowIso) return { kind: "refused", code: "token.expired" };
-    // RFC 9449 §5: a DPoP session's refresh token is spent only with a proof of its key; a
-    // refused attempt leaves it unspent (the holder of the key may still use it).
-    const dpopJkt = row.dpop_jkt ?? undefined;
-    if (dpopJkt !== undefined && input.client.dpopJkt !== dpopJkt) {
-      return {
-        kind: "unproven",
-        code: input.client.dpopJkt === undefined ? "dpop.proof_required" : "dpop.key_mismatch",
-      };
-    }
-    // A DBSC-bound session's token is spent only with its bound cookie (docs/dbsc.md).
-    if (await lacksBoundCookie(trx, row.family_id, input.client)) return { kind: "unbound" };
-    const user = await findUserById(trx, row.user_id);
-    if (user === undefined || user.disabled_at !== null) {
-      return { kind: "refused", code: "token.invalid" };
-    }
-    // A concurrent refresh spent it between our read and this update.
-    if ((await spendSession(trx, row.id, nowIso)) === 0) return reused;
+    // The common case in one statement; anything it refuses is classified below.
+    const spent = await spendLiveRefreshToken(trx, {
+      refreshHash: hash,
+      nowIso,
+      dpopJkt: input.client.dpopJkt,
+      dbscSessionId: input.client.dbscSessionId,
+    });
+    if (spent === undefined) return whyNotSpent(trx, hash, { nowIso, client: input.client });
+    if (!sameHash(spent.refresh_hash, hash)) throw new Error("the spent row has another hash");
+    const dpopJkt = spent.dpop_jkt ?? undefined;
     const next = await storeRefreshToken(trx, ctx, {
-      userId: row.user_id,
-      familyId: row.family_id,
+      userId: spent.user_id,
+      familyId: spent.family_id,
       client: input.client,
       dpopJkt,
     });
-    return { kind: "rotated", userId: row.user_id, dpopJkt, ...next };
+    return { kind: "rotated", userId: spent.user_id, dpopJkt, ...next };
   });
 
   switch (outcome.kind) {

@@ -2,6 +2,7 @@
  * Session queries. One row per refresh token; a family is one sign-in.
  * @module
  */
+import { sql } from "kysely";
 import type { DB, SessionsTable } from "../db/schema.ts";
 
 const COLUMNS = [
@@ -48,6 +49,65 @@ export async function findSessionByRefreshHash(
     .select(COLUMNS)
     .where("refresh_hash", "=", refreshHash)
     .executeTakeFirst();
+}
+
+/**
+ * Spends a live refresh token in one statement (`UPDATE … RETURNING`): its row is marked
+ * rotated only if it is neither spent, revoked nor expired, its family is unbound or bound to
+ * `dpopJkt`, not DBSC-bound unless `dbscSessionId` (the request's valid bound cookie) is the
+ * family's, and its user exists and is not disabled. Of two concurrent spends of one token,
+ * exactly one gets the row.
+ * @param args the token's hash, now (ISO 8601) and the request's verified DPoP key thumbprint
+ * @returns the row as it was before the spend (`rotated_at` null), or undefined when nothing
+ *   was spent (then {@link findSessionByRefreshHash} tells why)
+ */
+export async function spendLiveRefreshToken(
+  db: DB,
+  args: {
+    refreshHash: string;
+    nowIso: string;
+    dpopJkt: string | undefined;
+    dbscSessionId: string | undefined;
+  },
+): Promise<SessionsTable | undefined> {
+  const row = await db
+    .updateTable("sessions")
+    .set({ rotated_at: args.nowIso })
+    .where("refresh_hash", "=", args.refreshHash)
+    .where("rotated_at", "is", null)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", args.nowIso)
+    .where((eb) =>
+      args.dpopJkt === undefined
+        ? eb("dpop_jkt", "is", null)
+        : eb.or([eb("dpop_jkt", "is", null), eb("dpop_jkt", "=", args.dpopJkt)]),
+    )
+    // A DBSC-bound family's token is spent only with its bound cookie (docs/dbsc.md).
+    .where((eb) => {
+      const unbound = eb.not(
+        eb.exists(
+          eb
+            .selectFrom("dbsc_sessions")
+            .select(sql.lit(1).as("one"))
+            .whereRef("dbsc_sessions.session_id", "=", "sessions.family_id"),
+        ),
+      );
+      return args.dbscSessionId === undefined
+        ? unbound
+        : eb.or([eb("family_id", "=", args.dbscSessionId), unbound]);
+    })
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("users")
+          .select(sql.lit(1).as("one"))
+          .whereRef("users.id", "=", "sessions.user_id")
+          .where("users.disabled_at", "is", null),
+      ),
+    )
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { ...row, rotated_at: null };
 }
 
 /**

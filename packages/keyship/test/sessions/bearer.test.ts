@@ -247,4 +247,23 @@ describe.each(dialects)("bearer sessions on $name", (dialect) => {
     expect(await codeOf(await whoami(body.accessToken))).toBe("token.invalid");
     expect(await codeOf(await refresh(suite.app, body.refreshToken))).toBe("token.invalid");
   });
+
+  it("refuses a disabled user's refresh without spending it: re-enabled, the token still works", async () => {
+    const body = await signUp();
+    const setDisabled = (at: string | null) =>
+      suite.app.keyship.db
+        .updateTable("users")
+        .set({ disabled_at: at })
+        .where("id", "=", body.userId)
+        .execute();
+    await setDisabled(new Date().toISOString());
+    expect(await codeOf(await refresh(suite.app, body.refreshToken))).toBe("token.invalid");
+    const [row] = await rowsOf(body.sessionId);
+    expect(row?.rotated_at).toBeNull();
+    expect(row?.revoked_at).toBeNull();
+    await setDisabled(null);
+    const res = await refresh(suite.app, body.refreshToken);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as SessionAnswer).sessionId).toBe(body.sessionId);
+  });
 });
