@@ -5,7 +5,12 @@
  */
 import type { DB } from "../db/schema.ts";
 import type { ChallengeStore } from "./challenge-store.ts";
-import { consumeChallenge, deleteExpiredChallenges, insertChallenge } from "./store.ts";
+import {
+  consumeChallenge,
+  deleteExpiredChallenges,
+  findOpenChallenge,
+  insertChallenge,
+} from "./store.ts";
 
 /** How often expired challenges are swept, at most (per database handle). */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -30,4 +35,5 @@ export const databaseChallengeStore: ChallengeStore = Object.freeze({
     await insertChallenge(db, row);
   },
   spend: (db, expected) => consumeChallenge(db, expected),
+  peek: (db, expected) => findOpenChallenge(db, expected),
 } satisfies ChallengeStore);

@@ -9,11 +9,16 @@
 import type { WebauthnChallengesTable } from "../db/schema.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { redisSingleUseStore } from "../redis/single-use.ts";
-import type { ChallengeStore } from "./challenge-store.ts";
+import type { ChallengeStore, ExpectedChallenge } from "./challenge-store.ts";
 
 /** The name of one challenge under the `challenge` namespace: `<purpose>:<user or ->:<id>`. */
 function nameOf(row: Pick<WebauthnChallengesTable, "id" | "purpose" | "user_id">): string {
   return `${row.purpose}:${row.user_id ?? "-"}:${row.id}`;
+}
+
+/** The name a finish step's expected challenge is stored under. */
+function nameOfExpected(expected: ExpectedChallenge): string {
+  return nameOf({ id: expected.id, purpose: expected.purpose, user_id: expected.userId });
 }
 
 /** Whether a value read back is a challenge row. */
@@ -38,9 +43,9 @@ export function redisChallengeStore(redis: RedisConnection): ChallengeStore {
       });
     },
     async spend(_db, expected) {
-      const name = nameOf({ id: expected.id, purpose: expected.purpose, user_id: expected.userId });
-      const row = await challenges.take(name, expected.nowIso);
+      const row = await challenges.take(nameOfExpected(expected), expected.nowIso);
       return row === undefined ? undefined : { ...row, consumed_at: expected.nowIso };
     },
+    peek: (_db, expected) => challenges.peek(nameOfExpected(expected), expected.nowIso),
   };
 }

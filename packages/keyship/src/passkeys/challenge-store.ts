@@ -34,4 +34,10 @@ export interface ChallengeStore {
    * @throws ProblemError `service_unavailable` when the backing service cannot answer
    */
   spend(db: DB, expected: ExpectedChallenge): Promise<WebauthnChallengesTable | undefined>;
+  /**
+   * The challenge {@link spend} would spend now, read without spending it (a finish checks
+   * its assertion against it, then spends it in its transaction).
+   * @throws ProblemError `service_unavailable` when the backing service cannot answer
+   */
+  peek(db: DB, expected: ExpectedChallenge): Promise<WebauthnChallengesTable | undefined>;
 }

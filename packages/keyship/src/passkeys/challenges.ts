@@ -72,6 +72,30 @@ export async function issueChallenge(
 }
 
 /**
+ * The challenge of `flowId` that {@link spendChallenge} would spend now, read without spending
+ * it: a finish checks its assertion against it first, then spends it in its transaction.
+ * @param db the database (database store only)
+ * @param expected the purpose, and the user the flow must belong to (null otherwise)
+ * @throws ProblemError `passkey.challenge_invalid` when it is unknown, expired, already used,
+ *   for another purpose or another user's — with no hint which
+ * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
+ */
+export async function peekChallenge(
+  db: KeyshipContext["db"],
+  ctx: Pick<KeyshipContext, "now" | "redis">,
+  expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
+): Promise<WebauthnChallengesTable> {
+  const row = await challengeStoreOf(ctx).peek(db, {
+    id: expected.flowId,
+    purpose: expected.purpose,
+    userId: expected.userId,
+    nowIso: ctx.now().toISOString(),
+  });
+  if (row === undefined) throw new ProblemError("passkey.challenge_invalid");
+  return row;
+}
+
+/**
  * Spends the challenge of `flowId` inside the finish step's transaction, or throws. Of two
  * concurrent finishes with one flow id exactly one gets it.
  * @param trx the finish step's transaction

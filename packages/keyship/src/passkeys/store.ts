@@ -2,7 +2,8 @@
  * Passkey queries.
  * @module
  */
-import type { DB, PasskeysTable, WebauthnChallengesTable } from "../db/schema.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, DB, PasskeysTable, WebauthnChallengesTable } from "../db/schema.ts";
 
 const COLUMNS = [
   "id",
@@ -34,6 +35,26 @@ export async function findPasskeyByCredentialId(
     .selectFrom("passkeys")
     .select(COLUMNS)
     .where("credential_id", "=", credentialId)
+    .executeTakeFirst();
+}
+
+/** A passkey with what a sign-in needs of its owner. */
+export type PasskeyWithOwner = PasskeysTable & { readonly owner_disabled_at: string | null };
+
+/**
+ * Finds a passkey by its WebAuthn credential id together with its owner's `disabled_at`, in one
+ * query (revoked passkeys included; a passkey always has an owner: the foreign key).
+ */
+export async function findPasskeyWithOwner(
+  db: DB,
+  credentialId: string,
+): Promise<PasskeyWithOwner | undefined> {
+  return db
+    .selectFrom("passkeys")
+    .innerJoin("users", "users.id", "passkeys.user_id")
+    .select(COLUMNS.map((c) => `passkeys.${c}` as const))
+    .select("users.disabled_at as owner_disabled_at")
+    .where("passkeys.credential_id", "=", credentialId)
     .executeTakeFirst();
 }
 
@@ -80,6 +101,16 @@ export async function recordPasskeyUse(
     .where("id", "=", args.id)
     .where("counter", "=", args.expectedCounter)
     .where("revoked_at", "is", null)
+    // The owner may have been disabled since the assertion was checked.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("users")
+          .select("users.id")
+          .whereRef("users.id", "=", "passkeys.user_id")
+          .where("users.disabled_at", "is", null),
+      ),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -135,6 +166,37 @@ export async function insertChallenge(db: DB, row: WebauthnChallengesTable): Pro
   await db.insertInto("webauthn_challenges").values(row).execute();
 }
 
+/** Which challenge a finish step asks for, and when. */
+type ChallengeQuery = {
+  id: string;
+  purpose: CeremonyPurpose;
+  userId: string | null;
+  nowIso: string;
+};
+
+const CHALLENGE_COLUMNS = [
+  "id",
+  "purpose",
+  "challenge",
+  "user_id",
+  "data",
+  "created_at",
+  "expires_at",
+  "consumed_at",
+] as const;
+
+/** The conditions of an open challenge: this id, purpose and user, unspent, unexpired. */
+function openChallenge(args: ChallengeQuery) {
+  return (eb: ExpressionBuilder<Database, "webauthn_challenges">) =>
+    eb.and([
+      eb("id", "=", args.id),
+      eb("purpose", "=", args.purpose),
+      eb("consumed_at", "is", null),
+      eb("expires_at", ">", args.nowIso),
+      args.userId === null ? eb("user_id", "is", null) : eb("user_id", "=", args.userId),
+    ]);
+}
+
 /**
  * Marks the challenge consumed and returns it, in one conditional UPDATE: of two concurrent
  * finishes with one flowId exactly one gets the row. Unknown, expired, already used, wrong
@@ -142,30 +204,25 @@ export async function insertChallenge(db: DB, row: WebauthnChallengesTable): Pro
  */
 export async function consumeChallenge(
   db: DB,
-  args: { id: string; purpose: CeremonyPurpose; userId: string | null; nowIso: string },
+  args: ChallengeQuery,
 ): Promise<WebauthnChallengesTable | undefined> {
-  let query = db
+  return db
     .updateTable("webauthn_challenges")
     .set({ consumed_at: args.nowIso })
-    .where("id", "=", args.id)
-    .where("purpose", "=", args.purpose)
-    .where("consumed_at", "is", null)
-    .where("expires_at", ">", args.nowIso);
-  query =
-    args.userId === null
-      ? query.where("user_id", "is", null)
-      : query.where("user_id", "=", args.userId);
-  return query
-    .returning([
-      "id",
-      "purpose",
-      "challenge",
-      "user_id",
-      "data",
-      "created_at",
-      "expires_at",
-      "consumed_at",
-    ])
+    .where(openChallenge(args))
+    .returning(CHALLENGE_COLUMNS)
+    .executeTakeFirst();
+}
+
+/** The challenge {@link consumeChallenge} would spend now, read without spending it. */
+export async function findOpenChallenge(
+  db: DB,
+  args: ChallengeQuery,
+): Promise<WebauthnChallengesTable | undefined> {
+  return db
+    .selectFrom("webauthn_challenges")
+    .select(CHALLENGE_COLUMNS)
+    .where(openChallenge(args))
     .executeTakeFirst();
 }
 

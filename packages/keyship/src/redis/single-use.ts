@@ -28,6 +28,11 @@ export interface SingleUseStore<T> {
    * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
    */
   take(name: string, nowIso: string): Promise<T | undefined>;
+  /**
+   * The value {@link take} would take now, read without deleting it (`GET`).
+   * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
+   */
+  peek(name: string, nowIso: string): Promise<T | undefined>;
 }
 
 /** The stored form: the value and its expiry. */
@@ -65,6 +70,10 @@ export function redisSingleUseStore<T>(
   isValue: (value: unknown) => value is T,
 ): SingleUseStore<T> {
   const keyOf = (name: string) => redis.key(`${namespace}:${name}`);
+  const unexpired = (text: string | null, nowIso: string): T | undefined => {
+    const stored = parseStored(text);
+    return stored === undefined || stored.e <= nowIso || !isValue(stored.v) ? undefined : stored.v;
+  };
   return {
     async save(name, value, times) {
       const ttlMs = Date.parse(times.expiresAt) - Date.parse(times.nowIso);
@@ -78,9 +87,10 @@ export function redisSingleUseStore<T>(
       );
     },
     async take(name, nowIso) {
-      const stored = parseStored(await redis.run((client) => client.getDel(keyOf(name))));
-      if (stored === undefined || stored.e <= nowIso || !isValue(stored.v)) return undefined;
-      return stored.v;
+      return unexpired(await redis.run((client) => client.getDel(keyOf(name))), nowIso);
+    },
+    async peek(name, nowIso) {
+      return unexpired(await redis.run((client) => client.get(keyOf(name))), nowIso);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import { dialects } from "../helpers/databases.ts";
@@ -16,6 +17,29 @@ const TABLES = ["users", "passkeys", "devices"] as const;
 
 describe.each(dialects)("passkey sign-in on $name", (dialect) => {
   const suite = useSuite(dialect);
+
+  /** Makes every device insert fail as an unavailable database would, or stops it. */
+  async function failDeviceInserts(on: boolean) {
+    const db = suite.app.keyship.db;
+    if (dialect.name === "sqlite") {
+      await sql
+        .raw(
+          on
+            ? "CREATE TRIGGER test_fail_devices BEFORE INSERT ON devices BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+            : "DROP TRIGGER test_fail_devices",
+        )
+        .execute(db);
+      return;
+    }
+    await sql
+      .raw(
+        on
+          ? `CREATE FUNCTION test_fail_devices() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'starting up' USING ERRCODE = '57P03'; END $$;
+             CREATE TRIGGER test_fail_devices BEFORE INSERT ON devices FOR EACH ROW EXECUTE FUNCTION test_fail_devices()`
+          : "DROP TRIGGER test_fail_devices ON devices; DROP FUNCTION test_fail_devices()",
+      )
+      .execute(db);
+  }
 
   async function registered() {
     const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
@@ -141,6 +165,46 @@ describe.each(dialects)("passkey sign-in on $name", (dialect) => {
     const failed = await finishLogin(suite.app, flowId, stranger.getAssertion(options));
     expect(await codeOf(failed)).toBe("passkey.unknown_credential");
     const retry = await finishLogin(suite.app, flowId, authenticator.getAssertion(options));
+    expect(retry.status).toBe(400);
+    expect(await codeOf(retry)).toBe("passkey.challenge_invalid");
+  });
+
+  it("leaves the flow of a finish answered 503 for a retry, and writes nothing of it", async () => {
+    const { authenticator, account } = await registered();
+    const { flowId, options } = await startLogin(suite.app);
+    const assertion = authenticator.getAssertion(options);
+    const before = await suite.count(...TABLES, "audit_events");
+    // A real fault inside the finish's transaction: binding the device fails as a database
+    // that cannot serve would (SQLite's "database is locked", PostgreSQL's 57P03).
+    await failDeviceInserts(true);
+    try {
+      const down = await finishLogin(suite.app, flowId, assertion);
+      expect(down.status).toBe(503);
+      expect(await codeOf(down)).toBe("service_unavailable");
+    } finally {
+      await failDeviceInserts(false);
+    }
+    expect(await suite.count(...TABLES, "audit_events")).toEqual(before);
+    const retry = await finishLogin(suite.app, flowId, assertion);
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { userId: string }).userId).toBe(account.userId);
+    expect(await codeOf(await finishLogin(suite.app, flowId, assertion))).toBe(
+      "passkey.challenge_invalid",
+    );
+  });
+
+  it("spends the flow of a refused assertion: no retry with the right one", async () => {
+    const { authenticator } = await registered();
+    const { flowId, options } = await startLogin(suite.app);
+    const good = authenticator.getAssertion(options);
+    const forged = {
+      ...good,
+      response: { ...good.response, signature: good.response.authenticatorData },
+    };
+    expect(await codeOf(await finishLogin(suite.app, flowId, forged))).toBe(
+      "passkey.verification_failed",
+    );
+    const retry = await finishLogin(suite.app, flowId, good);
     expect(retry.status).toBe(400);
     expect(await codeOf(retry)).toBe("passkey.challenge_invalid");
   });

@@ -13,8 +13,11 @@ import { postJson, testApp } from "../helpers/app.ts";
 import { SoftwareAuthenticator } from "../helpers/authenticator.ts";
 import {
   codeOf,
+  finishLogin,
   finishRegistration,
   newDeviceKey,
+  registerAccount,
+  startLogin,
   startRegistration,
   TEST_ORIGIN,
 } from "../helpers/passkeys.ts";
@@ -63,6 +66,21 @@ describe("two instances sharing Redis", () => {
     expect(await codeOf(refused)).toBe("passkey.challenge_invalid");
     const again = await finishRegistration(pair.second, flowId, credential, newDeviceKey());
     expect(await codeOf(again)).toBe("passkey.challenge_invalid");
+  });
+
+  it("signs in with a flow started on one instance on the other, then never again", async () => {
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN });
+    await registerAccount(pair.first, authenticator);
+    const { flowId, options } = await startLogin(pair.second);
+    const assertion = authenticator.getAssertion(options);
+    // Sequential: both instances share one SQLite file in this one process, whose synchronous
+    // busy wait would stall the other's transaction (separate processes wait for each other).
+    expect((await finishLogin(pair.first, flowId, assertion)).status).toBe(200);
+    for (const app of [pair.second, pair.first]) {
+      expect(await codeOf(await finishLogin(app, flowId, assertion))).toBe(
+        "passkey.challenge_invalid",
+      );
+    }
   });
 
   it("keeps the challenge in Redis, not in the database", async () => {
