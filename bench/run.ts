@@ -2,7 +2,9 @@
  * Benchmarks auth on the hot path: a route behind `requireUser()` with a device token and with
  * a server-issued access token (warm caches) against a bare Hono route, measured in the same
  * run with autocannon against real servers in a separate process. Prints requests/s, latency,
- * the ratio to the bare route and the server's CPU time per request.
+ * the ratio to the bare route and the server's CPU time per request. A DPoP-bound token with a
+ * fresh proof on every request (signed by the load generator) shows a proof verify's cost; it is
+ * a reference, not judged against the cached routes' target.
  *
  * The machine has two cores shared by autocannon and the servers, so single runs are noisy:
  * targets are measured in interleaved rounds whose order rotates (every target takes every
@@ -16,8 +18,12 @@
  *
  *   npm run bench        (BENCH_ROUNDS=5 rounds of BENCH_SECONDS=3 s per target)
  */
+
+import type { JsonWebKey } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { TEST_ORIGIN } from "../packages/keyship/test/helpers/passkeys.ts";
 import { startChild } from "./child.ts";
+import { dpopProofMinter } from "./mint.ts";
 import { benchPropagation, propagationReport } from "./propagation.ts";
 import {
   measureRounds,
@@ -48,11 +54,19 @@ const server = await startChild<{
   token: string;
   accessToken: string;
   apiKey: string;
+  dpop: { accessToken: string; privateJwk: JsonWebKey };
   redis: { url: string; token: string; apiKey: string } | null;
 }>(fileURLToPath(new URL("./server.ts", import.meta.url)), {
   nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof3"] : [],
 });
-const { keyshipUrl, bareUrl, token, accessToken, apiKey, redis } = server.setup;
+const { keyshipUrl, bareUrl, token, accessToken, apiKey, dpop, redis } = server.setup;
+// Proofs name the public URL keyship is configured with (`htu`), not the loopback address.
+const prove = dpopProofMinter(
+  dpop.privateJwk,
+  "GET",
+  `${TEST_ORIGIN}/bench/protected`,
+  dpop.accessToken,
+);
 const cpuUrl = `${bareUrl}/bench/cpu`;
 
 try {
@@ -78,6 +92,11 @@ try {
       url: `${keyshipUrl}/bench/protected`,
       headers: { authorization: `Bearer ${apiKey}` },
       judged: true,
+    },
+    {
+      name: "keyship, DPoP-bound token",
+      url: `${keyshipUrl}/bench/protected`,
+      perRequest: () => ({ authorization: `DPoP ${dpop.accessToken}`, dpop: prove() }),
     },
     ...(redis === null
       ? []

@@ -36,8 +36,9 @@ export interface SessionTokenVerifier {
   isSessionToken(token: string): boolean;
   /**
    * Verifies an access token. A DPoP-bound one (`cnf.jkt`) only with `dpopJkt`, the key of
-   * the request's verified proof, equal to its `cnf.jkt`; bound tokens are never cached, so
-   * a bound token is never answered warm for a request without its proof.
+   * the request's verified proof, equal to its `cnf.jkt`. A bound token is cached under its
+   * key (the cache's tag), so it is answered warm only for a request whose proof of that same
+   * key was verified, never for one without a proof (as `Bearer`) or with another key.
    * @param dpopJkt the key thumbprint of the request's verified DPoP proof
    * @throws TokenError `token.invalid`, `token.expired`, `token.revoked`, `token.wrong_type`
    * @throws ProblemError `dpop.proof_required` (a bound token without a proof: a `Bearer`
@@ -200,8 +201,8 @@ export function createSessionTokenVerifier(
 
   // Hot path: a token verified before stays valid while its session is not revoked and its
   // cache entry is the same one, until its exp.
-  function cached(token: string, bound?: BoundCookieProof): Principal | undefined {
-    const hit = cache.lookup(token);
+  function cached(token: string, bound?: BoundCookieProof, dpopJkt = ""): Principal | undefined {
+    const hit = cache.lookup(token, dpopJkt);
     if (hit === undefined) return undefined;
     if (revocations.isRevoked(hit.id)) throw new TokenError("token.revoked");
     checkBoundCookie(hit, bound);
@@ -209,21 +210,25 @@ export function createSessionTokenVerifier(
   }
 
   async function verify(token: string, dpopJkt?: string, bound?: BoundCookieProof) {
-    const warm = dpopJkt === undefined ? cached(token, bound) : undefined;
+    // SECURITY: `dpopJkt` is the key of this request's verified proof; a bound token's entry
+    // carries its cnf.jkt as the tag, so only a proof of that key finds it.
+    const warm = cached(token, bound, dpopJkt);
     if (warm !== undefined) return warm;
     const verified = await withSpan(
       "keyship.token.verify",
       { "keyship.token.kind": dpopJkt === undefined ? "access" : "dpop" },
       () => verifyFully(token, dpopJkt),
     );
-    if (!verified.bound) cache.rememberToken(token, verified.session, verified.exp * 1000);
+    const tag = verified.bound ? dpopJkt : undefined;
+    cache.rememberToken(token, verified.session, verified.exp * 1000, tag);
     checkBoundCookie(verified.session, bound);
     return verified.session.principal;
   }
 
   return {
     isSessionToken,
-    cached,
+    // Warm paths without a proof: a bound token's entry (tagged with its key) never matches.
+    cached: (token, bound) => cached(token, bound),
     verify: (token, dpopJkt) => verify(token, dpopJkt),
     verifyCookie: (token, bound) => verify(token, undefined, bound),
     invalidateUser: (userId) => cache.forgetUser(userId),

@@ -213,6 +213,35 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
     );
   });
 
+  it("keeps answering a warm bound token only with a proof of its key, and refuses it once revoked", async () => {
+    const own = await generateKeyPair("ES256");
+    const answer = await signUpWithDpop(suite.app, own);
+    const bound = answer.accessToken as string;
+    for (let i = 0; i < 2; i++) {
+      expect((await whoamiWithDpop(suite.app, own, bound)).status).toBe(200);
+    }
+    // The verified token is cached under its key: nothing else finds the entry.
+    const other = await generateKeyPair("ES256");
+    await expectRefused(
+      await whoamiWithDpop(suite.app, other, bound),
+      "dpop.key_mismatch",
+      INVALID_TOKEN,
+    );
+    const asBearer = await suite.app.request("/whoami", { headers: bearer(bound) });
+    await expectRefused(asBearer, "dpop.proof_required", INVALID_TOKEN);
+    const out = await callWithDpop(
+      suite.app,
+      "/auth/logout",
+      bound,
+      await proof(own, "POST", "/auth/logout", bound),
+      "POST",
+    );
+    expect(out.status).toBe(204);
+    const after = await whoamiWithDpop(suite.app, own, bound);
+    expect(after.status).toBe(401);
+    expect(await codeOf(after)).toBe("token.revoked");
+  });
+
   it("refuses a wrong typ, alg none and HS256", async () => {
     const wrongTyp = await craftedProof(key, { typ: "JWT" }, claims({ ath: athOf(token()) }));
     const [, body] = (await proof(key, "GET", "/whoami", token())).split(".");

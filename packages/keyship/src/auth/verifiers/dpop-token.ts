@@ -1,6 +1,8 @@
 /**
  * DPoP-bound access tokens (RFC 9449 §7): `Authorization: DPoP <token>` with one `DPoP` proof
- * of the key in the token's `cnf.jkt`. Never warm: every request proves the key anew.
+ * of the key in the token's `cnf.jkt`. Never warm: every request proves the key anew (the
+ * proof's signature, `htm`, `htu`, `iat`, `ath` and a new `jti`); only the token's own verify
+ * is cached, under the proven key.
  * @module
  */
 import type { KeyshipContext } from "../../context.ts";
