@@ -80,19 +80,12 @@ export async function issueChallenge(
  *   for another purpose or another user's — with no hint which
  * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
  */
-export async function peekChallenge(
+export function peekChallenge(
   db: KeyshipContext["db"],
   ctx: Pick<KeyshipContext, "now" | "redis">,
   expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
 ): Promise<WebauthnChallengesTable> {
-  const row = await challengeStoreOf(ctx).peek(db, {
-    id: expected.flowId,
-    purpose: expected.purpose,
-    userId: expected.userId,
-    nowIso: ctx.now().toISOString(),
-  });
-  if (row === undefined) throw new ProblemError("passkey.challenge_invalid");
-  return row;
+  return readChallenge("peek", db, ctx, expected);
 }
 
 /**
@@ -104,12 +97,22 @@ export async function peekChallenge(
  *   for another purpose or (for `add`) another user's — with no hint which
  * @throws ProblemError `service_unavailable` (503, `Retry-After`) while Redis is down
  */
-export async function spendChallenge(
+export function spendChallenge(
   trx: KeyshipContext["db"],
   ctx: Pick<KeyshipContext, "now" | "redis">,
   expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
 ): Promise<WebauthnChallengesTable> {
-  const row = await challengeStoreOf(ctx).spend(trx, {
+  return readChallenge("spend", trx, ctx, expected);
+}
+
+/** Peeks at or spends the challenge of `flowId` in the configured store, or throws. */
+async function readChallenge(
+  how: "peek" | "spend",
+  db: KeyshipContext["db"],
+  ctx: Pick<KeyshipContext, "now" | "redis">,
+  expected: { flowId: string; purpose: CeremonyPurpose; userId: string | null },
+): Promise<WebauthnChallengesTable> {
+  const row = await challengeStoreOf(ctx)[how](db, {
     id: expected.flowId,
     purpose: expected.purpose,
     userId: expected.userId,

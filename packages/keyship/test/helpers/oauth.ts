@@ -154,6 +154,27 @@ export async function oauthRoundTrip(
 }
 
 /**
+ * Signs up (or in) through an approving provider and exchanges the code, expecting 200.
+ * @returns the user id and the email keyship put on the user (null: none)
+ */
+export async function signUpThrough(
+  app: KeyshipApp,
+  provider: string,
+  origin: string,
+): Promise<{ userId: string; email: string | null }> {
+  const fragment = await oauthRoundTrip(app, provider, origin);
+  const response = await exchangeOAuthCode(app, fragment.get("keyship_oauth") as string);
+  expect(response.status).toBe(200);
+  const { userId } = (await response.json()) as { userId: string };
+  const user = await app.keyship.db
+    .selectFrom("users")
+    .select("email")
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return { userId, email: user.email };
+}
+
+/**
  * `POST /auth/oauth/{provider}/link` or `/step-up` for the caller of `headers`, followed
  * through the provider and the callback; returns the callback's answer.
  * @param interact answers the provider's pages (see {@link followToCallback})

@@ -14,6 +14,7 @@ import {
   followToCallback,
   fragmentOf,
   oauthRoundTrip,
+  signUpThrough,
   startOAuth,
 } from "../helpers/oauth.ts";
 import { type OAuth2Server, startOAuth2Server } from "../helpers/oauth2-server.ts";
@@ -158,10 +159,7 @@ describe.each(dialects)("OAuth refusals on $name", (dialect) => {
     "signs in without an email when UserInfo refuses the access token (%i)",
     async (status) => {
       rogue.tamper({ sub: `api-token-${status}`, email: null, userinfo: { status } });
-      const fragment = await oauthRoundTrip(suite.app, "rogue", ORIGIN);
-      const response = await exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
-      expect(response.status).toBe(200);
-      const { userId } = (await response.json()) as { userId: string };
+      const { userId } = await signUpThrough(suite.app, "rogue", ORIGIN);
       const account = await suite.app.keyship.db
         .selectFrom("oauth_accounts")
         .select(["subject", "email"])
@@ -175,15 +173,8 @@ describe.each(dialects)("OAuth refusals on $name", (dialect) => {
     const sub = "userinfo-email";
     const claims = { sub, email: "from-userinfo@example.com", email_verified: true };
     rogue.tamper({ sub, email: null, userinfo: { claims } });
-    const fragment = await oauthRoundTrip(suite.app, "rogue", ORIGIN);
-    const response = await exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
-    const { userId } = (await response.json()) as { userId: string };
-    const user = await suite.app.keyship.db
-      .selectFrom("users")
-      .select("email")
-      .where("id", "=", userId)
-      .executeTakeFirstOrThrow();
-    expect(user.email).toBe("from-userinfo@example.com");
+    const { email } = await signUpThrough(suite.app, "rogue", ORIGIN);
+    expect(email).toBe("from-userinfo@example.com");
   });
 
   it.each<[string, IdTokenTamper["userinfo"], string]>([

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects } from "../helpers/databases.ts";
-import { exchangeOAuthCode, oauthRoundTrip } from "../helpers/oauth.ts";
+import { exchangeOAuthCode, oauthRoundTrip, signUpThrough } from "../helpers/oauth.ts";
 import { type OAuth2Server, startOAuth2Server } from "../helpers/oauth2-server.ts";
 import { useSuite } from "../helpers/suite.ts";
 
@@ -127,14 +127,7 @@ describe.each(dialects)("OAuth 2 presets on $name", (dialect) => {
       id: "1",
       emails: [{ email: "maybe@example.com", primary: true, verified: false }],
     });
-    const fragment = await oauthRoundTrip(suite.app, "discord", ORIGIN);
-    const response = await exchangeOAuthCode(suite.app, fragment.get("keyship_oauth") as string);
-    const { userId } = (await response.json()) as { userId: string };
-    const user = await suite.app.keyship.db
-      .selectFrom("users")
-      .select("email")
-      .where("id", "=", userId)
-      .executeTakeFirstOrThrow();
-    expect(user.email).toBeNull();
+    const { email } = await signUpThrough(suite.app, "discord", ORIGIN);
+    expect(email).toBeNull();
   });
 });
