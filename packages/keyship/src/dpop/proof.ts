@@ -58,6 +58,8 @@ export function dpopChallenge(
 export function invalidProof(reason: string, cause?: unknown): ProblemError {
   return new ProblemError("dpop.invalid_proof", {
     headers: { "WWW-Authenticate": dpopChallenge("invalid_dpop_proof") },
+    // RFC 9449's error name in the body too, for OAuth-style clients that read `error`.
+    extensions: { error: "invalid_dpop_proof" },
     cause: new Error(reason, cause === undefined ? undefined : { cause }),
   });
 }

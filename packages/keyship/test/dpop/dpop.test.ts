@@ -38,8 +38,10 @@ describe.each(dialects)("DPoP on $name", (dialect) => {
 
   async function expectRefused(res: Response, code: string, challenge = INVALID_PROOF) {
     expect(res.status).toBe(401);
-    expect(await codeOf(res)).toBe(code);
+    const body = (await res.json()) as { code: string; error?: string };
+    expect(body.code).toBe(code);
     expect(res.headers.get("www-authenticate")).toBe(challenge);
+    if (code === "dpop.invalid_proof") expect(body.error).toBe("invalid_dpop_proof");
   }
 
   /** Claims of a proof that passes every check but the one a test breaks. */
