@@ -49,7 +49,22 @@ export function nodeResponseOf(c: Context): NodeResponse | undefined {
  * set with `c.header()`.
  */
 export function setAnswerHeader(c: Context, name: string, value: string): void {
+  setAnswerHeaders(c, [[name, value]]);
+}
+
+/**
+ * Sets several headers on the answer as {@link setAnswerHeader} does, looking Node's response
+ * up once for all of them.
+ * @param headers name and value pairs, set in order
+ */
+export function setAnswerHeaders(
+  c: Context,
+  headers: ReadonlyArray<readonly [string, string]>,
+): void {
   const node = nodeResponseOf(c);
-  if (node !== undefined && !node.headersSent) node.setHeader(name, value);
-  else c.header(name, value);
+  if (node !== undefined && !node.headersSent) {
+    for (const [name, value] of headers) node.setHeader(name, value);
+  } else {
+    for (const [name, value] of headers) c.header(name, value);
+  }
 }

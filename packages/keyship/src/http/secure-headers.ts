@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Settings } from "../config/schema.ts";
-import { nodeResponseOf } from "./node.ts";
+import { setAnswerHeaders } from "./node.ts";
 import { TRACE_ID_HEADER } from "./trace.ts";
 import type { KeyshipEnv } from "./variables.ts";
 
@@ -35,29 +35,25 @@ const CORS_REQUEST_HEADERS = [
 const CORS_EXPOSED_HEADERS = ["X-Trace-Id", "WWW-Authenticate", "Retry-After", "DPoP-Nonce"];
 
 /**
- * The step that sets the headers of every answer: `X-Trace-Id` and the secure headers, looked
- * up once on Node's response and set there directly (no `Headers` object for Hono to copy).
+ * The step that sets the headers of every answer: `X-Trace-Id` and the secure headers, with
+ * one lookup of Node's response for all of them (`setAnswerHeaders`).
  * @param settings `hstsMaxAgeSeconds`
  */
 export function secureHeaders(
   settings: Pick<Settings, "hstsMaxAgeSeconds">,
 ): (c: Context<KeyshipEnv>, traceId: string) => void {
-  const names = ["X-Content-Type-Options", "Referrer-Policy"];
-  const values = ["nosniff", "no-referrer"];
+  const headers: Array<readonly [string, string]> = [
+    ["X-Content-Type-Options", "nosniff"],
+    ["Referrer-Policy", "no-referrer"],
+  ];
   if (settings.hstsMaxAgeSeconds > 0) {
-    names.push("Strict-Transport-Security");
-    values.push(`max-age=${settings.hstsMaxAgeSeconds}; includeSubDomains`);
+    headers.push([
+      "Strict-Transport-Security",
+      `max-age=${settings.hstsMaxAgeSeconds}; includeSubDomains`,
+    ]);
   }
-  const count = names.length;
   return function keyshipAnswerHeaders(c, traceId) {
-    const node = nodeResponseOf(c);
-    if (node === undefined || node.headersSent) {
-      c.header(TRACE_ID_HEADER, traceId);
-      for (let i = 0; i < count; i++) c.header(names[i] as string, values[i] as string);
-      return;
-    }
-    node.setHeader(TRACE_ID_HEADER, traceId);
-    for (let i = 0; i < count; i++) node.setHeader(names[i] as string, values[i] as string);
+    setAnswerHeaders(c, [[TRACE_ID_HEADER, traceId], ...headers]);
   };
 }
 
