@@ -3,6 +3,7 @@
  * @module
  */
 import type { ExpressionBuilder } from "kysely";
+import { prepared } from "../db/prepared.ts";
 import type { Database, DB, PasskeysTable, WebauthnChallengesTable } from "../db/schema.ts";
 
 const COLUMNS = [
@@ -49,14 +50,18 @@ export async function findPasskeyWithOwner(
   db: DB,
   credentialId: string,
 ): Promise<PasskeyWithOwner | undefined> {
-  return db
+  return (await passkeyWithOwner(db, { credentialId })).rows[0];
+}
+
+// Every passkey sign-in and step-up reads it: compiled once (db/prepared.ts).
+const passkeyWithOwner = prepared((db, v: { credentialId: string }) =>
+  db
     .selectFrom("passkeys")
     .innerJoin("users", "users.id", "passkeys.user_id")
     .select(COLUMNS.map((c) => `passkeys.${c}` as const))
     .select("users.disabled_at as owner_disabled_at")
-    .where("passkeys.credential_id", "=", credentialId)
-    .executeTakeFirst();
-}
+    .where("passkeys.credential_id", "=", v.credentialId),
+);
 
 /** Lists a user's passkeys, oldest first (revoked ones included). */
 export async function listPasskeysOfUser(db: DB, userId: string): Promise<PasskeysTable[]> {
@@ -95,25 +100,44 @@ export async function recordPasskeyUse(
     nowIso: string;
   },
 ): Promise<number> {
-  const result = await db
-    .updateTable("passkeys")
-    .set({ counter: args.newCounter, backed_up: args.backedUp ? 1 : 0, last_used_at: args.nowIso })
-    .where("id", "=", args.id)
-    .where("counter", "=", args.expectedCounter)
-    .where("revoked_at", "is", null)
-    // The owner may have been disabled since the assertion was checked.
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("users")
-          .select("users.id")
-          .whereRef("users.id", "=", "passkeys.user_id")
-          .where("users.disabled_at", "is", null),
-      ),
-    )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const result = await passkeyUse(db, {
+    id: args.id,
+    expectedCounter: args.expectedCounter,
+    newCounter: args.newCounter,
+    backedUp: args.backedUp ? 1 : 0,
+    nowIso: args.nowIso,
+  });
+  return Number(result.numAffectedRows);
 }
+
+const passkeyUse = prepared(
+  (
+    db,
+    v: {
+      id: string;
+      expectedCounter: number;
+      newCounter: number;
+      backedUp: number;
+      nowIso: string;
+    },
+  ) =>
+    db
+      .updateTable("passkeys")
+      .set({ counter: v.newCounter, backed_up: v.backedUp, last_used_at: v.nowIso })
+      .where("id", "=", v.id)
+      .where("counter", "=", v.expectedCounter)
+      .where("revoked_at", "is", null)
+      // The owner may have been disabled since the assertion was checked.
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("users")
+            .select("users.id")
+            .whereRef("users.id", "=", "passkeys.user_id")
+            .where("users.disabled_at", "is", null),
+        ),
+      ),
+);
 
 /** Renames one of the user's passkeys. @returns rows changed (0 or 1) */
 export async function renamePasskey(
@@ -186,16 +210,38 @@ const CHALLENGE_COLUMNS = [
 ] as const;
 
 /** The conditions of an open challenge: this id, purpose and user, unspent, unexpired. */
-function openChallenge(args: ChallengeQuery) {
+function openChallenge(v: ChallengeQuery, anonymous: boolean) {
   return (eb: ExpressionBuilder<Database, "webauthn_challenges">) =>
     eb.and([
-      eb("id", "=", args.id),
-      eb("purpose", "=", args.purpose),
+      eb("id", "=", v.id),
+      eb("purpose", "=", v.purpose),
       eb("consumed_at", "is", null),
-      eb("expires_at", ">", args.nowIso),
-      args.userId === null ? eb("user_id", "is", null) : eb("user_id", "=", args.userId),
+      eb("expires_at", ">", v.nowIso),
+      anonymous ? eb("user_id", "is", null) : eb("user_id", "=", v.userId),
     ]);
 }
+
+// Every ceremony's finish runs one of each; compiled once per shape (db/prepared.ts): a
+// challenge of nobody (sign-in, registration) and one of a signed-in user.
+const [consumeOfNobody, consumeOfUser] = [true, false].map((anonymous) =>
+  prepared((db, v: ChallengeQuery) =>
+    db
+      .updateTable("webauthn_challenges")
+      .set({ consumed_at: v.nowIso })
+      .where(openChallenge(v, anonymous))
+      .returning(CHALLENGE_COLUMNS),
+  ),
+) as [ChallengeRun, ChallengeRun];
+const [findOfNobody, findOfUser] = [true, false].map((anonymous) =>
+  prepared((db, v: ChallengeQuery) =>
+    db
+      .selectFrom("webauthn_challenges")
+      .select(CHALLENGE_COLUMNS)
+      .where(openChallenge(v, anonymous)),
+  ),
+) as [ChallengeRun, ChallengeRun];
+
+type ChallengeRun = (db: DB, v: ChallengeQuery) => Promise<{ rows: WebauthnChallengesTable[] }>;
 
 /**
  * Marks the challenge consumed and returns it, in one conditional UPDATE: of two concurrent
@@ -206,12 +252,7 @@ export async function consumeChallenge(
   db: DB,
   args: ChallengeQuery,
 ): Promise<WebauthnChallengesTable | undefined> {
-  return db
-    .updateTable("webauthn_challenges")
-    .set({ consumed_at: args.nowIso })
-    .where(openChallenge(args))
-    .returning(CHALLENGE_COLUMNS)
-    .executeTakeFirst();
+  return (await (args.userId === null ? consumeOfNobody : consumeOfUser)(db, args)).rows[0];
 }
 
 /** The challenge {@link consumeChallenge} would spend now, read without spending it. */
@@ -219,11 +260,7 @@ export async function findOpenChallenge(
   db: DB,
   args: ChallengeQuery,
 ): Promise<WebauthnChallengesTable | undefined> {
-  return db
-    .selectFrom("webauthn_challenges")
-    .select(CHALLENGE_COLUMNS)
-    .where(openChallenge(args))
-    .executeTakeFirst();
+  return (await (args.userId === null ? findOfNobody : findOfUser)(db, args)).rows[0];
 }
 
 /** Deletes challenges that expired before `beforeIso`. @returns how many */

@@ -3,6 +3,7 @@
  * @module
  */
 import { sql } from "kysely";
+import { prepared } from "../db/prepared.ts";
 import type { DB, SessionsTable } from "../db/schema.ts";
 
 const COLUMNS = [
@@ -36,8 +37,25 @@ export interface SessionOwner {
 
 /** Inserts a session row. */
 export async function insertSession(db: DB, row: SessionsTable): Promise<void> {
-  await db.insertInto("sessions").values(row).execute();
+  await insertRow(db, row);
 }
+
+const insertRow = prepared((db, v: SessionsTable) =>
+  db.insertInto("sessions").values({
+    id: v.id,
+    user_id: v.user_id,
+    family_id: v.family_id,
+    refresh_hash: v.refresh_hash,
+    ip: v.ip,
+    user_agent: v.user_agent,
+    created_at: v.created_at,
+    expires_at: v.expires_at,
+    rotated_at: v.rotated_at,
+    revoked_at: v.revoked_at,
+    impersonator_id: v.impersonator_id,
+    dpop_jkt: v.dpop_jkt,
+  }),
+);
 
 /** Finds the row of a refresh token by its hash (spent and revoked ones included). */
 export async function findSessionByRefreshHash(
@@ -70,45 +88,61 @@ export async function spendLiveRefreshToken(
     dbscSessionId: string | undefined;
   },
 ): Promise<SessionsTable | undefined> {
-  const row = await db
-    .updateTable("sessions")
-    .set({ rotated_at: args.nowIso })
-    .where("refresh_hash", "=", args.refreshHash)
-    .where("rotated_at", "is", null)
-    .where("revoked_at", "is", null)
-    .where("expires_at", ">", args.nowIso)
-    .where((eb) =>
-      args.dpopJkt === undefined
-        ? eb("dpop_jkt", "is", null)
-        : eb.or([eb("dpop_jkt", "is", null), eb("dpop_jkt", "=", args.dpopJkt)]),
-    )
-    // A DBSC-bound family's token is spent only with its bound cookie (docs/dbsc.md).
-    .where((eb) => {
-      const unbound = eb.not(
-        eb.exists(
-          eb
-            .selectFrom("dbsc_sessions")
-            .select(sql.lit(1).as("one"))
-            .whereRef("dbsc_sessions.session_id", "=", "sessions.family_id"),
-        ),
-      );
-      return args.dbscSessionId === undefined
-        ? unbound
-        : eb.or([eb("family_id", "=", args.dbscSessionId), unbound]);
-    })
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("users")
-          .select(sql.lit(1).as("one"))
-          .whereRef("users.id", "=", "sessions.user_id")
-          .where("users.disabled_at", "is", null),
-      ),
-    )
-    .returning(COLUMNS)
-    .executeTakeFirst();
+  const { rows } = await spendLive(db, {
+    refreshHash: args.refreshHash,
+    nowIso: args.nowIso,
+    dpopJkt: args.dpopJkt ?? null,
+    dbscSessionId: args.dbscSessionId ?? null,
+  });
+  const row = rows[0];
   return row === undefined ? undefined : { ...row, rotated_at: null };
 }
+
+// One statement for every request: a null DPoP key or DBSC session compares equal to nothing,
+// so `dpop_jkt = null` and `family_id = null` drop out of their `or`.
+const spendLive = prepared(
+  (
+    db,
+    v: {
+      refreshHash: string;
+      nowIso: string;
+      dpopJkt: string | null;
+      dbscSessionId: string | null;
+    },
+  ) =>
+    db
+      .updateTable("sessions")
+      .set({ rotated_at: v.nowIso })
+      .where("refresh_hash", "=", v.refreshHash)
+      .where("rotated_at", "is", null)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", v.nowIso)
+      .where((eb) => eb.or([eb("dpop_jkt", "is", null), eb("dpop_jkt", "=", v.dpopJkt)]))
+      // A DBSC-bound family's token is spent only with its bound cookie (docs/dbsc.md).
+      .where((eb) =>
+        eb.or([
+          eb("family_id", "=", v.dbscSessionId),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("dbsc_sessions")
+                .select(sql.lit(1).as("one"))
+                .whereRef("dbsc_sessions.session_id", "=", "sessions.family_id"),
+            ),
+          ),
+        ]),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("users")
+            .select(sql.lit(1).as("one"))
+            .whereRef("users.id", "=", "sessions.user_id")
+            .where("users.disabled_at", "is", null),
+        ),
+      )
+      .returning(COLUMNS),
+);
 
 /**
  * Spends a refresh token: marks its row rotated, only if it is neither spent nor revoked.
