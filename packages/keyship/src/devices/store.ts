@@ -2,6 +2,7 @@
  * Device queries.
  * @module
  */
+import { prepared } from "../db/prepared.ts";
 import type { DB, DevicesTable } from "../db/schema.ts";
 
 /** A device joined with what verification needs of its owner. */
@@ -17,8 +18,29 @@ export interface DeviceWithOwner {
 
 /** Inserts a device row. */
 export async function insertDevice(db: DB, row: DevicesTable): Promise<void> {
-  await db.insertInto("devices").values(row).execute();
+  await insertRow(db, row);
 }
+
+// Every sign-in binds a device: its two statements are compiled once (db/prepared.ts).
+const insertRow = prepared((db, v: DevicesTable) =>
+  db.insertInto("devices").values({
+    id: v.id,
+    user_id: v.user_id,
+    public_jwk: v.public_jwk,
+    label: v.label,
+    user_agent: v.user_agent,
+    created_at: v.created_at,
+    last_seen_at: v.last_seen_at,
+    revoked_at: v.revoked_at,
+  }),
+);
+const activeDevices = prepared((db, v: { userId: string }) =>
+  db
+    .selectFrom("devices")
+    .select(["id", "created_at", "last_seen_at"])
+    .where("user_id", "=", v.userId)
+    .where("revoked_at", "is", null),
+);
 
 /** Loads a device and its owner's role, scopes and status; undefined when unknown. */
 export async function findDeviceWithOwner(
@@ -106,12 +128,7 @@ export async function revokeDevicesBeyond(
   keep: number,
   nowIso: string,
 ): Promise<string[]> {
-  const active = await db
-    .selectFrom("devices")
-    .select(["id", "created_at", "last_seen_at"])
-    .where("user_id", "=", userId)
-    .where("revoked_at", "is", null)
-    .execute();
+  const active = (await activeDevices(db, { userId })).rows;
   if (active.length <= keep) return [];
   const recency = (d: { created_at: string; last_seen_at: string | null }) =>
     d.last_seen_at ?? d.created_at;

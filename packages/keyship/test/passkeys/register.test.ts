@@ -216,6 +216,12 @@ describe.each(dialects)("passkey registration on $name", (dialect) => {
       { kty: "EC", crv: "P-256", x: "A".repeat(43), y: "A".repeat(43) },
       "device.invalid_public_key",
     ],
+    ["a real key with one bit of y flipped", offByOneBit(), "device.invalid_public_key"],
+    [
+      "coordinates beyond the field (2²⁵⁶ − 1)",
+      { kty: "EC", crv: "P-256", x: `${"_".repeat(42)}8`, y: `${"_".repeat(42)}8` },
+      "device.invalid_public_key",
+    ],
   ];
 
   it.each(badKeys)("refuses a device key that is %s", async (_name, devicePublicKey, code) => {
@@ -252,3 +258,11 @@ describe.each(dialects)(
     });
   },
 );
+
+/** A real device public key whose y coordinate has its lowest bit flipped: off the curve. */
+function offByOneBit(): Record<string, unknown> {
+  const jwk = newDeviceKey().publicJwk as { x: string; y: string };
+  const y = Buffer.from(jwk.y, "base64url");
+  y[31] = (y[31] as number) ^ 1;
+  return { kty: "EC", crv: "P-256", x: jwk.x, y: y.toString("base64url") };
+}
