@@ -3,7 +3,7 @@
  * update is the erasure of a deleted user's personal data (`audit/erasure.ts`).
  * @module
  */
-import { prepared } from "../db/prepared.ts";
+import { preparedInsert } from "../db/prepared.ts";
 import type { AuditEventsTable, DB } from "../db/schema.ts";
 import { anyContains } from "../db/search.ts";
 
@@ -32,27 +32,23 @@ export interface AuditPosition {
   readonly id: string;
 }
 
-/** Inserts one event. */
-export async function insertAuditRow(db: DB, row: AuditEventsTable): Promise<void> {
-  await insertRow(db, row);
-}
-
-// Every security event writes one: compiled once (db/prepared.ts).
-const insertRow = prepared((db, v: AuditEventsTable) =>
-  db.insertInto("audit_events").values({
-    id: v.id,
-    at: v.at,
-    action: v.action,
-    outcome: v.outcome,
-    actor_id: v.actor_id,
-    impersonator_id: v.impersonator_id,
-    target_type: v.target_type,
-    target_id: v.target_id,
-    ip: v.ip,
-    user_agent: v.user_agent,
-    trace_id: v.trace_id,
-    data: v.data,
-  }),
+/** Inserts one event (every security event writes one: a prepared insert, db/prepared.ts). */
+export const insertAuditRow: (db: DB, row: AuditEventsTable) => Promise<void> = preparedInsert(
+  "audit_events",
+  [
+    "id",
+    "at",
+    "action",
+    "outcome",
+    "actor_id",
+    "impersonator_id",
+    "target_type",
+    "target_id",
+    "ip",
+    "user_agent",
+    "trace_id",
+    "data",
+  ],
 );
 
 /**

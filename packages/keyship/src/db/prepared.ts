@@ -7,7 +7,7 @@
  * @module
  */
 import { type Compilable, type CompiledQuery, createQueryId, type QueryResult } from "kysely";
-import type { DB } from "./schema.ts";
+import type { Database, DB } from "./schema.ts";
 
 /** Stands for one named value while the query is compiled. */
 class Slot {
@@ -91,5 +91,27 @@ export function prepared<P extends object, R>(
       sql: template.sql,
       parameters,
     });
+  };
+}
+
+/**
+ * A prepared insert of one row of `table`: every column of `columns` is bound, an absent or
+ * undefined value as null (so list every column the row type has, and none with a database
+ * default the row may leave out).
+ * @param table the table
+ * @param columns the columns, in the insert's order
+ * @example
+ * const insertDevice = preparedInsert("devices", ["id", "user_id", "public_jwk", ...]);
+ * await insertDevice(trx, row);
+ */
+export function preparedInsert<T extends keyof Database & string>(
+  table: T,
+  columns: ReadonlyArray<keyof Database[T] & string>,
+): (db: DB, row: Database[T]) => Promise<void> {
+  const insert = prepared((db, v: Database[T]) =>
+    db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, v[c]])) as never),
+  );
+  return async (db, row) => {
+    await insert(db, row);
   };
 }

@@ -2,7 +2,7 @@
  * Device queries.
  * @module
  */
-import { prepared } from "../db/prepared.ts";
+import { prepared, preparedInsert } from "../db/prepared.ts";
 import type { DB, DevicesTable } from "../db/schema.ts";
 
 /** A device joined with what verification needs of its owner. */
@@ -16,24 +16,22 @@ export interface DeviceWithOwner {
   readonly disabledAt: string | null;
 }
 
-/** Inserts a device row. */
-export async function insertDevice(db: DB, row: DevicesTable): Promise<void> {
-  await insertRow(db, row);
-}
-
-// Every sign-in binds a device: its two statements are compiled once (db/prepared.ts).
-const insertRow = prepared((db, v: DevicesTable) =>
-  db.insertInto("devices").values({
-    id: v.id,
-    user_id: v.user_id,
-    public_jwk: v.public_jwk,
-    label: v.label,
-    user_agent: v.user_agent,
-    created_at: v.created_at,
-    last_seen_at: v.last_seen_at,
-    revoked_at: v.revoked_at,
-  }),
+/** Inserts a device row (every device-binding sign-in does: a prepared insert). */
+export const insertDevice: (db: DB, row: DevicesTable) => Promise<void> = preparedInsert(
+  "devices",
+  [
+    "id",
+    "user_id",
+    "public_jwk",
+    "label",
+    "user_agent",
+    "created_at",
+    "last_seen_at",
+    "revoked_at",
+  ],
 );
+
+// Every sign-in that binds a device reads its user's active ones (db/prepared.ts).
 const activeDevices = prepared((db, v: { userId: string }) =>
   db
     .selectFrom("devices")

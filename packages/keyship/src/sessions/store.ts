@@ -3,7 +3,7 @@
  * @module
  */
 import { sql } from "kysely";
-import { prepared } from "../db/prepared.ts";
+import { prepared, preparedInsert } from "../db/prepared.ts";
 import type { DB, SessionsTable } from "../db/schema.ts";
 
 const COLUMNS = [
@@ -35,26 +35,10 @@ export interface SessionOwner {
   readonly dbscSessionId: string | null;
 }
 
-/** Inserts a session row. */
-export async function insertSession(db: DB, row: SessionsTable): Promise<void> {
-  await insertRow(db, row);
-}
-
-const insertRow = prepared((db, v: SessionsTable) =>
-  db.insertInto("sessions").values({
-    id: v.id,
-    user_id: v.user_id,
-    family_id: v.family_id,
-    refresh_hash: v.refresh_hash,
-    ip: v.ip,
-    user_agent: v.user_agent,
-    created_at: v.created_at,
-    expires_at: v.expires_at,
-    rotated_at: v.rotated_at,
-    revoked_at: v.revoked_at,
-    impersonator_id: v.impersonator_id,
-    dpop_jkt: v.dpop_jkt,
-  }),
+/** Inserts a session row (every sign-in with a session and every refresh: a prepared insert). */
+export const insertSession: (db: DB, row: SessionsTable) => Promise<void> = preparedInsert(
+  "sessions",
+  COLUMNS,
 );
 
 /** Finds the row of a refresh token by its hash (spent and revoked ones included). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
-import { prepared } from "../../src/db/prepared.ts";
+import { prepared, preparedInsert } from "../../src/db/prepared.ts";
 import type { DB } from "../../src/db/schema.ts";
 import { dialects, type TestDatabase } from "../helpers/databases.ts";
 import { userRow } from "../users/fixtures.ts";
@@ -82,6 +82,46 @@ describe.each(dialects)("prepared queries on $name", (dialect) => {
     await expect(branching(db, { id: "u-p1", admin: false })).rejects.toThrow(
       "prepared query: admin did not become parameters",
     );
+  });
+
+  it("inserts rows with every listed column, an undefined value as null", async () => {
+    const insertEvent = preparedInsert("audit_events", [
+      "id",
+      "at",
+      "action",
+      "outcome",
+      "actor_id",
+      "impersonator_id",
+      "target_type",
+      "target_id",
+      "ip",
+      "user_agent",
+      "trace_id",
+      "data",
+    ]);
+    const row = {
+      id: "a-p1",
+      at: "2026-12-04T00:00:00.000Z",
+      action: "user.signed_in",
+      outcome: "success" as const,
+      actor_id: "u-p1",
+      impersonator_id: null,
+      target_type: "user",
+      target_id: "u-p1",
+      ip: "203.0.113.9",
+      user_agent: "test",
+      trace_id: null,
+      data: "{}",
+    };
+    await insertEvent(db, row);
+    await insertEvent(db, { ...row, id: "a-p2", ip: undefined as unknown as null });
+    const rows = await db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("id", "in", ["a-p1", "a-p2"])
+      .orderBy("id")
+      .execute();
+    expect(rows).toEqual([row, { ...row, id: "a-p2", ip: null }]);
   });
 
   it("builds the query anew for a database with plugins", async () => {
