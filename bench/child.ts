@@ -25,7 +25,10 @@ export const canPin: boolean =
 
 /** Options of {@link startChild}. */
 export interface ChildOptions {
-  /** Pin the server to this core with taskset (ignored where {@link canPin} is false). */
+  /**
+   * Pin the server to this core with taskset (ignored where {@link canPin} is false).
+   * @default every core
+   */
   readonly cpu?: number;
   /** Node flags before the script (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
@@ -47,10 +50,12 @@ export async function startChild<T>(script: string, options: ChildOptions = {}):
     ...(options.fromSource === false ? [] : ["--conditions=keyship-source"]),
     script,
   ];
-  const pinned = options.cpu !== undefined && canPin;
+  // An unpinned child gets every core explicitly: a child inherits its parent's affinity, and
+  // bench:peers pins itself (the load generator) to core 1.
+  const cores = options.cpu === undefined ? `0-${availableParallelism() - 1}` : String(options.cpu);
   const child = spawn(
-    pinned ? "taskset" : process.execPath,
-    pinned ? ["-c", String(options.cpu), process.execPath, ...node] : node,
+    canPin ? "taskset" : process.execPath,
+    canPin ? ["-c", cores, process.execPath, ...node] : node,
     { stdio: ["ignore", "pipe", "inherit"], env: options.env ?? process.env },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -63,7 +63,13 @@ export interface PeersRun {
   /** Resident set sizes in MiB. */
   readonly rss: Record<string, number>;
   /** Instructions per request under callgrind, or null when skipped. */
-  readonly instructions: { readonly warm: number; readonly cold: number } | null;
+  readonly instructions: {
+    readonly bare: number;
+    readonly warm: number;
+    readonly cold: number;
+    /** The request counts of the two callgrind runs: warm and bare, then cold. */
+    readonly windows: readonly [readonly [number, number], readonly [number, number]];
+  } | null;
   readonly goals: readonly Goal[];
 }
 
@@ -88,7 +94,7 @@ export function markdown(run: PeersRun): string {
         `| ${t.name} | ${int(t.rps)} | ${int(t.rpsMin)}–${int(t.rpsMax)} | ${t.p50} | ${t.p99} | ${x(t.ratioBare)} | ${x(t.ratioBetterAuth)} | ${t.cpuMicros.toFixed(1)} | ${t.failures} |`,
     ),
     "",
-    `Flows (one run each, ${settings.flowSeconds} s, the server unpinned; passkey sign-ins: a fixed number of prepared flows):`,
+    `Flows (one run each, ${settings.flowSeconds} s, the server on every core, the load generator on core 1; passkey sign-ins: a fixed number of prepared flows):`,
     "",
     "| flow | per second | p50 ms | p99 ms | server µs each | count | failed |",
     "|---|---|---|---|---|---|---|",
@@ -108,7 +114,7 @@ export function markdown(run: PeersRun): string {
       .join(", ")}.`,
     run.instructions === null
       ? "Instructions per request: not in this file (BENCH_INSTRUCTIONS=0, or callgrind still counting when it was written)."
-      : `Instructions per request (callgrind): warm device token ${int(run.instructions.warm)}, cold device token ${int(run.instructions.cold)}.`,
+      : `Instructions per request (callgrind; requests ${run.instructions.windows[0].join("→")}, cold ${run.instructions.windows[1].join("→")}): bare Hono ${int(run.instructions.bare)}, warm device token ${int(run.instructions.warm)} (+${int(run.instructions.warm - run.instructions.bare)}), cold device token ${int(run.instructions.cold)}.`,
     "",
     "| target | measured | goal | |",
     "|---|---|---|---|",
