@@ -5,6 +5,18 @@
 import { prepared, preparedInsert } from "../db/prepared.ts";
 import type { DB, DevicesTable } from "../db/schema.ts";
 
+/** Every column of `devices`. */
+const COLUMNS = [
+  "id",
+  "user_id",
+  "public_jwk",
+  "label",
+  "user_agent",
+  "created_at",
+  "last_seen_at",
+  "revoked_at",
+] as const;
+
 /** A device joined with what verification needs of its owner. */
 export interface DeviceWithOwner {
   readonly id: string;
@@ -19,16 +31,7 @@ export interface DeviceWithOwner {
 /** Inserts a device row (every device-binding sign-in does: a prepared insert). */
 export const insertDevice: (db: DB, row: DevicesTable) => Promise<void> = preparedInsert(
   "devices",
-  [
-    "id",
-    "user_id",
-    "public_jwk",
-    "label",
-    "user_agent",
-    "created_at",
-    "last_seen_at",
-    "revoked_at",
-  ],
+  COLUMNS,
 );
 
 // Every sign-in that binds a device reads its user's active ones (db/prepared.ts).
@@ -65,16 +68,7 @@ export async function findDeviceWithOwner(
 export async function listDevicesOfUser(db: DB, userId: string): Promise<DevicesTable[]> {
   return db
     .selectFrom("devices")
-    .select([
-      "id",
-      "user_id",
-      "public_jwk",
-      "label",
-      "user_agent",
-      "created_at",
-      "last_seen_at",
-      "revoked_at",
-    ])
+    .select(COLUMNS)
     .where("user_id", "=", userId)
     .orderBy("created_at", "desc")
     .orderBy("id")
