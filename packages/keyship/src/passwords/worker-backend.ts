@@ -2,7 +2,8 @@
  * An argon2 backend on low-priority worker threads. `@node-rs/argon2`'s async calls run on
  * libuv's pool at normal priority, so on a small machine a login storm competes with the event
  * loop for every core. Here each hash runs synchronously inside a worker thread whose OS
- * priority is lowered (nice 19 on Linux, where priority is per thread): the event loop always
+ * priority is lowered (nice 19 on Linux, where priority is per thread; elsewhere the workers
+ * keep normal priority, since lowering it there would lower the whole process): the event loop
  * wins the CPU, and hashes use what is left.
  * @module
  */
@@ -16,7 +17,10 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { setPriority } = require("node:os");
 const argon2 = require(workerData.argon2);
-try { setPriority(19); } catch {}
+// Only where priority is per thread: elsewhere (macOS, Windows) it would lower the whole process.
+if (workerData.perThreadPriority) {
+  try { setPriority(19); } catch {}
+}
 parentPort.on("message", ({ id, op, a, b }) => {
   try {
     const result = op === "hash" ? argon2.hashSync(a, b) : argon2.verifySync(a, b);
@@ -46,7 +50,10 @@ export function lowPriorityArgon2Backend(size: number): Argon2Backend {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: argon2Path } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { argon2: argon2Path, perThreadPriority: process.platform === "linux" },
+    });
     worker.unref();
     worker.on("message", (msg: { id: number; result?: unknown; error?: string }) => {
       const call = pending.get(msg.id);
