@@ -128,6 +128,9 @@ describe("the change feed over Redis pub/sub", () => {
 
     await redis.start();
     await eventually(async () => (await changesOf(a)) === "ok" && (await changesOf(b)) === "ok");
+    // The feed's subscriber is back; A's command connection (challenges, rate limits) may still
+    // be reconnecting: wait until A's readiness says Redis is up before signing up on it.
+    await eventually(async () => (await a.request("/health/ready")).status === 200);
     expect(await subscribers()).toBe(2);
     expect(logsOfB.lines.filter((l) => l.includes('"msg":"change feed listening"'))).toHaveLength(
       2,
