@@ -28,8 +28,10 @@ import {
   mintDeviceToken,
   newDeviceKey,
   registerAccount,
+  startLogin,
   TEST_ORIGIN,
 } from "../packages/keyship/test/helpers/passkeys.ts";
+import { loginWithSession } from "../packages/keyship/test/helpers/sessions.ts";
 import { createBenchKeyship } from "./apps.ts";
 
 const NO_LIMIT = "9999999/1s";
@@ -99,26 +101,14 @@ const [authenticator] = authenticators as [SoftwareAuthenticator];
 // every thousand starts their own made-up client IP (X-Forwarded-For, trusted here). The measured
 // requests come from the load generator's own address.
 let starts = 0;
-async function startLogin() {
+const setupClient = () => {
   const block = Math.floor(starts++ / 1000);
-  const res = await app.request("/auth/passkey/login/start", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-forwarded-for": `10.${(block >> 8) & 255}.${block & 255}.1`,
-    },
-    body: "{}",
-  });
-  if (res.status !== 200) throw new Error(`login/start answered ${res.status}`);
-  return (await res.json()) as {
-    flowId: string;
-    options: Parameters<SoftwareAuthenticator["getAssertion"]>[0];
-  };
-}
+  return { "x-forwarded-for": `10.${(block >> 8) & 255}.${block & 255}.1` };
+};
 app.post("/bench/passkey-flows", async (c) => {
   const bodies: object[] = [];
   for (let i = Number(c.req.query("n") ?? 1); i > 0; i--) {
-    const { flowId, options } = await startLogin();
+    const { flowId, options } = await startLogin(app, setupClient());
     const credential = (
       authenticators[i % authenticators.length] as SoftwareAuthenticator
     ).getAssertion(options);
@@ -129,20 +119,8 @@ app.post("/bench/passkey-flows", async (c) => {
 app.post("/bench/refresh-tokens", async (c) => {
   const tokens: string[] = [];
   for (let i = Number(c.req.query("n") ?? 1); i > 0; i--) {
-    const { flowId, options } = await startLogin();
-    const res = await app.request("/auth/passkey/login/finish", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        flowId,
-        credential: authenticator.getAssertion(options),
-        session: "bearer",
-      }),
-    });
-    const { refreshToken } = (await res.json()) as { refreshToken?: string };
-    if (res.status !== 200 || refreshToken === undefined) {
-      throw new Error(`a bearer sign-in answered ${res.status}, no refresh token`);
-    }
+    const { refreshToken } = await loginWithSession(app, authenticator, "bearer", setupClient());
+    if (refreshToken === undefined) throw new Error("bearer sign-in returned no refresh token");
     tokens.push(refreshToken);
   }
   return c.json(tokens);

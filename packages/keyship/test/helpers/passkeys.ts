@@ -146,10 +146,13 @@ export async function startRegistration(app: KeyshipApp, body: object = {}) {
   );
 }
 
-/** Starts a sign-in and returns the flow and options. */
-export async function startLogin(app: KeyshipApp) {
+/**
+ * Starts a sign-in and returns the flow and options.
+ * @param headers extra request headers (e.g. `X-Forwarded-For` on an app that trusts a proxy)
+ */
+export async function startLogin(app: KeyshipApp, headers: Record<string, string> = {}) {
   return jsonOf<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }>(
-    await postJson(app, "/auth/passkey/login/start", {}),
+    await postJson(app, "/auth/passkey/login/start", {}, headers),
     200,
   );
 }

@@ -86,13 +86,17 @@ export async function registerWithSession(
   return { res, body, authenticator, cookies: cookiesOf(res) };
 }
 
-/** Signs in again with the account's passkey, asking for a session in `mode`. */
+/**
+ * Signs in again with the account's passkey, asking for a session in `mode`.
+ * @param startHeaders extra headers of the ceremony's start (e.g. `X-Forwarded-For`)
+ */
 export async function loginWithSession(
   app: KeyshipApp,
   authenticator: SoftwareAuthenticator,
   mode: "cookie" | "bearer",
+  startHeaders: Record<string, string> = {},
 ): Promise<SessionAnswer> {
-  const { flowId, options } = await startLogin(app);
+  const { flowId, options } = await startLogin(app, startHeaders);
   const res = await postJson(app, "/auth/passkey/login/finish", {
     flowId,
     credential: authenticator.getAssertion(options),
